@@ -1,0 +1,2 @@
+export * from './error-guards';
+export * as planning from './planning';

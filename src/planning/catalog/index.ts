@@ -1,0 +1,3 @@
+export * from './gpu-type';
+export * from './model-spec';
+export * from './node-shape';
