@@ -70,6 +70,190 @@ export class GpuType {
     source: 'NVIDIA H100 Tensor Core GPU datasheet, SXM column (https://www.nvidia.com/en-us/data-center/h100/); dense = sparse/2',
   });
 
+  /**
+   * NVIDIA H100 PCIe 80GB. Source: NVIDIA H100 Tensor Core GPU datasheet, PCIe column: 80 GB HBM2e, 2.0 TB/s,
+   * BF16 1,513 / FP8 3,026 TFLOPS with sparsity (dense 756 / 1,513), 300–350 W (350 W used). No NVLink switch:
+   * an optional 2-GPU NVLink bridge only, so the domain is 1 and the interconnect is PCIe Gen5 x16 (128 GB/s bidirectional).
+   */
+  public static readonly H100_PCIE_80GB = GpuType.register({
+    id: 'h100-pcie-80gb',
+    name: 'NVIDIA H100 PCIe 80GB',
+    vendor: 'nvidia',
+    memoryBytes: 80e9,
+    hbmBandwidthBytesPerSecond: 2.0e12,
+    tflopsBf16: 756,
+    tflopsFp8: 1513,
+    nvlinkDomainSize: 1,
+    nvlinkBandwidthBytesPerSecond: 128e9,
+    tdpWatts: 350,
+    migProfiles: ['1g.10gb', '1g.20gb', '2g.20gb', '3g.40gb', '4g.40gb', '7g.80gb'],
+    source: 'NVIDIA H100 Tensor Core GPU datasheet, PCIe column (https://www.nvidia.com/en-us/data-center/h100/); dense = sparse/2; PCIe Gen5 x16 = 128 GB/s',
+  });
+
+  /**
+   * NVIDIA H200 SXM 141GB. Source: NVIDIA H200 Tensor Core GPU datasheet (nvidia.com/en-us/data-center/h200), SXM column:
+   * 141 GB HBM3e, 4.8 TB/s, BF16 1,979 / FP8 3,958 TFLOPS with sparsity (dense 989 / 1,979), NVLink 900 GB/s, up to 700 W,
+   * up to 7 MIG instances of 18 GB (profiles per the NVIDIA MIG User Guide, H200 table).
+   */
+  public static readonly H200_141GB = GpuType.register({
+    id: 'h200-141gb',
+    name: 'NVIDIA H200 SXM 141GB',
+    vendor: 'nvidia',
+    memoryBytes: 141e9,
+    hbmBandwidthBytesPerSecond: 4.8e12,
+    tflopsBf16: 989,
+    tflopsFp8: 1979,
+    nvlinkDomainSize: 8,
+    nvlinkBandwidthBytesPerSecond: 900e9,
+    tdpWatts: 700,
+    migProfiles: ['1g.18gb', '1g.35gb', '2g.35gb', '3g.71gb', '4g.71gb', '7g.141gb'],
+    source: 'NVIDIA H200 Tensor Core GPU datasheet, SXM column (https://www.nvidia.com/en-us/data-center/h200/); dense = sparse/2; MIG profiles: NVIDIA MIG User Guide (https://docs.nvidia.com/datacenter/tesla/mig-user-guide/)',
+  });
+
+  /**
+   * NVIDIA B200 (HGX B200 board). Source: NVIDIA HGX platform page (nvidia.com/en-us/data-center/hgx), HGX B200 column,
+   * figures for 8 GPUs divided by 8: FP8 72 PFLOPS and FP16/BF16 36 PFLOPS with sparsity → dense 4,500 / 2,250 TFLOPS per GPU;
+   * 1.4 TB HBM3e total (DGX B200: 1,440 GB = 180 GB usable per GPU of the 192 GB physical stack — the planners use 180 GB);
+   * 8 TB/s per GPU; fifth-generation NVLink 1.8 TB/s per GPU; up to 1,000 W per GPU.
+   */
+  public static readonly B200_192GB = GpuType.register({
+    id: 'b200-192gb',
+    name: 'NVIDIA B200 (192 GB HBM3e, 180 GB usable)',
+    vendor: 'nvidia',
+    memoryBytes: 180e9,
+    hbmBandwidthBytesPerSecond: 8e12,
+    tflopsBf16: 2250,
+    tflopsFp8: 4500,
+    nvlinkDomainSize: 8,
+    nvlinkBandwidthBytesPerSecond: 1.8e12,
+    tdpWatts: 1000,
+    migProfiles: ['1g.23gb', '1g.45gb', '2g.45gb', '3g.90gb', '4g.90gb', '7g.180gb'],
+    source: 'NVIDIA HGX B200 specifications (https://www.nvidia.com/en-us/data-center/hgx/) and DGX B200 datasheet (1,440 GB GPU memory for 8 GPUs); per GPU = board/8; dense = sparse/2',
+  });
+
+  /**
+   * NVIDIA A100 SXM4 40GB. Source: NVIDIA A100 Tensor Core GPU datasheet (nvidia.com/en-us/data-center/a100):
+   * 40 GB HBM2, 1,555 GB/s, BF16 312 TFLOPS dense (624 with sparsity), INT8 624 TOPS dense, no FP8, NVLink 600 GB/s,
+   * 400 W; HGX A100 8-GPU board = NVLink domain of 8; MIG up to 7 × 5 GB.
+   */
+  public static readonly A100_SXM_40GB = GpuType.register({
+    id: 'a100-sxm-40gb',
+    name: 'NVIDIA A100 SXM4 40GB',
+    vendor: 'nvidia',
+    memoryBytes: 40e9,
+    hbmBandwidthBytesPerSecond: 1.555e12,
+    tflopsBf16: 312,
+    tflopsFp8: 0,
+    topsInt8: 624,
+    nvlinkDomainSize: 8,
+    nvlinkBandwidthBytesPerSecond: 600e9,
+    tdpWatts: 400,
+    migProfiles: ['1g.5gb', '1g.10gb', '2g.10gb', '3g.20gb', '4g.20gb', '7g.40gb'],
+    source: 'NVIDIA A100 Tensor Core GPU datasheet, A100 40GB SXM column (https://www.nvidia.com/en-us/data-center/a100/); dense figures',
+  });
+
+  /**
+   * NVIDIA A100 SXM4 80GB. Source: NVIDIA A100 datasheet, A100 80GB SXM column: 80 GB HBM2e, 2,039 GB/s,
+   * BF16 312 TFLOPS dense, INT8 624 TOPS dense, no FP8, NVLink 600 GB/s, 400 W; MIG up to 7 × 10 GB.
+   */
+  public static readonly A100_SXM_80GB = GpuType.register({
+    id: 'a100-sxm-80gb',
+    name: 'NVIDIA A100 SXM4 80GB',
+    vendor: 'nvidia',
+    memoryBytes: 80e9,
+    hbmBandwidthBytesPerSecond: 2.039e12,
+    tflopsBf16: 312,
+    tflopsFp8: 0,
+    topsInt8: 624,
+    nvlinkDomainSize: 8,
+    nvlinkBandwidthBytesPerSecond: 600e9,
+    tdpWatts: 400,
+    migProfiles: ['1g.10gb', '1g.20gb', '2g.20gb', '3g.40gb', '4g.40gb', '7g.80gb'],
+    source: 'NVIDIA A100 Tensor Core GPU datasheet, A100 80GB SXM column (https://www.nvidia.com/en-us/data-center/a100/); dense figures',
+  });
+
+  /**
+   * NVIDIA L40S 48GB (PCIe). Source: NVIDIA L40S datasheet (nvidia.com/en-us/data-center/l40s): 48 GB GDDR6, 864 GB/s,
+   * BF16 362.05 / 733 TFLOPS and FP8 733 / 1,466 TFLOPS (dense / with sparsity), 350 W; no NVLink, no MIG;
+   * PCIe Gen4 x16 (64 GB/s bidirectional).
+   */
+  public static readonly L40S_48GB = GpuType.register({
+    id: 'l40s-48gb',
+    name: 'NVIDIA L40S 48GB',
+    vendor: 'nvidia',
+    memoryBytes: 48e9,
+    hbmBandwidthBytesPerSecond: 864e9,
+    tflopsBf16: 362.05,
+    tflopsFp8: 733,
+    topsInt8: 733,
+    nvlinkDomainSize: 1,
+    nvlinkBandwidthBytesPerSecond: 64e9,
+    tdpWatts: 350,
+    source: 'NVIDIA L40S GPU datasheet (https://www.nvidia.com/en-us/data-center/l40s/); dense = sparse/2; PCIe Gen4 x16 = 64 GB/s',
+  });
+
+  /**
+   * NVIDIA L4 24GB (PCIe, low profile). Source: NVIDIA L4 datasheet (nvidia.com/en-us/data-center/l4): 24 GB GDDR6,
+   * 300 GB/s, BF16 242 and FP8 485 TFLOPS with sparsity (dense 121 / 242.5), 72 W; no NVLink, no MIG; PCIe Gen4 x16.
+   */
+  public static readonly L4_24GB = GpuType.register({
+    id: 'l4-24gb',
+    name: 'NVIDIA L4 24GB',
+    vendor: 'nvidia',
+    memoryBytes: 24e9,
+    hbmBandwidthBytesPerSecond: 300e9,
+    tflopsBf16: 121,
+    tflopsFp8: 242.5,
+    topsInt8: 242.5,
+    nvlinkDomainSize: 1,
+    nvlinkBandwidthBytesPerSecond: 64e9,
+    tdpWatts: 72,
+    source: 'NVIDIA L4 Tensor Core GPU datasheet (https://www.nvidia.com/en-us/data-center/l4/); dense = sparse/2; PCIe Gen4 x16 = 64 GB/s',
+  });
+
+  /**
+   * NVIDIA A10G 24GB, the AWS-only variant of the A10 used in EC2 G5. NVIDIA publishes no A10G datasheet:
+   * memory (24 GB GDDR6, 600 GB/s) is the A10's (NVIDIA A10 datasheet); the dense BF16 tensor peak of 70 TFLOPS
+   * (the A10 has 125) is the figure compared in Baseten, "NVIDIA A10 vs A10G for ML model inference"
+   * (baseten.co/blog/nvidia-a10-vs-a10g-for-ml-model-inference); 300 W is the power limit nvidia-smi reports on g5
+   * (AWS GPU table, gist.github.com/shashankprasanna/10ebe6dc1ba1d8d93db17da4e2cc890e). No FP8, no NVLink, no MIG.
+   */
+  public static readonly A10G_24GB = GpuType.register({
+    id: 'a10g-24gb',
+    name: 'NVIDIA A10G 24GB (AWS)',
+    vendor: 'nvidia',
+    memoryBytes: 24e9,
+    hbmBandwidthBytesPerSecond: 600e9,
+    tflopsBf16: 70,
+    tflopsFp8: 0,
+    topsInt8: 140,
+    nvlinkDomainSize: 1,
+    nvlinkBandwidthBytesPerSecond: 64e9,
+    tdpWatts: 300,
+    source: 'NVIDIA A10 datasheet for memory (https://www.nvidia.com/en-us/data-center/products/a10-gpu/); A10G tensor peak from https://www.baseten.co/blog/nvidia-a10-vs-a10g-for-ml-model-inference/; 300 W from nvidia-smi on EC2 g5',
+  });
+
+  /**
+   * AMD Instinct MI300X 192GB (OAM). Source: AMD Instinct MI300X data sheet (amd.com/en/products/accelerators/instinct/mi300/mi300x.html):
+   * 192 GB HBM3, 5.3 TB/s, BF16 1,307.4 / 2,614.9 TFLOPS and FP8 2,614.9 / 5,229.8 TFLOPS (dense / with sparsity),
+   * INT8 2,614.9 TOPS dense, 750 W; 8 GPUs fully connected by 7 Infinity Fabric links of 128 GB/s = 896 GB/s per GPU.
+   * AMD partitions (CPX/NPS) are not NVIDIA MIG profiles, so none are listed.
+   */
+  public static readonly MI300X_192GB = GpuType.register({
+    id: 'mi300x-192gb',
+    name: 'AMD Instinct MI300X 192GB',
+    vendor: 'amd',
+    memoryBytes: 192e9,
+    hbmBandwidthBytesPerSecond: 5.3e12,
+    tflopsBf16: 1307.4,
+    tflopsFp8: 2614.9,
+    topsInt8: 2614.9,
+    nvlinkDomainSize: 8,
+    nvlinkBandwidthBytesPerSecond: 896e9,
+    tdpWatts: 750,
+    source: 'AMD Instinct MI300X data sheet (https://www.amd.com/en/products/accelerators/instinct/mi300/mi300x.html); dense figures; Infinity Fabric 7 x 128 GB/s',
+  });
+
   /** Looks a GPU up by catalog id; throws a PlanningError with the closest ids when unknown. */
   public static of(id: string): GpuType {
     const found = GpuType.registry.get(id);
