@@ -1,4 +1,4 @@
-import { cdk8s, javascript } from 'projen';
+import { cdk8s, javascript, JsonFile } from 'projen';
 
 /**
  * ai-datacenter-constructs: capacity-planned GPU infrastructure for Kubernetes.
@@ -47,6 +47,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'ajv-formats@^3.0.1',
     're2-wasm@^1.0.2',
     'fast-check@^4.10.2',
+    '@monokle/validation@^0.33.0',
   ],
   bundledDeps: ['yaml@^2.9.1', 'highs@^1.15.3'],
   bin: { aidc: 'bin/aidc' },
@@ -64,6 +65,21 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   gitignore: ['/out/', '/bench/results/*.tmp'],
   npmIgnoreOptions: { ignorePatterns: ['/examples/', '/bench/', '/out/', '/.ci/'] },
 });
+
+project.eslint?.addRules({
+  // Catalog tables and compact object literals read better several properties to a line.
+  '@stylistic/object-property-newline': 'off',
+  '@stylistic/max-len': ['error', { code: 200, ignoreUrls: true, ignoreStrings: true, ignoreTemplateLiterals: true, ignoreComments: true }],
+  // Static catalog members must follow the registry they register into.
+  '@typescript-eslint/member-ordering': 'off',
+});
+
+// ESLint's project service finds the nearest tsconfig.json: give examples/ and bench/ one.
+for (const dir of ['examples', 'bench']) {
+  new JsonFile(project, `${dir}/tsconfig.json`, {
+    obj: { extends: '../test/tsconfig.json', include: ['**/*.ts', '../src/**/*.ts'] },
+  });
+}
 
 project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
 

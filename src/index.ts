@@ -1,2 +1,3 @@
 export * from './error-guards';
 export * as planning from './planning';
+export * from './k8s';

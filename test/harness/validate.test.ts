@@ -1,9 +1,9 @@
 import { Chart, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { ClusterQueueV1Beta2 } from '../../src/k8s/imports/kueue.x-k8s.io-kueue.x-k8s.io';
 import { checkRules, HAS_PROMTOOL, testRules } from './promtool';
 import { describeWithShared } from './shared';
 import { validateObjects } from './validate';
+import { ClusterQueueV1Beta2 } from '../../src/k8s/imports/kueue.x-k8s.io-kueue.x-k8s.io';
 
 function synthesizedObjects(): any[] {
   const chart = new Chart(Testing.app(), 'harness');
@@ -37,7 +37,7 @@ describeWithShared('the validation harness', () => {
     ['an unknown field in a CRD', (objs: any[]) => { objs[1].spec.cohortNmae = 'x'; }, /cohortNmae/],
     ['an unknown metadata field in a CRD', (objs: any[]) => { objs[1].metadata.labelz = {}; }, /labelz/],
     ['a wrong enum in a CRD', (objs: any[]) => { objs[1].spec.queueingStrategy = 'Random'; }, /queueingStrategy|allowed/],
-    ['a NaN that slipped into output', (objs: any[]) => { objs[0].metadata.annotations = { 'x': 'NaN' }; }, /NaN/],
+    ['a NaN that slipped into output', (objs: any[]) => { objs[0].metadata.annotations = { x: 'NaN' }; }, /NaN/],
   ])('catches %s', (_name, plant, pattern) => {
     const objects = synthesizedObjects().sort((a, b) => a.kind.localeCompare(b.kind)).reverse();
     const broken = clone(objects);

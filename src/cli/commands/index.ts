@@ -1,7 +1,13 @@
 import { CliCommand } from '../cli-types';
 import { CATALOG_COMMANDS } from './catalog';
+import { FORECAST_COMMANDS } from './forecast';
+import { PLAN_INFERENCE_COMMANDS } from './plan-inference';
+import { PLAN_TRAINING_COMMAND } from './plan-training';
 
 /** Every `aidc` command. Each command lives in its own file in this folder. */
 export const COMMANDS: CliCommand[] = [
   ...CATALOG_COMMANDS,
+  ...FORECAST_COMMANDS,
+  ...PLAN_INFERENCE_COMMANDS,
+  ...[PLAN_TRAINING_COMMAND],
 ];

@@ -263,9 +263,9 @@ export class GpuType {
     return found;
   }
 
-  /** Every catalog GPU, sorted by id. */
+  /** Every catalog GPU, sorted by id (numbers in ids compare numerically). */
   public static all(): GpuType[] {
-    return [...GpuType.registry.values()].sort((a, b) => a.id.localeCompare(b.id));
+    return [...GpuType.registry.values()].sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
   }
 
   /** A GPU type that is not in the catalog; validated, not registered. */
@@ -315,15 +315,18 @@ export class GpuType {
       nvlinkBandwidthBytesPerSecond: props.nvlinkBandwidthBytesPerSecond,
       tdpWatts: props.tdpWatts,
     })) {
-      if (!Number.isFinite(v) || v <= 0) {
+      if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
         throw new PlanningError(`gpu.${field}`, String(v), 'must be a finite number greater than zero');
       }
     }
     if (!Number.isInteger(props.nvlinkDomainSize)) {
       throw new PlanningError('gpu.nvlinkDomainSize', String(props.nvlinkDomainSize), 'must be a whole number of GPUs');
     }
-    if (props.tflopsFp8 !== undefined && (!Number.isFinite(props.tflopsFp8) || props.tflopsFp8 < 0)) {
+    if (props.tflopsFp8 !== undefined && (typeof props.tflopsFp8 !== 'number' || !Number.isFinite(props.tflopsFp8) || props.tflopsFp8 < 0)) {
       throw new PlanningError('gpu.tflopsFp8', String(props.tflopsFp8), 'must be a finite number >= 0 (0 = no FP8)');
+    }
+    if (props.topsInt8 !== undefined && (typeof props.topsInt8 !== 'number' || !Number.isFinite(props.topsInt8) || props.topsInt8 <= 0)) {
+      throw new PlanningError('gpu.topsInt8', String(props.topsInt8), 'must be a finite number greater than zero, or omitted');
     }
     if (!props.id || !/^[a-z0-9][a-z0-9.-]*$/.test(props.id)) {
       throw new PlanningError('gpu.id', JSON.stringify(props.id), 'must be lowercase letters, digits, dots and dashes, e.g. my-gpu-48gb');

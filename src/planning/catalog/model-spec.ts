@@ -1,104 +1,19 @@
+import { parseHuggingFaceConfig } from './huggingface-config';
+import { AttentionKind, FfnKind, ModelSpecProps } from './model-architecture';
 import { PlanningError } from '../../errors';
 import { closestIds } from '../private/did-you-mean';
 
-/** How attention keys and values are laid out, which sets the KV-cache size. */
-export enum AttentionKind {
-  /** Multi-head attention: one KV head per query head. */
-  MHA = 'MHA',
-  /** Grouped-query attention (Ainslie et al. 2023): `kvHeads` < `attentionHeads`. */
-  GQA = 'GQA',
-  /** Multi-query attention: a single KV head. */
-  MQA = 'MQA',
-  /** Multi-head latent attention (DeepSeek-V2, arXiv:2405.04434): a compressed latent of `kvLoraRank` + `qkRopeHeadDim` per token. */
-  MLA = 'MLA',
-}
+export * from './model-architecture';
 
-/** The feed-forward block. */
-export enum FfnKind {
-  /** Gated linear unit with SiLU (LLaMA, Mistral, Qwen): three matrices h×f. */
-  SWIGLU = 'SWIGLU',
-  /** Plain two-matrix MLP with GELU (GPT-2/3, OPT). */
-  GELU = 'GELU',
-}
-
-/** Architecture of a decoder-only transformer. */
-export interface ModelSpecProps {
-  /** Catalog id, e.g. `llama-3.1-70b`. */
-  readonly id: string;
-  /** Display name. */
-  readonly name: string;
-  /** Number of transformer layers. */
-  readonly layers: number;
-  /** Model (residual stream) width. */
-  readonly hiddenSize: number;
-  /** Query heads. */
-  readonly attentionHeads: number;
-  /** Key/value heads (equal to `attentionHeads` for MHA). */
-  readonly kvHeads: number;
-  /**
-   * Dimension of one attention head.
-   * @default hiddenSize / attentionHeads
-   */
-  readonly headDim?: number;
-  /** Intermediate size of the dense feed-forward block. */
-  readonly ffnHiddenSize: number;
-  /** Feed-forward kind. */
-  readonly ffnKind: FfnKind;
-  /** Vocabulary size. */
-  readonly vocabSize: number;
-  /** Whether input embedding and output projection share weights. */
-  readonly tiedEmbeddings: boolean;
-  /** Attention kind. */
-  readonly attentionKind: AttentionKind;
-  /** Longest context the model was trained for, in tokens. */
-  readonly maxPositionEmbeddings: number;
-  /**
-   * Sliding-window size in tokens; KV cache per sequence is capped at this many tokens.
-   * @default - full attention
-   */
-  readonly slidingWindow?: number;
-  /**
-   * Routed experts per MoE layer.
-   * @default - dense model (0)
-   */
-  readonly experts?: number;
-  /**
-   * Routed experts active per token.
-   * @default 0
-   */
-  readonly activeExperts?: number;
-  /**
-   * Shared (always-on) experts per MoE layer.
-   * @default 0
-   */
-  readonly sharedExperts?: number;
-  /**
-   * Intermediate size of one expert.
-   * @default ffnHiddenSize
-   */
-  readonly moeFfnHiddenSize?: number;
-  /**
-   * Leading layers that stay dense in an MoE model (DeepSeek-V3: 3).
-   * @default 0
-   */
-  readonly denseLayers?: number;
-  /** MLA: KV latent rank (DeepSeek-V3: 512). @default 0 */
-  readonly kvLoraRank?: number;
-  /** MLA: query latent rank (DeepSeek-V3: 1536; 0 = no query compression). @default 0 */
-  readonly qLoraRank?: number;
-  /** MLA: rotary part of the query/key head dim (DeepSeek-V3: 64). @default 0 */
-  readonly qkRopeHeadDim?: number;
-  /** MLA: non-rotary part of the query/key head dim (DeepSeek-V3: 128). @default 0 */
-  readonly qkNopeHeadDim?: number;
-  /** MLA: value head dim (DeepSeek-V3: 128). @default 0 */
-  readonly vHeadDim?: number;
-  /** Where the architecture comes from (config.json URL or paper table). */
-  readonly source: string;
-}
+const HF = 'https://huggingface.co';
 
 /**
  * A model architecture. Value class: `ModelSpec.LLAMA_3_1_70B`, `ModelSpec.of('llama-3.1-70b')`,
  * `ModelSpec.custom({...})`, or `ModelSpec.fromHuggingFaceConfig(json)`.
+ *
+ * Parameter counts follow the Hugging Face `transformers` module layout of each family
+ * (e.g. `models/llama/modeling_llama.py`, `models/deepseek_v3/modeling_deepseek_v3.py`) and reproduce the
+ * safetensors totals shown on the model cards; see test/planning/catalog/model-spec.test.ts.
  */
 export class ModelSpec {
   // Must be initialised before the static catalog members below register themselves.
@@ -109,7 +24,123 @@ export class ModelSpec {
     id: 'llama-3.1-8b', name: 'Llama 3.1 8B', layers: 32, hiddenSize: 4096, attentionHeads: 32, kvHeads: 8,
     ffnHiddenSize: 14336, ffnKind: FfnKind.SWIGLU, vocabSize: 128256, tiedEmbeddings: false,
     attentionKind: AttentionKind.GQA, maxPositionEmbeddings: 131072,
-    source: 'https://huggingface.co/meta-llama/Llama-3.1-8B/blob/main/config.json',
+    source: `${HF}/meta-llama/Llama-3.1-8B/blob/main/config.json`,
+  });
+
+  /** Llama 3.1 70B. Source: meta-llama/Llama-3.1-70B config.json. */
+  public static readonly LLAMA_3_1_70B = ModelSpec.register({
+    id: 'llama-3.1-70b', name: 'Llama 3.1 70B', layers: 80, hiddenSize: 8192, attentionHeads: 64, kvHeads: 8,
+    ffnHiddenSize: 28672, ffnKind: FfnKind.SWIGLU, vocabSize: 128256, tiedEmbeddings: false,
+    attentionKind: AttentionKind.GQA, maxPositionEmbeddings: 131072,
+    source: `${HF}/meta-llama/Llama-3.1-70B/blob/main/config.json`,
+  });
+
+  /** Llama 3.1 405B. Source: meta-llama/Llama-3.1-405B config.json; Llama 3 paper (arXiv:2407.21783) Table 3. */
+  public static readonly LLAMA_3_1_405B = ModelSpec.register({
+    id: 'llama-3.1-405b', name: 'Llama 3.1 405B', layers: 126, hiddenSize: 16384, attentionHeads: 128, kvHeads: 8,
+    ffnHiddenSize: 53248, ffnKind: FfnKind.SWIGLU, vocabSize: 128256, tiedEmbeddings: false,
+    attentionKind: AttentionKind.GQA, maxPositionEmbeddings: 131072,
+    source: `${HF}/meta-llama/Llama-3.1-405B/blob/main/config.json`,
+  });
+
+  /** Llama 3.2 1B (tied embeddings, head dim 64). Source: meta-llama/Llama-3.2-1B config.json. */
+  public static readonly LLAMA_3_2_1B = ModelSpec.register({
+    id: 'llama-3.2-1b', name: 'Llama 3.2 1B', layers: 16, hiddenSize: 2048, attentionHeads: 32, kvHeads: 8, headDim: 64,
+    ffnHiddenSize: 8192, ffnKind: FfnKind.SWIGLU, vocabSize: 128256, tiedEmbeddings: true,
+    attentionKind: AttentionKind.GQA, maxPositionEmbeddings: 131072,
+    source: `${HF}/meta-llama/Llama-3.2-1B/blob/main/config.json`,
+  });
+
+  /** Llama 3.2 3B (tied embeddings). Source: meta-llama/Llama-3.2-3B config.json. */
+  public static readonly LLAMA_3_2_3B = ModelSpec.register({
+    id: 'llama-3.2-3b', name: 'Llama 3.2 3B', layers: 28, hiddenSize: 3072, attentionHeads: 24, kvHeads: 8, headDim: 128,
+    ffnHiddenSize: 8192, ffnKind: FfnKind.SWIGLU, vocabSize: 128256, tiedEmbeddings: true,
+    attentionKind: AttentionKind.GQA, maxPositionEmbeddings: 131072,
+    source: `${HF}/meta-llama/Llama-3.2-3B/blob/main/config.json`,
+  });
+
+  /** Llama 2 7B. Source: meta-llama/Llama-2-7b-hf config.json; Touvron et al. 2023 (arXiv:2307.09288) Table 1. */
+  public static readonly LLAMA_2_7B = ModelSpec.register({
+    id: 'llama-2-7b', name: 'Llama 2 7B', layers: 32, hiddenSize: 4096, attentionHeads: 32, kvHeads: 32,
+    ffnHiddenSize: 11008, ffnKind: FfnKind.SWIGLU, vocabSize: 32000, tiedEmbeddings: false,
+    attentionKind: AttentionKind.MHA, maxPositionEmbeddings: 4096,
+    source: `${HF}/meta-llama/Llama-2-7b-hf/blob/main/config.json`,
+  });
+
+  /** Llama 2 13B. Source: meta-llama/Llama-2-13b-hf config.json. */
+  public static readonly LLAMA_2_13B = ModelSpec.register({
+    id: 'llama-2-13b', name: 'Llama 2 13B', layers: 40, hiddenSize: 5120, attentionHeads: 40, kvHeads: 40,
+    ffnHiddenSize: 13824, ffnKind: FfnKind.SWIGLU, vocabSize: 32000, tiedEmbeddings: false,
+    attentionKind: AttentionKind.MHA, maxPositionEmbeddings: 4096,
+    source: `${HF}/meta-llama/Llama-2-13b-hf/blob/main/config.json`,
+  });
+
+  /** Llama 2 70B (GQA with 8 KV heads). Source: meta-llama/Llama-2-70b-hf config.json. */
+  public static readonly LLAMA_2_70B = ModelSpec.register({
+    id: 'llama-2-70b', name: 'Llama 2 70B', layers: 80, hiddenSize: 8192, attentionHeads: 64, kvHeads: 8,
+    ffnHiddenSize: 28672, ffnKind: FfnKind.SWIGLU, vocabSize: 32000, tiedEmbeddings: false,
+    attentionKind: AttentionKind.GQA, maxPositionEmbeddings: 4096,
+    source: `${HF}/meta-llama/Llama-2-70b-hf/blob/main/config.json`,
+  });
+
+  /** Mistral 7B v0.1 (sliding window 4096). Source: mistralai/Mistral-7B-v0.1 config.json; Jiang et al. 2023 (arXiv:2310.06825) Table 1. */
+  public static readonly MISTRAL_7B = ModelSpec.register({
+    id: 'mistral-7b', name: 'Mistral 7B v0.1', layers: 32, hiddenSize: 4096, attentionHeads: 32, kvHeads: 8,
+    ffnHiddenSize: 14336, ffnKind: FfnKind.SWIGLU, vocabSize: 32000, tiedEmbeddings: false,
+    attentionKind: AttentionKind.GQA, maxPositionEmbeddings: 32768, slidingWindow: 4096,
+    source: `${HF}/mistralai/Mistral-7B-v0.1/blob/main/config.json`,
+  });
+
+  /** Mixtral 8x7B v0.1: 8 experts, 2 active, full attention (`sliding_window: null`). Source: mistralai/Mixtral-8x7B-v0.1 config.json. */
+  public static readonly MIXTRAL_8X7B = ModelSpec.register({
+    id: 'mixtral-8x7b', name: 'Mixtral 8x7B v0.1', layers: 32, hiddenSize: 4096, attentionHeads: 32, kvHeads: 8,
+    ffnHiddenSize: 14336, ffnKind: FfnKind.SWIGLU, vocabSize: 32000, tiedEmbeddings: false,
+    attentionKind: AttentionKind.GQA, maxPositionEmbeddings: 32768, experts: 8, activeExperts: 2, moeFfnHiddenSize: 14336,
+    source: `${HF}/mistralai/Mixtral-8x7B-v0.1/blob/main/config.json`,
+  });
+
+  /** Qwen2.5 7B (QKV bias; `use_sliding_window: false`). Source: Qwen/Qwen2.5-7B config.json. */
+  public static readonly QWEN2_5_7B = ModelSpec.register({
+    id: 'qwen2.5-7b', name: 'Qwen2.5 7B', layers: 28, hiddenSize: 3584, attentionHeads: 28, kvHeads: 4,
+    ffnHiddenSize: 18944, ffnKind: FfnKind.SWIGLU, vocabSize: 152064, tiedEmbeddings: false,
+    attentionKind: AttentionKind.GQA, maxPositionEmbeddings: 131072, qkvBias: true,
+    source: `${HF}/Qwen/Qwen2.5-7B/blob/main/config.json`,
+  });
+
+  /** Qwen2.5 72B (QKV bias). Source: Qwen/Qwen2.5-72B config.json. */
+  public static readonly QWEN2_5_72B = ModelSpec.register({
+    id: 'qwen2.5-72b', name: 'Qwen2.5 72B', layers: 80, hiddenSize: 8192, attentionHeads: 64, kvHeads: 8,
+    ffnHiddenSize: 29568, ffnKind: FfnKind.SWIGLU, vocabSize: 152064, tiedEmbeddings: false,
+    attentionKind: AttentionKind.GQA, maxPositionEmbeddings: 131072, qkvBias: true,
+    source: `${HF}/Qwen/Qwen2.5-72B/blob/main/config.json`,
+  });
+
+  /**
+   * DeepSeek-V3: MLA, 256 routed experts (8 active) + 1 shared, first 3 layers dense.
+   * The multi-token-prediction (MTP) module (`num_nextn_predict_layers: 1`, ~14B parameters) is not modelled:
+   * it is not used for ordinary next-token serving, and the 671B total quoted by DeepSeek is the main model
+   * without it (the 685B Hugging Face checkpoint = 671B main + 14B MTP, per the model card).
+   * Source: deepseek-ai/DeepSeek-V3 config.json; DeepSeek-V3 technical report (arXiv:2412.19437) §4.2.
+   */
+  public static readonly DEEPSEEK_V3 = ModelSpec.register({
+    id: 'deepseek-v3', name: 'DeepSeek-V3', layers: 61, hiddenSize: 7168, attentionHeads: 128, kvHeads: 128,
+    headDim: 192, ffnHiddenSize: 18432, ffnKind: FfnKind.SWIGLU, vocabSize: 129280, tiedEmbeddings: false,
+    attentionKind: AttentionKind.MLA, maxPositionEmbeddings: 163840,
+    experts: 256, activeExperts: 8, sharedExperts: 1, moeFfnHiddenSize: 2048, denseLayers: 3,
+    kvLoraRank: 512, qLoraRank: 1536, qkRopeHeadDim: 64, qkNopeHeadDim: 128, vHeadDim: 128,
+    source: `${HF}/deepseek-ai/DeepSeek-V3/blob/main/config.json`,
+  });
+
+  /**
+   * GPT-3 175B: 96 layers, d_model 12288, 96 heads of 128, GELU MLP of 4·d_model, 2048 context, learned positions,
+   * biases and LayerNorm as in GPT-2, tied input/output embedding, vocabulary 50257 (GPT-2 BPE).
+   * Source: Brown et al. 2020, "Language Models are Few-Shot Learners" (arXiv:2005.14165) Table 2.1 and §2.1.
+   */
+  public static readonly GPT3_175B = ModelSpec.register({
+    id: 'gpt3-175b', name: 'GPT-3 175B', layers: 96, hiddenSize: 12288, attentionHeads: 96, kvHeads: 96,
+    ffnHiddenSize: 49152, ffnKind: FfnKind.GELU, vocabSize: 50257, tiedEmbeddings: true,
+    attentionKind: AttentionKind.MHA, maxPositionEmbeddings: 2048, learnedPositionEmbeddings: 2048, linearBias: true,
+    source: 'Brown et al. 2020, arXiv:2005.14165, Table 2.1 (GPT-3 175B row) and §2.1',
   });
 
   /** Looks a model up by catalog id; throws a PlanningError with the closest ids when unknown. */
@@ -121,14 +152,24 @@ export class ModelSpec {
     return found;
   }
 
-  /** Every catalog model, sorted by id. */
+  /** Every catalog model, sorted by id (numbers in ids compare numerically). */
   public static all(): ModelSpec[] {
-    return [...ModelSpec.registry.values()].sort((a, b) => a.id.localeCompare(b.id));
+    return [...ModelSpec.registry.values()].sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
   }
 
   /** A model that is not in the catalog; validated, not registered. */
   public static custom(props: ModelSpecProps): ModelSpec {
     return new ModelSpec(props);
+  }
+
+  /**
+   * Builds a model from the contents of a Hugging Face `config.json` (model_type llama, mistral, mixtral, qwen2,
+   * qwen2_moe, deepseek_v3, gpt2, opt). Throws a PlanningError naming the missing or invalid key.
+   * @param json the parsed config.json object
+   * @param id catalog id to give the model (default: `_name_or_path`, else `custom-<model_type>`)
+   */
+  public static fromHuggingFaceConfig(json: any, id?: string): ModelSpec {
+    return new ModelSpec(parseHuggingFaceConfig(json, id));
   }
 
   private static register(props: ModelSpecProps): ModelSpec {
@@ -185,18 +226,77 @@ export class ModelSpec {
   public readonly qkNopeHeadDim: number;
   /** MLA value head dim. */
   public readonly vHeadDim: number;
+  /** Q/K/V projections carry a bias (Qwen2). */
+  public readonly qkvBias: boolean;
+  /** All linear layers carry biases and norms are LayerNorms with bias (GPT-2/3, OPT). */
+  public readonly linearBias: boolean;
+  /** Rows of the learned position-embedding table (0 = rotary). */
+  public readonly learnedPositionEmbeddings: number;
+  /** Token-embedding width (equals hiddenSize except OPT-350m style projections). */
+  public readonly wordEmbeddingSize: number;
   /** Source of the architecture. */
   public readonly source: string;
 
   private constructor(p: ModelSpecProps) {
-    const positive = { layers: p.layers, hiddenSize: p.hiddenSize, attentionHeads: p.attentionHeads, kvHeads: p.kvHeads, ffnHiddenSize: p.ffnHiddenSize, vocabSize: p.vocabSize, maxPositionEmbeddings: p.maxPositionEmbeddings };
+    if (!p.id || !/^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(p.id)) {
+      throw new PlanningError('model.id', JSON.stringify(p.id), 'must be letters, digits, dots, dashes, underscores or slashes, e.g. my-model-7b');
+    }
+    const positive = {
+      layers: p.layers, hiddenSize: p.hiddenSize, attentionHeads: p.attentionHeads, kvHeads: p.kvHeads,
+      ffnHiddenSize: p.ffnHiddenSize, vocabSize: p.vocabSize, maxPositionEmbeddings: p.maxPositionEmbeddings,
+      headDim: p.headDim ?? p.hiddenSize / p.attentionHeads, moeFfnHiddenSize: p.moeFfnHiddenSize ?? p.ffnHiddenSize,
+      wordEmbeddingSize: p.wordEmbeddingSize ?? p.hiddenSize,
+    };
     for (const [field, v] of Object.entries(positive)) {
-      if (!Number.isInteger(v) || v <= 0) {
-        throw new PlanningError(`model.${field}`, String(v), 'must be a positive whole number');
+      if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) {
+        const fix = field === 'headDim'
+          ? `must be a positive whole number (hiddenSize ${p.hiddenSize} / attentionHeads ${p.attentionHeads} is not; set headDim)`
+          : 'must be a positive whole number';
+        throw new PlanningError(`model.${field}`, String(v), fix);
       }
     }
-    if (p.attentionHeads % p.kvHeads !== 0) {
+    const nonNegative = {
+      slidingWindow: p.slidingWindow, experts: p.experts, activeExperts: p.activeExperts, sharedExperts: p.sharedExperts,
+      denseLayers: p.denseLayers, kvLoraRank: p.kvLoraRank, qLoraRank: p.qLoraRank, qkRopeHeadDim: p.qkRopeHeadDim,
+      qkNopeHeadDim: p.qkNopeHeadDim, vHeadDim: p.vHeadDim, learnedPositionEmbeddings: p.learnedPositionEmbeddings,
+    };
+    for (const [field, v] of Object.entries(nonNegative)) {
+      if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < 0)) {
+        throw new PlanningError(`model.${field}`, String(v), 'must be a whole number >= 0 (0 = not used), or omitted');
+      }
+    }
+    if (!Object.values(AttentionKind).includes(p.attentionKind)) {
+      throw new PlanningError('model.attentionKind', String(p.attentionKind), `must be one of ${Object.values(AttentionKind).join(', ')}`);
+    }
+    if (!Object.values(FfnKind).includes(p.ffnKind)) {
+      throw new PlanningError('model.ffnKind', String(p.ffnKind), `must be one of ${Object.values(FfnKind).join(', ')}`);
+    }
+    if (p.kvHeads > p.attentionHeads || p.attentionHeads % p.kvHeads !== 0) {
       throw new PlanningError('model.kvHeads', String(p.kvHeads), `must divide attentionHeads (${p.attentionHeads})`);
+    }
+    if (p.attentionKind === AttentionKind.MHA && p.kvHeads !== p.attentionHeads) {
+      throw new PlanningError('model.kvHeads', String(p.kvHeads), `MHA needs kvHeads = attentionHeads (${p.attentionHeads}); use GQA for fewer KV heads`);
+    }
+    if (p.attentionKind === AttentionKind.MQA && p.kvHeads !== 1) {
+      throw new PlanningError('model.kvHeads', String(p.kvHeads), 'MQA needs kvHeads = 1; use GQA for more KV heads');
+    }
+    if (p.attentionKind === AttentionKind.MLA) {
+      const mla = { kvLoraRank: p.kvLoraRank, qkRopeHeadDim: p.qkRopeHeadDim, qkNopeHeadDim: p.qkNopeHeadDim, vHeadDim: p.vHeadDim };
+      for (const [field, v] of Object.entries(mla)) {
+        if (!v) throw new PlanningError(`model.${field}`, String(v), 'MLA needs kvLoraRank, qkRopeHeadDim, qkNopeHeadDim and vHeadDim > 0');
+      }
+    }
+    const experts = p.experts ?? 0;
+    if (experts > 0) {
+      const active = p.activeExperts ?? 0;
+      if (active < 1 || active > experts) {
+        throw new PlanningError('model.activeExperts', String(active), `must be between 1 and experts (${experts}) for an MoE model`);
+      }
+      if ((p.denseLayers ?? 0) >= p.layers) {
+        throw new PlanningError('model.denseLayers', String(p.denseLayers), `must be less than layers (${p.layers}) for an MoE model`);
+      }
+    } else if ((p.activeExperts ?? 0) > 0 || (p.sharedExperts ?? 0) > 0 || (p.denseLayers ?? 0) > 0) {
+      throw new PlanningError('model.experts', String(experts), 'activeExperts/sharedExperts/denseLayers need experts > 0');
     }
     this.id = p.id;
     this.name = p.name;
@@ -204,7 +304,7 @@ export class ModelSpec {
     this.hiddenSize = p.hiddenSize;
     this.attentionHeads = p.attentionHeads;
     this.kvHeads = p.kvHeads;
-    this.headDim = p.headDim ?? p.hiddenSize / p.attentionHeads;
+    this.headDim = positive.headDim;
     this.ffnHiddenSize = p.ffnHiddenSize;
     this.ffnKind = p.ffnKind;
     this.vocabSize = p.vocabSize;
@@ -212,21 +312,156 @@ export class ModelSpec {
     this.attentionKind = p.attentionKind;
     this.maxPositionEmbeddings = p.maxPositionEmbeddings;
     this.slidingWindow = p.slidingWindow ?? 0;
-    this.experts = p.experts ?? 0;
+    this.experts = experts;
     this.activeExperts = p.activeExperts ?? 0;
     this.sharedExperts = p.sharedExperts ?? 0;
-    this.moeFfnHiddenSize = p.moeFfnHiddenSize ?? p.ffnHiddenSize;
+    this.moeFfnHiddenSize = positive.moeFfnHiddenSize;
     this.denseLayers = p.denseLayers ?? 0;
     this.kvLoraRank = p.kvLoraRank ?? 0;
     this.qLoraRank = p.qLoraRank ?? 0;
     this.qkRopeHeadDim = p.qkRopeHeadDim ?? 0;
     this.qkNopeHeadDim = p.qkNopeHeadDim ?? 0;
     this.vHeadDim = p.vHeadDim ?? 0;
+    this.qkvBias = p.qkvBias ?? false;
+    this.linearBias = p.linearBias ?? false;
+    this.learnedPositionEmbeddings = p.learnedPositionEmbeddings ?? 0;
+    this.wordEmbeddingSize = positive.wordEmbeddingSize;
     this.source = p.source;
   }
 
   /** True for mixture-of-experts models. */
   public get isMoe(): boolean {
     return this.experts > 0;
+  }
+
+  /** Layers whose feed-forward block is a mixture of experts (0 for dense models). */
+  public get moeLayers(): number {
+    return this.isMoe ? this.layers - this.denseLayers : 0;
+  }
+
+  /**
+   * Total parameters, including embeddings, output head (unless tied), norms and biases.
+   * Sum of `embeddingParameterCount()` and the transformer blocks; MoE counts every routed expert.
+   */
+  public parameterCount(): number {
+    return this.embeddingParameterCount() + this.blockParameterCount(false);
+  }
+
+  /**
+   * Parameters used per token: for MoE, only `activeExperts` routed experts (plus shared experts, router,
+   * attention, dense layers and embeddings); equals `parameterCount()` for dense models.
+   */
+  public activeParameterCount(): number {
+    return this.embeddingParameterCount() + this.blockParameterCount(true);
+  }
+
+  /**
+   * Embedding parameters: token embedding (vocab × wordEmbeddingSize), the output projection when not tied,
+   * learned position embeddings, and OPT-style project_in/project_out when wordEmbeddingSize ≠ hiddenSize.
+   */
+  public embeddingParameterCount(): number {
+    const token = this.vocabSize * this.wordEmbeddingSize;
+    const head = this.tiedEmbeddings ? 0 : this.vocabSize * this.wordEmbeddingSize;
+    const positions = this.learnedPositionEmbeddings * this.hiddenSize;
+    const projections = this.wordEmbeddingSize !== this.hiddenSize ? 2 * this.hiddenSize * this.wordEmbeddingSize : 0;
+    return token + head + positions + projections;
+  }
+
+  /** Parameters outside the embeddings (`parameterCount() - embeddingParameterCount()`), the N of Kaplan et al. 2020 (arXiv:2001.08361) §2.1. */
+  public nonEmbeddingParameterCount(): number {
+    return this.blockParameterCount(false);
+  }
+
+  /**
+   * KV-cache bytes for one token over all layers.
+   * GQA/MHA/MQA: 2 (K and V) × layers × kvHeads × headDim × bytesPerElement.
+   * MLA: layers × (kvLoraRank + qkRopeHeadDim) × bytesPerElement — only the compressed latent and the decoupled
+   * rotary key are cached (DeepSeek-V2, arXiv:2405.04434 §2.1.2–2.1.3 and Table 1).
+   * A sliding window does not change the per-token size; it caps tokens per sequence (see `kvCacheTokensPerSequence`).
+   * @param bytesPerElement bytes per cached value (2 for bf16/fp16, 1 for fp8)
+   */
+  public kvCacheBytesPerToken(bytesPerElement: number): number {
+    if (typeof bytesPerElement !== 'number' || !Number.isFinite(bytesPerElement) || bytesPerElement <= 0) {
+      throw new PlanningError('kvCacheBytesPerElement', String(bytesPerElement), 'must be a positive number of bytes per element, e.g. 2 for bf16, 1 for fp8');
+    }
+    if (this.attentionKind === AttentionKind.MLA) {
+      return this.layers * (this.kvLoraRank + this.qkRopeHeadDim) * bytesPerElement;
+    }
+    return 2 * this.layers * this.kvHeads * this.headDim * bytesPerElement;
+  }
+
+  /**
+   * Tokens one sequence keeps in the KV cache at a context length: min(context, slidingWindow) when the model
+   * uses a sliding window (Mistral 7B, Jiang et al. 2023 §2 "rolling buffer cache"), else the context itself.
+   * @param contextTokens prompt plus generated tokens of the sequence
+   */
+  public kvCacheTokensPerSequence(contextTokens: number): number {
+    if (typeof contextTokens !== 'number' || !Number.isInteger(contextTokens) || contextTokens < 1) {
+      throw new PlanningError('contextTokens', String(contextTokens), 'must be a whole number of tokens, at least 1');
+    }
+    return this.slidingWindow > 0 ? Math.min(contextTokens, this.slidingWindow) : contextTokens;
+  }
+
+  /** A plain JSON object with the architecture and derived parameter counts (for `--json` output). */
+  public toJson(): any {
+    return {
+      id: this.id, name: this.name, layers: this.layers, hiddenSize: this.hiddenSize, attentionHeads: this.attentionHeads,
+      kvHeads: this.kvHeads, headDim: this.headDim, ffnHiddenSize: this.ffnHiddenSize, ffnKind: this.ffnKind,
+      vocabSize: this.vocabSize, tiedEmbeddings: this.tiedEmbeddings, attentionKind: this.attentionKind,
+      maxPositionEmbeddings: this.maxPositionEmbeddings, slidingWindow: this.slidingWindow, experts: this.experts,
+      activeExperts: this.activeExperts, sharedExperts: this.sharedExperts, moeFfnHiddenSize: this.moeFfnHiddenSize,
+      denseLayers: this.denseLayers, kvLoraRank: this.kvLoraRank, qLoraRank: this.qLoraRank, qkRopeHeadDim: this.qkRopeHeadDim,
+      qkNopeHeadDim: this.qkNopeHeadDim, vHeadDim: this.vHeadDim, qkvBias: this.qkvBias, linearBias: this.linearBias,
+      learnedPositionEmbeddings: this.learnedPositionEmbeddings, wordEmbeddingSize: this.wordEmbeddingSize,
+      parameterCount: this.parameterCount(), activeParameterCount: this.activeParameterCount(),
+      embeddingParameterCount: this.embeddingParameterCount(), kvCacheBytesPerTokenBf16: this.kvCacheBytesPerToken(2),
+      source: this.source,
+    };
+  }
+
+  /** All transformer blocks plus the final norm; `activeOnly` counts only the routed experts a token uses. */
+  private blockParameterCount(activeOnly: boolean): number {
+    const h = this.hiddenSize;
+    const normWidth = this.linearBias ? 2 * h : h; // LayerNorm weight+bias, or RMSNorm weight
+    const perLayerCommon = this.attentionParameterCount() + 2 * normWidth;
+    const denseFfnLayers = this.layers - this.moeLayers;
+    let total = this.layers * perLayerCommon + denseFfnLayers * this.mlpParameterCount(this.ffnHiddenSize);
+    if (this.isMoe) {
+      const routed = activeOnly ? this.activeExperts : this.experts;
+      const moeLayer = this.experts * h /* router */
+        + (routed + this.sharedExperts) * this.mlpParameterCount(this.moeFfnHiddenSize);
+      total += this.moeLayers * moeLayer;
+    }
+    return total + normWidth; // final norm
+  }
+
+  /** One attention block (projections and their biases; MLA also its two latent RMSNorms). */
+  private attentionParameterCount(): number {
+    const h = this.hiddenSize;
+    if (this.attentionKind === AttentionKind.MLA) {
+      // modeling_deepseek_v3.py DeepseekV3Attention: q_a_proj, q_a_layernorm, q_b_proj (or q_proj),
+      // kv_a_proj_with_mqa, kv_a_layernorm, kv_b_proj, o_proj; no biases (attention_bias: false).
+      const qHead = this.qkNopeHeadDim + this.qkRopeHeadDim;
+      const q = this.qLoraRank > 0
+        ? h * this.qLoraRank + this.qLoraRank + this.qLoraRank * this.attentionHeads * qHead
+        : h * this.attentionHeads * qHead;
+      const kv = h * (this.kvLoraRank + this.qkRopeHeadDim) + this.kvLoraRank
+        + this.kvLoraRank * this.attentionHeads * (this.qkNopeHeadDim + this.vHeadDim);
+      const o = this.attentionHeads * this.vHeadDim * h;
+      return q + kv + o;
+    }
+    const qWidth = this.attentionHeads * this.headDim;
+    const kvWidth = this.kvHeads * this.headDim;
+    const weights = h * qWidth + 2 * h * kvWidth + qWidth * h;
+    const qkvBias = this.qkvBias || this.linearBias ? qWidth + 2 * kvWidth : 0;
+    const oBias = this.linearBias ? h : 0;
+    return weights + qkvBias + oBias;
+  }
+
+  /** One feed-forward block of intermediate size `f`: SwiGLU has gate, up and down (3·h·f); GELU has up and down (2·h·f) plus biases when `linearBias`. */
+  private mlpParameterCount(f: number): number {
+    const h = this.hiddenSize;
+    if (this.ffnKind === FfnKind.SWIGLU) return 3 * h * f + (this.linearBias ? 2 * f + h : 0);
+    return 2 * h * f + (this.linearBias ? f + h : 0);
   }
 }

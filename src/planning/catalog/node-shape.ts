@@ -1,6 +1,6 @@
+import { GpuType } from './gpu-type';
 import { PlanningError } from '../../errors';
 import { closestIds } from '../private/did-you-mean';
-import { GpuType } from './gpu-type';
 
 /** Properties of a node shape (a cloud instance type or an on-premises server). */
 export interface NodeShapeProps {
@@ -63,7 +63,7 @@ export class NodeShape {
   public static readonly P4D_24XLARGE = NodeShape.register({
     id: 'p4d.24xlarge', provider: 'aws', gpuType: GpuType.A100_SXM_40GB, gpuCount: 8, vcpu: 96,
     memoryBytes: 1152 * 2 ** 30, localNvmeBytes: 8 * 1000e9, networkBandwidthBitsPerSecond: 400e9,
-    onDemandUsdPerHour: 32.7726, priceAsOf: '2024-12-01 us-east-1 (list price before the June 2025 P4d reduction)',
+    onDemandUsdPerHour: 32.7726, priceAsOf: '2024-12-01 us-east-1 (before the 2025-06 P4d price cut)',
     source: 'https://aws.amazon.com/ec2/instance-types/p4/ ; price from the same page (us-east-1 on-demand, Linux)',
   });
 
@@ -274,7 +274,7 @@ export class NodeShape {
   public static readonly STANDARD_ND96ISR_H100_V5 = NodeShape.register({
     id: 'Standard_ND96isr_H100_v5', provider: 'azure', gpuType: GpuType.H100_SXM_80GB, gpuCount: 8, vcpu: 96,
     memoryBytes: 1900 * 2 ** 30, localNvmeBytes: 28000 * 2 ** 30, networkBandwidthBitsPerSecond: 3200e9,
-    source: 'https://learn.microsoft.com/en-us/azure/virtual-machines/sizes/gpu-accelerated/nd-h100-v5-series',
+    source: 'https://learn.microsoft.com/en-us/azure/virtual-machines/sizes/gpu-accelerated/ndh100v5-series (spec table: 96 vCPU, 1900 GiB, local storage 28000 GiB; github.com/MicrosoftDocs/azure-docs includes/ndh100v5-series-specs.md)',
   });
 
   /** Looks a node shape up by id; throws a PlanningError with the closest ids when unknown. */
@@ -286,9 +286,9 @@ export class NodeShape {
     return found;
   }
 
-  /** Every catalog node shape, sorted by id. */
+  /** Every catalog node shape, sorted by id (numbers in ids compare numerically). */
   public static all(): NodeShape[] {
-    return [...NodeShape.registry.values()].sort((a, b) => a.id.localeCompare(b.id));
+    return [...NodeShape.registry.values()].sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
   }
 
   /** A node shape that is not in the catalog; validated, not registered. */
@@ -326,17 +326,26 @@ export class NodeShape {
   public readonly source: string;
 
   private constructor(p: NodeShapeProps) {
+    if (!p.id || !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(p.id)) {
+      throw new PlanningError('nodeShape.id', JSON.stringify(p.id), 'must be letters, digits, dots, dashes and underscores, e.g. my-gpu-node');
+    }
+    if (!(p.gpuType instanceof GpuType)) {
+      throw new PlanningError('nodeShape.gpuType', String(p.gpuType), 'must be a GpuType (GpuType.of(id) or GpuType.custom())');
+    }
     for (const [field, v] of Object.entries({ gpuCount: p.gpuCount, vcpu: p.vcpu })) {
-      if (!Number.isInteger(v) || v <= 0) {
+      if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) {
         throw new PlanningError(`nodeShape.${field}`, String(v), 'must be a positive whole number');
       }
     }
     for (const [field, v] of Object.entries({ memoryBytes: p.memoryBytes, networkBandwidthBitsPerSecond: p.networkBandwidthBitsPerSecond })) {
-      if (!Number.isFinite(v) || v <= 0) {
+      if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
         throw new PlanningError(`nodeShape.${field}`, String(v), 'must be a finite number greater than zero');
       }
     }
-    if (p.onDemandUsdPerHour !== undefined && (!Number.isFinite(p.onDemandUsdPerHour) || p.onDemandUsdPerHour <= 0)) {
+    if (p.localNvmeBytes !== undefined && (typeof p.localNvmeBytes !== 'number' || !Number.isFinite(p.localNvmeBytes) || p.localNvmeBytes < 0)) {
+      throw new PlanningError('nodeShape.localNvmeBytes', String(p.localNvmeBytes), 'must be a finite number of bytes >= 0, or omitted');
+    }
+    if (p.onDemandUsdPerHour !== undefined && (typeof p.onDemandUsdPerHour !== 'number' || !Number.isFinite(p.onDemandUsdPerHour) || p.onDemandUsdPerHour <= 0)) {
       throw new PlanningError('nodeShape.onDemandUsdPerHour', String(p.onDemandUsdPerHour), 'must be a positive price in USD per hour, or omitted');
     }
     this.id = p.id;
@@ -350,5 +359,15 @@ export class NodeShape {
     this.onDemandUsdPerHour = p.onDemandUsdPerHour;
     this.priceAsOf = p.priceAsOf;
     this.source = p.source;
+  }
+
+  /** GPU memory of the whole node in bytes (`gpuCount × gpuType.memoryBytes`). */
+  public get totalGpuMemoryBytes(): number {
+    return this.gpuCount * this.gpuType.memoryBytes;
+  }
+
+  /** On-demand USD per GPU-hour (`onDemandUsdPerHour / gpuCount`), when a price is known. */
+  public get onDemandUsdPerGpuHour(): number | undefined {
+    return this.onDemandUsdPerHour === undefined ? undefined : this.onDemandUsdPerHour / this.gpuCount;
   }
 }

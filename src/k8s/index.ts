@@ -1,0 +1,6 @@
+export * from './gpu-sharing';
+export * from './gpu-resource-pool';
+export * from './ai-training-cluster';
+export * from './inference-engine';
+export * from './elastic-inference-service';
+export { PoolWorkloadOptions, PoolTopology, PoolSizing } from './private/pool-sizing';

@@ -1,0 +1,222 @@
+import { AttentionKind, FfnKind, ModelSpecProps } from './model-architecture';
+import { PlanningError } from '../../errors';
+
+/**
+ * Turns the contents of a Hugging Face `config.json` into ModelSpec props.
+ *
+ * Key names follow the `transformers` configuration classes:
+ * `models/llama/configuration_llama.py` (also mistral, mixtral, qwen2, qwen2_moe, deepseek_v3: hidden_size,
+ * num_hidden_layers, num_attention_heads, num_key_value_heads, intermediate_size, vocab_size, head_dim,
+ * sliding_window, num_local_experts / num_experts / n_routed_experts, num_experts_per_tok, ...),
+ * `models/gpt2/configuration_gpt2.py` (n_embd, n_layer, n_head, n_positions, n_inner) and
+ * `models/opt/configuration_opt.py` (ffn_dim, word_embed_proj_dim, max_position_embeddings; OPT's learned
+ * position table has 2 extra rows, `OPTLearnedPositionalEmbedding.offset = 2` in modeling_opt.py).
+ *
+ * Missing or invalid keys throw a PlanningError whose field is `config.<key>`.
+ * @param json the parsed config.json
+ * @param id catalog id for the result (default `_name_or_path`, else `custom-<model_type>`)
+ */
+export function parseHuggingFaceConfig(json: any, id?: string): ModelSpecProps {
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+    throw new PlanningError('config', json === null ? 'null' : typeof json, 'must be the JSON object from a Hugging Face config.json');
+  }
+  const modelType = json.model_type;
+  if (typeof modelType !== 'string') {
+    throw new PlanningError('config.model_type', String(modelType), `is required; supported: ${SUPPORTED.join(', ')}`);
+  }
+  const name = typeof json._name_or_path === 'string' && json._name_or_path ? json._name_or_path : `custom-${modelType}`;
+  const modelId = id ?? name.replace(/[^A-Za-z0-9._/-]/g, '-');
+  const source = `Hugging Face config.json (model_type ${modelType}${json._name_or_path ? `, ${json._name_or_path}` : ''})`;
+  switch (modelType) {
+    case 'llama':
+    case 'mistral':
+    case 'mixtral':
+    case 'qwen2':
+    case 'qwen2_moe':
+      return llamaStyle(json, modelType, modelId, name, source);
+    case 'deepseek_v3':
+      return deepseekV3(json, modelId, name, source);
+    case 'gpt2':
+      return gpt2(json, modelId, name, source);
+    case 'opt':
+      return opt(json, modelId, name, source);
+    default:
+      throw new PlanningError('config.model_type', modelType, `is not supported; supported: ${SUPPORTED.join(', ')} (or use ModelSpec.custom())`);
+  }
+}
+
+const SUPPORTED = ['llama', 'mistral', 'mixtral', 'qwen2', 'qwen2_moe', 'deepseek_v3', 'gpt2', 'opt'];
+
+function int(json: any, key: string): number {
+  const v = json[key];
+  if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) {
+    throw new PlanningError(`config.${key}`, v === undefined ? 'missing' : JSON.stringify(v), 'must be present and a positive whole number');
+  }
+  return v;
+}
+
+function optionalInt(json: any, key: string): number | undefined {
+  return json[key] === undefined || json[key] === null ? undefined : int(json, key);
+}
+
+function optionalNonNegativeInt(json: any, key: string): number | undefined {
+  const v = json[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
+    throw new PlanningError(`config.${key}`, JSON.stringify(v), 'must be a whole number >= 0');
+  }
+  return v;
+}
+
+function bool(json: any, key: string, fallback: boolean): boolean {
+  const v = json[key];
+  if (v === undefined || v === null) return fallback;
+  if (typeof v !== 'boolean') throw new PlanningError(`config.${key}`, JSON.stringify(v), 'must be true or false');
+  return v;
+}
+
+function requireAct(json: any, key: string, allowed: string[], fallback: string): string {
+  const v = json[key] ?? fallback;
+  if (typeof v !== 'string' || !allowed.includes(v)) {
+    throw new PlanningError(`config.${key}`, JSON.stringify(v), `must be one of ${allowed.join(', ')} for this model_type`);
+  }
+  return v;
+}
+
+function attentionKindFor(heads: number, kvHeads: number): AttentionKind {
+  if (kvHeads === heads) return AttentionKind.MHA;
+  return kvHeads === 1 ? AttentionKind.MQA : AttentionKind.GQA;
+}
+
+/** llama, mistral, mixtral, qwen2, qwen2_moe: RMSNorm, SwiGLU, rotary positions. */
+function llamaStyle(json: any, modelType: string, id: string, name: string, source: string): ModelSpecProps {
+  requireAct(json, 'hidden_act', ['silu', 'swish'], 'silu');
+  const hiddenSize = int(json, 'hidden_size');
+  const attentionHeads = int(json, 'num_attention_heads');
+  const kvHeads = optionalInt(json, 'num_key_value_heads') ?? attentionHeads;
+  // Qwen2 configs carry sliding_window even when use_sliding_window is false; only honour it when enabled.
+  const windowEnabled = modelType.startsWith('qwen2') ? bool(json, 'use_sliding_window', false) : true;
+  const slidingWindow = windowEnabled ? optionalInt(json, 'sliding_window') : undefined;
+  if (bool(json, 'attention_bias', false) || bool(json, 'mlp_bias', false)) {
+    throw new PlanningError('config.attention_bias', 'true', 'attention_bias/mlp_bias in llama-style configs are not supported; use ModelSpec.custom() with qkvBias');
+  }
+  const props = {
+    id, name, source,
+    layers: int(json, 'num_hidden_layers'),
+    hiddenSize,
+    attentionHeads,
+    kvHeads,
+    headDim: optionalInt(json, 'head_dim'),
+    ffnHiddenSize: int(json, 'intermediate_size'),
+    ffnKind: FfnKind.SWIGLU,
+    vocabSize: int(json, 'vocab_size'),
+    tiedEmbeddings: bool(json, 'tie_word_embeddings', false),
+    attentionKind: attentionKindFor(attentionHeads, kvHeads),
+    maxPositionEmbeddings: int(json, 'max_position_embeddings'),
+    slidingWindow,
+    qkvBias: modelType.startsWith('qwen2'),
+  };
+  if (modelType === 'mixtral') {
+    return { ...props, experts: int(json, 'num_local_experts'), activeExperts: int(json, 'num_experts_per_tok'), moeFfnHiddenSize: props.ffnHiddenSize };
+  }
+  if (modelType === 'qwen2_moe') {
+    // Qwen2MoeSparseMoeBlock: routed experts of moe_intermediate_size plus one shared expert of
+    // shared_expert_intermediate_size (modelled as a whole number of expert-sized shared experts) and a 1-wide shared gate
+    // (h parameters per layer, not modelled: < 0.01% of the total).
+    const moeFfn = int(json, 'moe_intermediate_size');
+    const shared = optionalNonNegativeInt(json, 'shared_expert_intermediate_size') ?? 0;
+    if (shared % moeFfn !== 0) {
+      throw new PlanningError('config.shared_expert_intermediate_size', String(shared), `must be a multiple of moe_intermediate_size (${moeFfn})`);
+    }
+    if ((optionalInt(json, 'decoder_sparse_step') ?? 1) !== 1 || (Array.isArray(json.mlp_only_layers) && json.mlp_only_layers.length > 0)) {
+      throw new PlanningError('config.decoder_sparse_step', String(json.decoder_sparse_step), 'only configs with every layer sparse (decoder_sparse_step 1, no mlp_only_layers) are supported');
+    }
+    return { ...props, experts: int(json, 'num_experts'), activeExperts: int(json, 'num_experts_per_tok'), sharedExperts: shared / moeFfn, moeFfnHiddenSize: moeFfn };
+  }
+  return props;
+}
+
+/** deepseek_v3: MLA attention, shared + routed experts after `first_k_dense_replace` dense layers. MTP layers are ignored. */
+function deepseekV3(json: any, id: string, name: string, source: string): ModelSpecProps {
+  requireAct(json, 'hidden_act', ['silu'], 'silu');
+  const attentionHeads = int(json, 'num_attention_heads');
+  const qkNopeHeadDim = int(json, 'qk_nope_head_dim');
+  const qkRopeHeadDim = int(json, 'qk_rope_head_dim');
+  const layers = int(json, 'num_hidden_layers');
+  const moeLayerFreq = optionalInt(json, 'moe_layer_freq') ?? 1;
+  if (moeLayerFreq !== 1) {
+    throw new PlanningError('config.moe_layer_freq', String(moeLayerFreq), 'only moe_layer_freq 1 (every layer after first_k_dense_replace is MoE) is supported');
+  }
+  return {
+    id, name, source, layers,
+    hiddenSize: int(json, 'hidden_size'),
+    attentionHeads,
+    kvHeads: optionalInt(json, 'num_key_value_heads') ?? attentionHeads,
+    headDim: qkNopeHeadDim + qkRopeHeadDim,
+    ffnHiddenSize: int(json, 'intermediate_size'),
+    ffnKind: FfnKind.SWIGLU,
+    vocabSize: int(json, 'vocab_size'),
+    tiedEmbeddings: bool(json, 'tie_word_embeddings', false),
+    attentionKind: AttentionKind.MLA,
+    maxPositionEmbeddings: int(json, 'max_position_embeddings'),
+    experts: int(json, 'n_routed_experts'),
+    activeExperts: int(json, 'num_experts_per_tok'),
+    sharedExperts: optionalNonNegativeInt(json, 'n_shared_experts') ?? 0,
+    moeFfnHiddenSize: int(json, 'moe_intermediate_size'),
+    denseLayers: optionalNonNegativeInt(json, 'first_k_dense_replace') ?? 0,
+    kvLoraRank: int(json, 'kv_lora_rank'),
+    qLoraRank: optionalNonNegativeInt(json, 'q_lora_rank') ?? 0,
+    qkRopeHeadDim,
+    qkNopeHeadDim,
+    vHeadDim: int(json, 'v_head_dim'),
+  };
+}
+
+/** gpt2: learned positions, LayerNorm, biased Conv1D projections, GELU MLP of n_inner (default 4·n_embd), tied head. */
+function gpt2(json: any, id: string, name: string, source: string): ModelSpecProps {
+  const hiddenSize = int(json, 'n_embd');
+  const heads = int(json, 'n_head');
+  const positions = int(json, 'n_positions');
+  return {
+    id, name, source,
+    layers: int(json, 'n_layer'),
+    hiddenSize,
+    attentionHeads: heads,
+    kvHeads: heads,
+    ffnHiddenSize: optionalInt(json, 'n_inner') ?? 4 * hiddenSize,
+    ffnKind: FfnKind.GELU,
+    vocabSize: int(json, 'vocab_size'),
+    tiedEmbeddings: bool(json, 'tie_word_embeddings', true),
+    attentionKind: AttentionKind.MHA,
+    maxPositionEmbeddings: positions,
+    learnedPositionEmbeddings: positions,
+    linearBias: true,
+  };
+}
+
+/** opt: learned positions (+2 offset rows), LayerNorm, biased projections, two-matrix ReLU MLP of ffn_dim (counted as the GELU kind: same shapes). */
+function opt(json: any, id: string, name: string, source: string): ModelSpecProps {
+  requireAct(json, 'activation_function', ['relu', 'gelu'], 'relu');
+  if (bool(json, 'enable_bias', true) === false) {
+    throw new PlanningError('config.enable_bias', 'false', 'OPT configs without biases are not supported; use ModelSpec.custom()');
+  }
+  const hiddenSize = int(json, 'hidden_size');
+  const heads = int(json, 'num_attention_heads');
+  const maxPositions = int(json, 'max_position_embeddings');
+  return {
+    id, name, source,
+    layers: int(json, 'num_hidden_layers'),
+    hiddenSize,
+    attentionHeads: heads,
+    kvHeads: heads,
+    ffnHiddenSize: int(json, 'ffn_dim'),
+    ffnKind: FfnKind.GELU,
+    vocabSize: int(json, 'vocab_size'),
+    tiedEmbeddings: bool(json, 'tie_word_embeddings', true),
+    attentionKind: AttentionKind.MHA,
+    maxPositionEmbeddings: maxPositions,
+    learnedPositionEmbeddings: maxPositions + 2,
+    linearBias: true,
+    wordEmbeddingSize: optionalInt(json, 'word_embed_proj_dim') ?? hiddenSize,
+  };
+}

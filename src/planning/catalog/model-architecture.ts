@@ -1,0 +1,120 @@
+/**
+ * Architecture types shared by ModelSpec and the Hugging Face config parser (kept apart so that
+ * huggingface-config.ts can build props without importing model-spec.ts: no circular import).
+ */
+
+/** How attention keys and values are laid out, which sets the KV-cache size. */
+export enum AttentionKind {
+  /** Multi-head attention: one KV head per query head. */
+  MHA = 'MHA',
+  /** Grouped-query attention (Ainslie et al. 2023): `kvHeads` < `attentionHeads`. */
+  GQA = 'GQA',
+  /** Multi-query attention: a single KV head. */
+  MQA = 'MQA',
+  /** Multi-head latent attention (DeepSeek-V2, arXiv:2405.04434): a compressed latent of `kvLoraRank` + `qkRopeHeadDim` per token. */
+  MLA = 'MLA',
+}
+
+/** The feed-forward block. */
+export enum FfnKind {
+  /** Gated linear unit with SiLU (LLaMA, Mistral, Qwen): three matrices h×f. */
+  SWIGLU = 'SWIGLU',
+  /** Plain two-matrix MLP with GELU (GPT-2/3, OPT). */
+  GELU = 'GELU',
+}
+
+/** Architecture of a decoder-only transformer. */
+export interface ModelSpecProps {
+  /** Catalog id, e.g. `llama-3.1-70b`. */
+  readonly id: string;
+  /** Display name. */
+  readonly name: string;
+  /** Number of transformer layers. */
+  readonly layers: number;
+  /** Model (residual stream) width. */
+  readonly hiddenSize: number;
+  /** Query heads. */
+  readonly attentionHeads: number;
+  /** Key/value heads (equal to `attentionHeads` for MHA). */
+  readonly kvHeads: number;
+  /**
+   * Dimension of one attention head.
+   * @default hiddenSize / attentionHeads
+   */
+  readonly headDim?: number;
+  /** Intermediate size of the dense feed-forward block. */
+  readonly ffnHiddenSize: number;
+  /** Feed-forward kind. */
+  readonly ffnKind: FfnKind;
+  /** Vocabulary size. */
+  readonly vocabSize: number;
+  /** Whether input embedding and output projection share weights. */
+  readonly tiedEmbeddings: boolean;
+  /** Attention kind. */
+  readonly attentionKind: AttentionKind;
+  /** Longest context the model was trained for, in tokens. */
+  readonly maxPositionEmbeddings: number;
+  /**
+   * Sliding-window size in tokens; KV cache per sequence is capped at this many tokens.
+   * @default - full attention
+   */
+  readonly slidingWindow?: number;
+  /**
+   * Routed experts per MoE layer.
+   * @default - dense model (0)
+   */
+  readonly experts?: number;
+  /**
+   * Routed experts active per token.
+   * @default 0
+   */
+  readonly activeExperts?: number;
+  /**
+   * Shared (always-on) experts per MoE layer.
+   * @default 0
+   */
+  readonly sharedExperts?: number;
+  /**
+   * Intermediate size of one expert.
+   * @default ffnHiddenSize
+   */
+  readonly moeFfnHiddenSize?: number;
+  /**
+   * Leading layers that stay dense in an MoE model (DeepSeek-V3: 3).
+   * @default 0
+   */
+  readonly denseLayers?: number;
+  /** MLA: KV latent rank (DeepSeek-V3: 512). @default 0 */
+  readonly kvLoraRank?: number;
+  /** MLA: query latent rank (DeepSeek-V3: 1536; 0 = no query compression). @default 0 */
+  readonly qLoraRank?: number;
+  /** MLA: rotary part of the query/key head dim (DeepSeek-V3: 64). @default 0 */
+  readonly qkRopeHeadDim?: number;
+  /** MLA: non-rotary part of the query/key head dim (DeepSeek-V3: 128). @default 0 */
+  readonly qkNopeHeadDim?: number;
+  /** MLA: value head dim (DeepSeek-V3: 128). @default 0 */
+  readonly vHeadDim?: number;
+  /**
+   * Query/key/value projections carry a bias (Qwen2/Qwen2.5); output and MLP projections do not.
+   * @default false
+   */
+  readonly qkvBias?: boolean;
+  /**
+   * Every linear layer has a bias and every norm is a LayerNorm with weight and bias (GPT-2/GPT-3, OPT).
+   * @default false (bias-free projections and RMSNorm with weight only, as in LLaMA)
+   */
+  readonly linearBias?: boolean;
+  /**
+   * Rows of a learned absolute position-embedding table (GPT-2/3: `n_positions`; OPT: `max_position_embeddings` + 2).
+   * @default 0 (rotary position embeddings, no parameters)
+   */
+  readonly learnedPositionEmbeddings?: number;
+  /**
+   * Width of the token embedding when it differs from `hiddenSize` (OPT `word_embed_proj_dim`); adds bias-free
+   * `project_in`/`project_out` matrices of hiddenSize × wordEmbeddingSize each.
+   * @default hiddenSize
+   */
+  readonly wordEmbeddingSize?: number;
+  /** Where the architecture comes from (config.json URL or paper table). */
+  readonly source: string;
+}

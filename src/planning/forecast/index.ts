@@ -1,0 +1,4 @@
+export * from './accuracy';
+export * from './history';
+export * from './forecaster';
+export * from './schedule';

@@ -1,0 +1,278 @@
+import { PlanningError } from '../../errors';
+import { requireInRange, requireOneOf, requirePositive, requirePositiveInteger } from '../private/checks';
+import { Explanation } from '../private/explanation';
+import { InferencePlan } from './inference-plan';
+import { InferencePlanProps } from './inference-props';
+import { doesNotFitError, fittingLayouts, isValidTensorParallel, LayoutInputs, LayoutMemory } from './layout';
+import { blockRoundedTokens, engineBatchDefaults, KV_BLOCK_TOKENS } from './memory';
+import { kvTokensPerSequence } from './model-math';
+import { capacityAtSlo, loadPoint, ReplicaModel } from './queueing';
+import { InferencePrecision, KV_DTYPE_IDS, KvCacheDtype, kvBytesPerElement, PRECISION_IDS } from './quantization';
+import { decodeStep, DEFAULT_INTER_NODE_BYTES_PER_SECOND_PER_GPU, Layout, prefill } from './speed';
+
+/** vLLM's default `--gpu-memory-utilization` (vllm/engine/arg_utils.py `EngineArgs.gpu_memory_utilization = 0.9`). */
+export const DEFAULT_GPU_MEMORY_UTILIZATION = 0.9;
+
+/**
+ * Default cap on max-model-len: 32,768 tokens. vLLM defaults to the model's full context (131,072 for Llama 3.1), which
+ * reserves KV for rare long requests and refuses to start when one such sequence does not fit (vLLM issue #6746:
+ * 405B FP8 on 8×H100). Every request of the Azure LLM inference trace 2023 (Patel et al., Splitwise, ISCA 2024;
+ * ../shared/data/azure-llm-inference-2023) is under 15,100 tokens (prompt + output), so 32,768 leaves 2× headroom.
+ */
+export const DEFAULT_MAX_MODEL_LEN_CAP = 32768;
+
+/** Prompt length for the prefill figures when no traffic is given (DESIGN.md, `--prompt-tokens` default 2048). */
+export const DEFAULT_PROMPT_TOKENS = 2048;
+
+/** Availability at or above which at least two replicas are kept: 0.999 allows 43 min of downtime a month, less than
+ * a single replica loses to one node drain plus a multi-minute model load, so a second replica must carry traffic. */
+export const HA_AVAILABILITY = 0.999;
+
+/** Default availability objective. */
+export const DEFAULT_AVAILABILITY = 0.99;
+
+/**
+ * Max replicas = peak × 1.2 / capacity: new replicas take `modelLoadSeconds` (minutes) to serve, so the autoscaler
+ * needs room above the forecast peak for forecast error and growth during that lead time.
+ */
+export const MAX_REPLICA_HEADROOM = 1.2;
+
+/** Model-cache read bandwidth per node when not given: 2 GB/s (a network volume or object-store cache; local NVMe is faster). */
+export const DEFAULT_STORAGE_BYTES_PER_SECOND = 2e9;
+
+/** Engine warm-up after weights are loaded: memory profiling, torch.compile and CUDA-graph capture (vLLM V1 logs ~25 s of
+ * torch.compile plus graph capture on H100; 60 s budgets for both). */
+export const ENGINE_WARMUP_SECONDS = 60;
+
+/** Plans how to serve a model: layout, memory, KV capacity, speed and replicas. */
+export class InferencePlanner {
+  /**
+   * Builds an inference plan, or throws a PlanningError naming the field, the value and the fix.
+   * @param props model, GPU, precision, traffic and SLO
+   */
+  public static plan(props: InferencePlanProps): InferencePlan {
+    return planInference(props);
+  }
+
+  private constructor() {}
+}
+
+interface Checked {
+  precision: InferencePrecision; kvDtype: KvCacheDtype; util: number; promptTokens: number; outputTokens: number;
+  maxModelLen: number; gpusPerNode: number; availability: number;
+}
+
+function check(props: InferencePlanProps): Checked {
+  const { model, gpu } = props;
+  if (!model || !gpu) throw new PlanningError(!model ? 'model' : 'gpu', 'undefined', 'is required');
+  const precision = requireOneOf('precision', props.precision ?? InferencePrecision.BF16, PRECISION_IDS) as InferencePrecision;
+  const kvDtype = requireOneOf('kvCacheDtype', props.kvCacheDtype ?? KvCacheDtype.BF16, KV_DTYPE_IDS) as KvCacheDtype;
+  const util = props.gpuMemoryUtilization ?? DEFAULT_GPU_MEMORY_UTILIZATION;
+  if (typeof util !== 'number' || !Number.isFinite(util) || util <= 0 || util > 1) {
+    throw new PlanningError('gpuMemoryUtilization', String(util), 'must be greater than 0 and at most 1 (vLLM default 0.9)');
+  }
+  if (props.nodeShape && props.nodeShape.gpuType.id !== gpu.id) {
+    throw new PlanningError('nodeShape', props.nodeShape.id, `carries ${props.nodeShape.gpuType.id}, not ${gpu.id}; pick a node shape with ${gpu.id} or use --gpu ${props.nodeShape.gpuType.id}`);
+  }
+  const t = props.traffic;
+  if (t) {
+    requirePositiveInteger('traffic.promptTokens', t.promptTokens);
+    requirePositiveInteger('traffic.outputTokens', t.outputTokens);
+    requirePositive('traffic.peakRequestsPerSecond', t.peakRequestsPerSecond);
+  }
+  if (props.slo) {
+    requirePositive('slo.ttftP95Seconds', props.slo.ttftP95Seconds);
+    requirePositive('slo.tpotP95Seconds', props.slo.tpotP95Seconds);
+    if (props.slo.availability !== undefined) requireInRange('slo.availability', props.slo.availability, 0, 0.99999);
+  }
+  const promptTokens = t?.promptTokens ?? requirePositiveInteger('promptTokens', props.promptTokens ?? DEFAULT_PROMPT_TOKENS);
+  const outputTokens = t?.outputTokens ?? 0;
+  let maxModelLen: number;
+  if (props.maxModelLen !== undefined) {
+    requirePositiveInteger('maxModelLen', props.maxModelLen);
+    if (props.maxModelLen > model.maxPositionEmbeddings) {
+      throw new PlanningError('maxModelLen', String(props.maxModelLen), `${model.id} was trained for ${model.maxPositionEmbeddings} tokens; use at most ${model.maxPositionEmbeddings}`);
+    }
+    maxModelLen = props.maxModelLen;
+  } else {
+    maxModelLen = Math.min(model.maxPositionEmbeddings, Math.max(DEFAULT_MAX_MODEL_LEN_CAP, promptTokens + outputTokens));
+  }
+  if (promptTokens + outputTokens > maxModelLen) {
+    throw new PlanningError(t ? 'traffic.promptTokens' : 'promptTokens', String(promptTokens),
+      `prompt + output (${promptTokens + outputTokens} tokens) exceeds max-model-len ${maxModelLen}; raise --max-model-len (model limit ${model.maxPositionEmbeddings}) or shorten requests`);
+  }
+  const e = props.evaluationPoint;
+  if (e) {
+    requirePositiveInteger('evaluationPoint.batch', e.batch);
+    requirePositiveInteger('evaluationPoint.contextTokens', e.contextTokens);
+    if (e.contextTokens > maxModelLen) {
+      throw new PlanningError('evaluationPoint.contextTokens', String(e.contextTokens), `exceeds max-model-len ${maxModelLen}; raise --max-model-len or lower --context-tokens`);
+    }
+  }
+  const gpusPerNode = props.nodeShape ? props.nodeShape.gpuCount : gpu.nvlinkDomainSize;
+  if (props.tensorParallel !== undefined) {
+    requirePositiveInteger('tensorParallel', props.tensorParallel);
+    if (!isValidTensorParallel(model, props.tensorParallel)) {
+      throw new PlanningError('tensorParallel', String(props.tensorParallel),
+        `must divide ${model.id}'s ${model.attentionHeads} attention heads and divide or be a multiple of its ${model.kvHeads} KV heads (e.g. 1, 2, 4, 8)`);
+    }
+    if (props.tensorParallel > gpusPerNode) {
+      throw new PlanningError('tensorParallel', String(props.tensorParallel), `exceeds the ${gpusPerNode} GPUs of one node/NVLink domain; use at most ${gpusPerNode} (the planner adds pipeline stages across nodes)`);
+    }
+  }
+  if (props.maxNumBatchedTokens !== undefined) requirePositiveInteger('maxNumBatchedTokens', props.maxNumBatchedTokens);
+  if (props.storageBytesPerSecond !== undefined) requirePositive('storageBytesPerSecond', props.storageBytesPerSecond);
+  return { precision, kvDtype, util, promptTokens, outputTokens, maxModelLen, gpusPerNode, availability: props.slo?.availability ?? DEFAULT_AVAILABILITY };
+}
+
+function toLayout(props: InferencePlanProps, c: Checked, i: LayoutInputs, m: LayoutMemory): Layout {
+  const shape = props.nodeShape;
+  const interNode = shape ? shape.networkBandwidthBitsPerSecond / 8 / shape.gpuCount : DEFAULT_INTER_NODE_BYTES_PER_SECOND_PER_GPU;
+  return {
+    model: props.model, gpu: props.gpu, precision: c.precision, kvBytesPerElement: i.kvBytesPerElement, tp: m.tp, pp: m.pp,
+    weightsBytesPerGpu: m.weights.perGpuBytes, interNodeBytesPerSecondPerGpu: interNode, maxNumBatchedTokens: i.maxNumBatchedTokens,
+  };
+}
+
+function planInference(props: InferencePlanProps): InferencePlan {
+  const c = check(props);
+  const { model, gpu } = props;
+  const x = new Explanation();
+  const defaults = engineBatchDefaults(gpu.memoryBytes, gpu.id);
+  const maxNumBatchedTokens = Math.max(props.maxNumBatchedTokens ?? defaults.maxNumBatchedTokens, 1);
+  const inputs: LayoutInputs = {
+    model, gpu, precision: c.precision, kvBytesPerElement: kvBytesPerElement(c.kvDtype), gpuMemoryUtilization: c.util,
+    maxModelLen: c.maxModelLen, maxNumBatchedTokens, maxNumSeqs: defaults.maxNumSeqs, gpusPerNode: c.gpusPerNode,
+  };
+  const candidates = fittingLayouts(inputs, props.tensorParallel);
+  if (candidates.length === 0) throw doesNotFitError(inputs, props.tensorParallel);
+
+  // Latency floors at zero load decide among fitting layouts when an SLO is given.
+  const seqTokens = c.promptTokens + c.outputTokens;
+  const floorContext = c.promptTokens + Math.ceil(c.outputTokens / 2);
+  const floors = candidates.map((m) => {
+    const l = toLayout(props, c, inputs, m);
+    const pre = prefill(l, c.promptTokens);
+    const chunks = Math.ceil(c.promptTokens / maxNumBatchedTokens);
+    return { m, l, ttft: pre.seconds + chunks * decodeStep(l, 1, floorContext).seconds, tpot: decodeStep(l, 1, floorContext).seconds };
+  });
+  const slo = props.slo;
+  const chosen = slo ? floors.find((f) => f.tpot <= slo.tpotP95Seconds && f.ttft <= slo.ttftP95Seconds) : floors[0];
+  if (!chosen) {
+    const best = floors[floors.length - 1];
+    const ms = (s: number): string => `${(s * 1000).toFixed(1)} ms`;
+    const hints = `use a larger --tp (this try: tp=${best.m.tp}), --precision fp8 or int4, or a GPU with more memory bandwidth`;
+    if (best.tpot > slo!.tpotP95Seconds) {
+      throw new PlanningError('slo.tpotP95Seconds', String(slo!.tpotP95Seconds),
+        `below the decode floor of ${ms(best.tpot)} per token for ${model.id} on ${gpu.id} at batch 1 (tp=${best.m.tp}, ${(best.m.weights.perGpuBytes / 1e9).toFixed(1)} GB of weights per GPU at ${(gpu.hbmBandwidthBytesPerSecond / 1e12).toFixed(2)} TB/s); ${hints}`);
+    }
+    throw new PlanningError('slo.ttftP95Seconds', String(slo!.ttftP95Seconds),
+      `below the prefill floor of ${ms(best.ttft)} for a ${c.promptTokens}-token prompt of ${model.id} on ${gpu.id} (tp=${best.m.tp}); ${hints}, or shorter prompts`);
+  }
+  const { m, l } = chosen;
+  const tp = m.tp; const pp = m.pp;
+  const gpusPerReplica = tp * pp;
+  const nodesPerReplica = Math.ceil(gpusPerReplica / c.gpusPerNode);
+
+  x.add('tensorParallel', tp, '', props.tensorParallel !== undefined ? 'given' : 'smallest valid TP (divides heads; powers of two first) that fits one max-model-len sequence' + (slo ? ' and meets the SLO latency floors' : ''), 'vllm ModelConfig.verify_with_parallel_config');
+  x.add('pipelineParallel', pp, '', pp > 1 ? 'fewest stages across nodes that fit' : 'one node holds the replica');
+  x.add('gpusPerReplica', gpusPerReplica, 'GPUs', `tp × pp = ${tp} × ${pp}`);
+  x.add('nodesPerReplica', nodesPerReplica, 'nodes', `ceil(gpusPerReplica / ${c.gpusPerNode} GPUs per node)`);
+  x.add('weightsBytes', m.weights.totalBytes, 'bytes', `block linears × ${c.precision} bytes/param + embeddings, lm_head, norms × 2 B`, 'quantization.ts rule; AWQ arXiv:2306.00978');
+  x.add('weightsBytesPerGpu', m.weights.perGpuBytes, 'bytes', `sharded / (tp·pp) + replicated / pp + vocab-parallel embedding/lm_head / tp`, 'Megatron-LM §3; vLLM VocabParallelEmbedding');
+  x.add('activationBytesPerGpu', m.activationBytesPerGpu, 'bytes', `max_num_batched_tokens ${maxNumBatchedTokens} × (hidden + 3·ffn/tp) × 2 B + max_num_seqs × vocab/tp × 4 B`, 'vllm gpu_worker.determine_available_memory profile_run');
+  x.add('budgetBytesPerGpu', m.kv.budgetBytesPerGpu, 'bytes', `gpuMemoryUtilization ${c.util} × ${gpu.memoryBytes} B`, 'vllm/engine/arg_utils.py gpu_memory_utilization');
+  const kvCacheBytesPerToken = model.kvCacheBytesPerToken(inputs.kvBytesPerElement);
+  x.add('kvCacheBytesPerToken', kvCacheBytesPerToken, 'bytes', model.attentionKind === 'MLA' ? 'layers × (kvLoraRank + qkRopeHeadDim) × bytes' : '2 × layers × kvHeads × headDim × bytes', 'Kwon et al. 2023; DeepSeek-V2 Table 1');
+  x.add('kvCacheBytesPerTokenPerGpu', m.kv.kvBytesPerTokenPerGpu, 'bytes', 'layers/pp × max(1, kvHeads/tp) heads (MLA: whole latent on every rank)', 'vllm ModelConfig.get_num_kv_heads');
+  const kvCacheTokens = m.kv.kvTokens;
+  x.add('kvCacheTokens', kvCacheTokens, 'tokens', `floor((budget − weights − activations) / (kvBytesPerTokenPerGpu × ${KV_BLOCK_TOKENS})) × ${KV_BLOCK_TOKENS}`, 'vLLM block_size 16');
+  const kvCacheBytesPerGpu = kvCacheTokens * m.kv.kvBytesPerTokenPerGpu;
+  const kvCacheBytes = kvCacheBytesPerGpu * gpusPerReplica;
+
+  const concurrencyContextTokens = props.evaluationPoint?.contextTokens ?? (props.traffic ? seqTokens : c.maxModelLen);
+  const perSeq = (ctx: number): number => blockRoundedTokens(kvTokensPerSequence(model, ctx));
+  const maxConcurrentSequences = Math.floor(kvCacheTokens / perSeq(concurrencyContextTokens));
+  x.add('maxConcurrentSequences', maxConcurrentSequences, 'sequences', `floor(kvCacheTokens / blocks of min(${concurrencyContextTokens}, slidingWindow) tokens)`, 'Mistral 7B §2 rolling cache');
+  const typicalContext = props.evaluationPoint?.contextTokens ?? (props.traffic ? seqTokens : c.promptTokens);
+  const maxNumSeqs = Math.max(1, Math.min(defaults.maxNumSeqs, Math.floor(kvCacheTokens / perSeq(typicalContext))));
+  x.add('maxNumSeqs', maxNumSeqs, 'sequences', `min(vLLM default ${defaults.maxNumSeqs}, KV tokens / ${typicalContext}-token sequences)`, 'vllm EngineArgs.get_batch_defaults');
+
+  // Speed.
+  const pre = prefill(l, c.promptTokens);
+  const prefillTokensPerSecond = c.promptTokens / pre.seconds;
+  x.add('prefillSeconds', pre.seconds, 's', `max(2·N_active·P + attention = ${pre.flops.toExponential(3)} FLOP / (tp × peak × 0.6), weight reads) + all-reduces + step overhead`, 'Kaplan et al. 2020 §2.1; speed.ts');
+  x.add('prefillTokensPerSecond', prefillTokensPerSecond, 'tokens/s', `${c.promptTokens} / prefillSeconds`);
+
+  const chunks = Math.ceil(c.promptTokens / maxNumBatchedTokens);
+  const decodeContext = c.promptTokens + Math.ceil(c.outputTokens / 2);
+  const replicaModel: ReplicaModel = {
+    prefillSeconds: pre.seconds, prefillChunks: chunks, outputTokens: Math.max(1, c.outputTokens),
+    stepSeconds: (b: number) => decodeStep(l, b, decodeContext).seconds,
+    maxBatch: Math.max(1, Math.min(maxNumSeqs, Math.floor(kvCacheTokens / perSeq(seqTokens)))),
+  };
+  const rpsPerReplica = capacityAtSlo(replicaModel, slo?.ttftP95Seconds ?? Infinity, slo?.tpotP95Seconds ?? Infinity);
+  if (!(rpsPerReplica > 0)) {
+    throw new PlanningError('slo', JSON.stringify(slo ?? {}), `${model.id} on ${gpusPerReplica}× ${gpu.id} cannot meet the SLO even at a trickle of load; loosen the SLO, use a larger --tp, fp8/int4, or a faster GPU`);
+  }
+  x.add('requestsPerSecondPerReplica', rpsPerReplica, 'req/s', slo ? 'highest Poisson rate with p95 TTFT (M/D/1 prefill queue) and p95 TPOT (M/G/∞ batch) within the SLO' : 'highest stable Poisson rate (no SLO given)', 'Kleinrock 1975 §5.7; Kingman 1961; queueing.ts');
+
+  let batch: number; let context: number; let ttft: number; let tpot: number; let decodeTps: number;
+  const e = props.evaluationPoint;
+  const replicasAtPeak = props.traffic ? Math.ceil(props.traffic.peakRequestsPerSecond / rpsPerReplica) : 1;
+  if (e) {
+    if (e.batch > Math.floor(kvCacheTokens / perSeq(e.contextTokens))) {
+      throw new PlanningError('evaluationPoint.batch', String(e.batch), `only ${Math.floor(kvCacheTokens / perSeq(e.contextTokens))} sequences of ${e.contextTokens} tokens fit in one replica's KV cache (${kvCacheTokens} tokens); lower --batch or --context-tokens`);
+    }
+    batch = e.batch; context = e.contextTokens;
+    tpot = decodeStep(l, batch, context).seconds;
+    ttft = pre.seconds;
+    decodeTps = batch / tpot;
+    x.add('tpotSeconds', tpot, 's', `decode step at batch ${batch}, ${context} tokens of context: max(HBM bytes / (bandwidth × 0.8), FLOPs / (peak × 0.6)) + all-reduces + 1.5 ms`, 'roofline, Williams et al. 2009; speed.ts');
+    x.add('ttftSeconds', ttft, 's', 'prefill of one prompt at zero load');
+  } else if (props.traffic) {
+    const load = loadPoint(replicaModel, props.traffic.peakRequestsPerSecond / replicasAtPeak);
+    batch = load.p95Concurrency; context = decodeContext;
+    ttft = load.ttftP95Seconds; tpot = load.tpotP95Seconds;
+    decodeTps = load.meanConcurrency / load.tpotMeanSeconds;
+    x.add('ttftSeconds', ttft, 's', `p95 TTFT at ${(props.traffic.peakRequestsPerSecond / replicasAtPeak).toPrecision(4)} req/s per replica (peak / ${replicasAtPeak} replicas)`, 'M/D/1 + Kingman tail');
+    x.add('tpotSeconds', tpot, 's', `p95 TPOT: step at p95 concurrency ${batch} / (1 − prefill share)`, 'M/G/∞ occupancy, Little\'s law');
+  } else {
+    batch = 1; context = c.promptTokens;
+    tpot = decodeStep(l, 1, context).seconds;
+    ttft = pre.seconds;
+    decodeTps = 1 / tpot;
+    x.add('tpotSeconds', tpot, 's', `decode step at batch 1 with ${context} tokens of context`, 'speed.ts');
+    x.add('ttftSeconds', ttft, 's', 'prefill of one prompt at zero load');
+  }
+  x.add('decodeTokensPerSecond', decodeTps, 'tokens/s', `batch ${batch} / TPOT`);
+
+  const haFloor = c.availability >= HA_AVAILABILITY ? 2 : 1;
+  const min = haFloor;
+  const max = props.traffic
+    ? Math.max(min, Math.ceil(props.traffic.peakRequestsPerSecond * MAX_REPLICA_HEADROOM / rpsPerReplica), replicasAtPeak + (haFloor > 1 ? 1 : 0))
+    : min;
+  x.add('replicas.min', min, 'replicas', `availability ${c.availability} ${c.availability >= HA_AVAILABILITY ? '≥' : '<'} ${HA_AVAILABILITY} → ${haFloor}`);
+  x.add('replicas.max', max, 'replicas', props.traffic ? `max(ceil(peak × ${MAX_REPLICA_HEADROOM} / capacity), atPeak${haFloor > 1 ? ' + 1' : ''})` : 'no traffic given: min');
+
+  const storage = props.storageBytesPerSecond ?? DEFAULT_STORAGE_BYTES_PER_SECOND;
+  const gpusOnBusiestNode = Math.min(gpusPerReplica, c.gpusPerNode);
+  const modelLoadSeconds = (m.weights.perGpuBytes * gpusOnBusiestNode) / storage + ENGINE_WARMUP_SECONDS;
+  x.add('modelLoadSeconds', modelLoadSeconds, 's', `weights on one node / ${storage.toExponential(2)} B/s + ${ENGINE_WARMUP_SECONDS} s warm-up`);
+
+  return InferencePlan._create({
+    modelId: model.id, gpuId: gpu.id, precision: c.precision, kvCacheDtype: c.kvDtype, tensorParallel: tp, pipelineParallel: pp,
+    gpusPerReplica, nodesPerReplica,
+    memory: {
+      weightsBytes: m.weights.totalBytes, weightsBytesPerGpu: m.weights.perGpuBytes, activationBytesPerGpu: m.activationBytesPerGpu,
+      kvCacheBytes, kvCacheBytesPerGpu, budgetBytesPerGpu: m.kv.budgetBytesPerGpu,
+    },
+    kvCacheBytesPerToken, kvCacheTokens, maxConcurrentSequences, concurrencyContextTokens, maxModelLen: c.maxModelLen,
+    gpuMemoryUtilization: c.util, maxNumSeqs, maxNumBatchedTokens,
+    throughput: { prefillTokensPerSecond, decodeTokensPerSecond: decodeTps },
+    latency: { ttftSeconds: ttft, tpotSeconds: tpot },
+    evaluationBatch: batch, evaluationContextTokens: context, promptTokens: c.promptTokens,
+    replicas: { min, max, atPeak: props.traffic ? replicasAtPeak : min },
+    requestsPerSecondPerReplica: rpsPerReplica, modelLoadSeconds, explanation: x,
+  });
+}

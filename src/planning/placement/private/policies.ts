@@ -1,0 +1,267 @@
+import { ClusterState, MILLI, PodReq } from './cluster';
+
+/**
+ * A node-scoring policy for online placement. The engine calls `score` for each feasible
+ * candidate node (one representative per class of identical nodes) and places the pod on the
+ * highest score; ties are broken uniformly at random (as kube-scheduler's selectHost does) when
+ * `randomTies` is set, otherwise by `tieBreak` (lower wins) and then by the lowest node index.
+ */
+export interface Policy {
+  readonly name: string;
+  readonly randomTies: boolean;
+  /** For a fractional pod, the free milli of the GPU the last `score` call chose. */
+  shareLeft: number;
+  score(st: ClusterState, i: number, p: PodReq): number;
+  tieBreak(st: ClusterState, i: number, p: PodReq): number;
+}
+
+/** Normalisation constants of the simulator's BestFit (pkg/type/open-gpu-share/utils/const.go). */
+export const MAX_SPEC_CPU = 128000;
+export const MAX_SPEC_GPU = 8000;
+/** kube-scheduler framework.MaxNodeScore. */
+export const MAX_NODE_SCORE = 100;
+
+/** Smallest free milli among node i's GPUs that still fits `milli` (best-fit GPU selection). */
+export function bestFitGpuLeft(st: ClusterState, i: number, milli: number): number {
+  const s = st.gpuStart[i];
+  const c = st.gpuCount[i];
+  let best = -1;
+  for (let k = 0; k < c; k++) {
+    const v = st.gpuLeft[s + k];
+    if (v >= milli && (best < 0 || v < best)) best = v;
+  }
+  return best;
+}
+
+/**
+ * BestFit, as in the FGD simulator (pkg/simulator/plugin/best_fit_score.go, getBestFitScore):
+ * score = int((1 − Σ_r w_r (free_r − req_r) / maxSpec_r) × 100) over r ∈ {CPU, GPU}, w = 0.5 each,
+ * maxSpec = 128 CPU cores and 8 GPUs; GPU chosen best-fit ("best" gpuSelMethod,
+ * pkg/simulator/plugin/open_gpu_share.go allocateGpuIdBasedOnBestFit). Ties: random.
+ */
+export class BestFitPolicy implements Policy {
+  public readonly name = 'bestfit';
+  public readonly randomTies = true;
+  public shareLeft = -1;
+  public score(st: ClusterState, i: number, p: PodReq): number {
+    if (p.gpuCount > 0 && p.gpuMilli < MILLI) this.shareLeft = bestFitGpuLeft(st, i, p.gpuMilli);
+    const s = 0.5 * (st.cpuLeft[i] - p.cpuMilli) / MAX_SPEC_CPU
+      + 0.5 * (st.gpuTotalLeft[i] - p.gpuMilli * p.gpuCount) / MAX_SPEC_GPU;
+    return Math.trunc((1 - s) * MAX_NODE_SCORE);
+  }
+  public tieBreak(): number { return 0; }
+}
+
+/**
+ * GpuPacking, as in the FGD simulator (pkg/simulator/plugin/gpu_packing_score.go, getPackingScore):
+ * (1) a fractional pod that fits on an already shared GPU scores 100 − Σ(free% of the GPUs used)/10,
+ * floored at 50; (2) a pod that needs fully free GPUs on a partly used node scores 50 − (fully free
+ * GPUs used), floored at 33; (3) a pod on an untouched node scores 33 − (free GPUs), floored at that
+ * count. CPU-only pods score 0 everywhere (so they land at random). Ties: random.
+ */
+export class PackingPolicy implements Policy {
+  public readonly name = 'packing';
+  public readonly randomTies = true;
+  public shareLeft = -1;
+  public score(st: ClusterState, i: number, p: PodReq): number {
+    if (p.gpuCount === 0 || p.gpuMilli <= 0) return 0;
+    const full = st.gpuFullFree[i];
+    const share = p.gpuMilli < MILLI;
+    if (share) this.shareLeft = bestFitGpuLeft(st, i, p.gpuMilli);
+    if (full === st.gpuCount[i]) {
+      const score = Math.trunc(MAX_NODE_SCORE / 3) - full;
+      return Math.max(score, full);
+    }
+    if (share) {
+      const v = this.shareLeft;
+      if (v === MILLI) return Math.max(Math.trunc(MAX_NODE_SCORE / 2) - 1, Math.trunc(MAX_NODE_SCORE / 3));
+      const freePct = Math.trunc((v * 100) / MILLI);
+      return Math.max(MAX_NODE_SCORE - Math.trunc(freePct / 10), Math.trunc(MAX_NODE_SCORE / 2));
+    }
+    return Math.max(Math.trunc(MAX_NODE_SCORE / 2) - p.gpuCount, Math.trunc(MAX_NODE_SCORE / 3));
+  }
+  public tieBreak(): number { return 0; }
+}
+
+/** One "typical pod" of the FGD paper: a resource shape and its share of the workload. */
+export interface TypicalPod {
+  readonly cpuMilli: number;
+  readonly memoryBytes: number;
+  readonly gpuMilli: number;
+  readonly gpuCount: number;
+  readonly modelMask: number;
+  readonly share: number;
+}
+
+interface FragGroup {
+  gpuMilli: number; gpuCount: number; modelMask: number; total: number;
+  /** CPU thresholds ascending and the cumulative share of types with cpu ≤ threshold. */
+  cpu: Float64Array; cum: Float64Array;
+}
+
+/**
+ * The FGD fragmentation measure (Weng et al., ATC'23, §4; pkg/utils/frag.go NodeGpuShareFragAmount):
+ * for each typical pod t with share p_t, the node's free GPU milli that t cannot use counts as
+ * fragment — all of it when t does not fit the node at all (lacks CPU, GPUs or model access, or is
+ * CPU-only: the simulator counts idle GPUs as fragment for CPU-only pods too), else only the GPUs
+ * whose free milli is below t's per-GPU request. Frag(node) = Σ_t p_t · F_t(node).
+ * Typical pods are grouped by GPU request so CPU thresholds are found by binary search.
+ */
+export class FragModel {
+  private readonly groups: FragGroup[];
+  private readonly cpuOnlyShare: number;
+  constructor(typical: readonly TypicalPod[]) {
+    let cpuOnly = 0;
+    const byKey = new Map<string, TypicalPod[]>();
+    for (const t of typical) {
+      if (t.gpuCount === 0 || t.gpuMilli === 0) { cpuOnly += t.share; continue; }
+      const key = `${t.gpuMilli}|${t.gpuCount}|${t.modelMask}`;
+      const list = byKey.get(key) ?? [];
+      list.push(t);
+      byKey.set(key, list);
+    }
+    this.cpuOnlyShare = cpuOnly;
+    this.groups = [...byKey.values()].map((list) => {
+      const sorted = [...list].sort((a, b) => a.cpuMilli - b.cpuMilli);
+      const cpu = new Float64Array(sorted.length);
+      const cum = new Float64Array(sorted.length);
+      let acc = 0;
+      sorted.forEach((t, k) => { acc += t.share; cpu[k] = t.cpuMilli; cum[k] = acc; });
+      return { gpuMilli: list[0].gpuMilli, gpuCount: list[0].gpuCount, modelMask: list[0].modelMask, total: acc, cpu, cum };
+    });
+  }
+
+  /**
+   * Fragment (milli-GPU) of a node with GPU model `model`, `cpuLeft` millicores and GPUs whose free
+   * milli are `lefts[0..c)` (any order).
+   */
+  public frag(model: number, cpuLeft: number, lefts: Int32Array, c: number): number {
+    let total = 0; let full = 0; let max = 0;
+    for (let k = 0; k < c; k++) {
+      const v = lefts[k];
+      total += v;
+      if (v === MILLI) full++;
+      if (v > max) max = v;
+    }
+    if (total === 0) return 0;
+    let f = this.cpuOnlyShare * total;
+    for (const g of this.groups) {
+      if (model < 0 || (g.modelMask !== -1 && ((g.modelMask >>> model) & 1) === 0)) { f += g.total * total; continue; }
+      // share of types in this group whose CPU request fits (cpu ≤ cpuLeft)
+      let lo = 0; let hi = g.cpu.length;
+      while (lo < hi) { const mid = (lo + hi) >> 1; if (g.cpu[mid] <= cpuLeft) lo = mid + 1; else hi = mid; }
+      const fitShare = lo === 0 ? 0 : g.cum[lo - 1];
+      f += (g.total - fitShare) * total;
+      if (fitShare === 0) continue;
+      let gf: number;
+      if (g.gpuMilli < MILLI) {
+        if (max >= g.gpuMilli) {
+          gf = 0;
+          for (let k = 0; k < c; k++) if (lefts[k] < g.gpuMilli) gf += lefts[k];
+        } else gf = total;
+      } else {
+        gf = full >= g.gpuCount ? total - full * MILLI : total;
+      }
+      f += fitShare * gf;
+    }
+    return f;
+  }
+}
+
+/** Scratch buffer for hypothetical GPU states (nodes have at most a few dozen GPUs). */
+const SCRATCH = new Int32Array(64);
+
+/** Fragment increase of placing p on node i (new − old); for fractional pods over each GPU choice, the best. */
+export function fragDelta(fm: FragModel, st: ClusterState, i: number, p: PodReq, out: { shareLeft: number }): number {
+  const s = st.gpuStart[i];
+  const c = st.gpuCount[i];
+  for (let k = 0; k < c; k++) SCRATCH[k] = st.gpuLeft[s + k];
+  const model = st.model[i];
+  const old = fm.frag(model, st.cpuLeft[i], SCRATCH, c);
+  const cpuAfter = st.cpuLeft[i] - p.cpuMilli;
+  if (p.gpuCount === 0) return fm.frag(model, cpuAfter, SCRATCH, c) - old;
+  if (p.gpuMilli < MILLI) {
+    let best = Infinity; let bestLeft = -1;
+    for (let k = 0; k < c; k++) {
+      const v = SCRATCH[k];
+      if (v < p.gpuMilli) continue;
+      let seen = false;
+      for (let j = 0; j < k; j++) if (SCRATCH[j] === v) { seen = true; break; }
+      if (seen) continue;
+      SCRATCH[k] = v - p.gpuMilli;
+      const d = fm.frag(model, cpuAfter, SCRATCH, c) - old;
+      SCRATCH[k] = v;
+      if (d < best) { best = d; bestLeft = v; }
+    }
+    out.shareLeft = bestLeft;
+    return best;
+  }
+  let need = p.gpuCount;
+  for (let k = 0; k < c && need > 0; k++) if (SCRATCH[k] === MILLI) { SCRATCH[k] = 0; need--; }
+  return fm.frag(model, cpuAfter, SCRATCH, c) - old;
+}
+
+/**
+ * FGD (Fragmentation Gradient Descent), as in the simulator (pkg/simulator/plugin/fgd_score.go):
+ * score = int(sigmoid((frag_before − frag_after) / 1000) × 100), GPU chosen to maximise it; ties random.
+ * Kept as a reference point for the benchmark (not one of the required controls).
+ */
+export class FgdPolicy implements Policy {
+  public readonly name = 'fgd';
+  public readonly randomTies = true;
+  public shareLeft = -1;
+  constructor(private readonly fm: FragModel) {}
+  public score(st: ClusterState, i: number, p: PodReq): number {
+    const d = fragDelta(this.fm, st, i, p, this);
+    return Math.trunc(MAX_NODE_SCORE / (1 + Math.exp(d / 1000)));
+  }
+  public tieBreak(): number { return 0; }
+}
+
+/** Options of the aidc policy (see AidcPolicy). */
+export interface AidcOptions {
+  /** How CPU-only pods are scored: 'frag' (like FGD) or 'gpu-saturated' (prefer nodes with the fewest free GPUs). */
+  readonly cpuPods?: 'frag' | 'gpu-saturated';
+  /** Quantise the gradient like FGD (int(100·sigmoid(−Δ/1000))). */
+  readonly quantize?: boolean;
+  /** milli-GPU per unit of the sigmoid argument (FGD: 1000). */
+  readonly scale?: number;
+  /** Secondary order among equal scores. */
+  readonly tie?: 'bestfit' | 'order' | 'worstfit';
+}
+
+/**
+ * The aidc online policy: FGD's fragmentation gradient (Weng et al., ATC'23 §4) without FGD's
+ * quantisation (FGD maps the gradient through int(100·sigmoid(Δ/1000)), which turns every move that
+ * frees or strands more than ~4.6 GPUs of fragment into a tie at 99 and breaks it at random), with
+ * deterministic tie-breaks that keep whole nodes free (best fit on GPUs, then CPU), and CPU-only pods
+ * steered to nodes whose GPUs are already taken so they do not strand idle GPUs behind exhausted CPU.
+ */
+export class AidcPolicy implements Policy {
+  public readonly name = 'aidc';
+  public readonly randomTies = false;
+  public shareLeft = -1;
+  private readonly cpuPods: 'frag' | 'gpu-saturated';
+  private readonly quantize: boolean;
+  private readonly scale: number;
+  private readonly tie: 'bestfit' | 'order' | 'worstfit';
+  constructor(private readonly fm: FragModel, opts: AidcOptions = {}) {
+    this.cpuPods = opts.cpuPods ?? 'gpu-saturated';
+    this.quantize = opts.quantize ?? false;
+    this.scale = opts.scale ?? 1000;
+    this.tie = opts.tie ?? 'bestfit';
+  }
+  public score(st: ClusterState, i: number, p: PodReq): number {
+    if (p.gpuCount === 0 && this.cpuPods === 'gpu-saturated') {
+      return -st.gpuTotalLeft[i] * 1e6 - (st.cpuLeft[i] - p.cpuMilli);
+    }
+    const d = fragDelta(this.fm, st, i, p, this);
+    return this.quantize ? Math.trunc(MAX_NODE_SCORE / (1 + Math.exp(d / this.scale))) : -d;
+  }
+  public tieBreak(st: ClusterState, i: number, p: PodReq): number {
+    if (this.tie === 'order') return 0;
+    const sign = this.tie === 'worstfit' ? -1 : 1;
+    const gpuAfter = st.gpuTotalLeft[i] - p.gpuMilli * p.gpuCount;
+    return sign * (gpuAfter * 1e6 + (st.cpuLeft[i] - p.cpuMilli));
+  }
+}

@@ -1,0 +1,46 @@
+import { GpuType, ModelSpec } from '../catalog';
+import { ModelShape } from './model-math';
+import { BytesPerParameter, OptimizerKind, RecomputeMode, TrainingFramework, TrainingPrecision } from './precision';
+
+/** Everything the evaluation of one layout needs, validated and resolved once per plan (internal). */
+export interface PlanContext {
+  readonly model: ModelSpec;
+  readonly shape: ModelShape;
+  readonly gpu: GpuType;
+  readonly precision: TrainingPrecision;
+  readonly optimizer: OptimizerKind;
+  readonly bytes: BytesPerParameter;
+  readonly zeroStage: number;
+  readonly recompute: RecomputeMode;
+  readonly framework: TrainingFramework;
+  readonly seqLen: number;
+  /** Global batch in sequences. */
+  readonly globalSeqs: number;
+  readonly gpusPerNode: number;
+  /** Largest tensor-parallel size: the NVLink domain inside one node. */
+  readonly tpMax: number;
+  /** Inter-node bandwidth available to one GPU, bytes/s, one direction. */
+  readonly networkBytesPerSecondPerGpu: number;
+  /** NVLink bandwidth per GPU, bytes/s, one direction. */
+  readonly nvlinkBytesPerSecond: number;
+  /** Achievable fraction of peak for large GEMMs (before the GEMM-width factor). */
+  readonly computeEfficiency: number;
+  /** Fraction of the data-parallel gradient traffic hidden behind backward compute. */
+  readonly dpOverlapFraction: number;
+  /** Fraction of device memory kept free for fragmentation and NCCL buffers. */
+  readonly memoryReserveFraction: number;
+  /** Virtual pipeline stages per GPU (interleaved 1F1B); 1 = plain 1F1B. */
+  readonly virtualStages: number;
+}
+
+/** One candidate parallel layout (internal). */
+export interface Layout {
+  readonly tp: number;
+  readonly pp: number;
+  readonly cp: number;
+  readonly dp: number;
+  /** Expert parallelism (MoE only; 1 for dense models); a divisor of dp × cp. */
+  readonly ep: number;
+  readonly microBatch: number;
+  readonly gradientAccumulation: number;
+}

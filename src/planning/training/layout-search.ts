@@ -1,0 +1,183 @@
+import { PlanningError } from '../../errors';
+import { Layout, PlanContext } from './context';
+import { StageMemory, staticLowerBoundBytes, worstStageMemory } from './memory';
+import { TrainingFramework } from './precision';
+import { StepTime, stepTime } from './step-time';
+
+/** Parallel sizes fixed by the caller; unset ones are searched (internal). */
+export interface FixedParallelism {
+  readonly tp?: number;
+  readonly pp?: number;
+  readonly cp?: number;
+  readonly microBatch?: number;
+}
+
+/** The fastest fitting layout (internal). */
+export interface SearchResult {
+  readonly layout: Layout;
+  readonly memory: StageMemory;
+  readonly time: StepTime;
+  readonly evaluated: number;
+}
+
+/** Why nothing fitted: the layout that came closest (internal). */
+export interface SearchMiss {
+  readonly layout: Layout;
+  readonly memory: StageMemory;
+  /** Model states alone exceed the usable memory. */
+  readonly staticOnly: boolean;
+}
+
+/** Divisors of n in ascending order. */
+export function divisors(n: number): number[] {
+  const small: number[] = []; const large: number[] = [];
+  for (let i = 1; i * i <= n; i++) {
+    if (n % i === 0) { small.push(i); if (i * i !== n) large.unshift(n / i); }
+  }
+  return [...small, ...large];
+}
+
+const eager = (ctx: PlanContext): boolean => ctx.framework !== TrainingFramework.MEGATRON;
+
+/**
+ * Tensor-parallel sizes: within the NVLink domain of one node, dividing the query heads, and either
+ * dividing the KV heads or a multiple of them (KV heads are then replicated; Megatron-Core requires
+ * `num_query_groups % tp == 0`, vLLM replicates — we allow both for sizing). Eager profiles have no TP.
+ */
+export function tpCandidates(ctx: PlanContext): number[] {
+  if (eager(ctx)) return [1];
+  const m = ctx.model;
+  const out: number[] = [];
+  for (let t = 1; t <= ctx.tpMax; t++) {
+    if (m.attentionHeads % t === 0 && (m.kvHeads % t === 0 || t % m.kvHeads === 0)) out.push(t);
+  }
+  return out;
+}
+
+/** Pipeline sizes: divisors of the layer count plus powers of two (uneven split, largest stage ceil(L/p)). */
+export function ppCandidates(ctx: PlanContext): number[] {
+  if (eager(ctx)) return [1];
+  const set = new Set(divisors(ctx.shape.layers));
+  for (let p = 2; p <= ctx.shape.layers; p *= 2) set.add(p);
+  return [...set].sort((a, b) => a - b);
+}
+
+/** Context-parallel sizes: powers of two with seqLen divisible by 2·cp (load-balanced causal chunks, Megatron-Core CP). */
+export function cpCandidates(ctx: PlanContext): number[] {
+  if (eager(ctx)) return [1];
+  const out = [1];
+  for (let c = 2; c <= 64 && ctx.seqLen % (2 * c) === 0 && ctx.seqLen / c >= 1024; c *= 2) out.push(c);
+  return out;
+}
+
+function epCandidates(ctx: PlanContext, dpcp: number): number[] {
+  if (!ctx.shape.isMoe) return [1];
+  return divisors(ctx.shape.experts).filter((e) => dpcp % e === 0);
+}
+
+/** Deterministic order: faster first, then smaller tp, pp, cp, ep, micro-batch. */
+function better(a: { t: StepTime; l: Layout }, b: { t: StepTime; l: Layout } | undefined): boolean {
+  if (!b) return true;
+  const d = a.t.stepSeconds - b.t.stepSeconds;
+  if (Math.abs(d) > 1e-12 * b.t.stepSeconds) return d < 0;
+  const ka = [a.l.tp, a.l.pp, a.l.cp, a.l.ep, a.l.microBatch];
+  const kb = [b.l.tp, b.l.pp, b.l.cp, b.l.ep, b.l.microBatch];
+  for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return ka[i] < kb[i];
+  return false;
+}
+
+/**
+ * Searches tp × pp × cp × ep × micro-batch for `gpus` GPUs and returns the fastest layout that fits,
+ * or `undefined` plus the closest miss. Pruning: the model-state lower bound (no activations) is
+ * checked before any micro-batch is tried, and micro-batches are tried in ascending order and
+ * abandoned at the first that does not fit (activation bytes grow with b: in-flight × b =
+ * min(p·b, sequences per replica) never decreases).
+ */
+export function searchLayouts(ctx: PlanContext, gpus: number, fixed: FixedParallelism): { best?: SearchResult; miss?: SearchMiss; factorable: boolean } {
+  const tps = fixed.tp !== undefined ? [fixed.tp] : tpCandidates(ctx);
+  const pps = fixed.pp !== undefined ? [fixed.pp] : ppCandidates(ctx);
+  const cps = fixed.cp !== undefined ? [fixed.cp] : cpCandidates(ctx);
+  let best: { t: StepTime; l: Layout; m: StageMemory } | undefined;
+  let miss: SearchMiss | undefined;
+  let factorable = false;
+  let evaluated = 0;
+  const usable = ctx.gpu.memoryBytes * (1 - ctx.memoryReserveFraction);
+  const noteMiss = (l: Layout, m: StageMemory, staticOnly: boolean): void => {
+    if (!miss || m.peakBytesPerGpu < miss.memory.peakBytesPerGpu) miss = { layout: l, memory: m, staticOnly };
+  };
+  for (const tp of tps) {
+    for (const pp of pps) {
+      if (pp > ctx.shape.layers) continue;
+      for (const cp of cps) {
+        const mp = tp * pp * cp;
+        if (gpus % mp !== 0) continue;
+        const dp = gpus / mp;
+        if (ctx.globalSeqs % dp !== 0) continue;
+        factorable = true;
+        const perReplica = ctx.globalSeqs / dp;
+        const mbs = fixed.microBatch !== undefined ? (perReplica % fixed.microBatch === 0 ? [fixed.microBatch] : []) : divisors(perReplica);
+        for (const ep of epCandidates(ctx, dp * cp)) {
+          const probe: Layout = { tp, pp, cp, dp, ep, microBatch: mbs[0] ?? 1, gradientAccumulation: perReplica / (mbs[0] ?? 1) };
+          if (staticLowerBoundBytes(ctx, probe) > usable) {
+            evaluated++;
+            noteMiss(probe, worstStageMemory(ctx, probe), true);
+            continue;
+          }
+          for (const mb of mbs) {
+            const l: Layout = { tp, pp, cp, dp, ep, microBatch: mb, gradientAccumulation: perReplica / mb };
+            evaluated++;
+            const mem = worstStageMemory(ctx, l);
+            if (!mem.fits) { noteMiss(l, mem, false); break; }
+            const t = stepTime(ctx, l);
+            if (better({ t, l }, best)) best = { t, l, m: mem };
+          }
+        }
+      }
+    }
+  }
+  return { best: best ? { layout: best.l, memory: best.m, time: best.t, evaluated } : undefined, miss, factorable };
+}
+
+/** GPU counts near `gpus` that factor into tp·pp·cp·dp with dp dividing the global batch (for error messages). */
+export function nearbyValidGpuCounts(ctx: PlanContext, gpus: number): number[] {
+  const counts = new Set<number>();
+  for (const tp of tpCandidates(ctx)) for (const pp of ppCandidates(ctx)) for (const cp of cpCandidates(ctx)) {
+    for (const dp of divisors(ctx.globalSeqs)) counts.add(tp * pp * cp * dp);
+  }
+  const sorted = [...counts].sort((a, b) => Math.abs(a - gpus) - Math.abs(b - gpus) || a - b);
+  return sorted.slice(0, 3).sort((a, b) => a - b);
+}
+
+/** Every GPU count that is a multiple of `gpusPerNode` and factors into a valid layout, ascending (deadline mode). */
+export function candidateGpuCounts(ctx: PlanContext, fixed: FixedParallelism, maxGpus: number): number[] {
+  const counts = new Set<number>();
+  const tps = fixed.tp !== undefined ? [fixed.tp] : tpCandidates(ctx);
+  const pps = fixed.pp !== undefined ? [fixed.pp] : ppCandidates(ctx);
+  const cps = fixed.cp !== undefined ? [fixed.cp] : cpCandidates(ctx);
+  for (const tp of tps) for (const pp of pps) for (const cp of cps) {
+    for (const dp of divisors(ctx.globalSeqs)) {
+      const g = tp * pp * cp * dp;
+      if (g <= maxGpus && g % ctx.gpusPerNode === 0) counts.add(g);
+    }
+  }
+  return [...counts].sort((a, b) => a - b);
+}
+
+/** Throws unless a fixed parallel size is valid for the model and hardware. */
+export function validateFixed(ctx: PlanContext, fixed: FixedParallelism): void {
+  const m = ctx.model;
+  if (fixed.tp !== undefined) {
+    if (eager(ctx) && fixed.tp !== 1) throw new PlanningError('tensorParallel', String(fixed.tp), `the ${ctx.framework} profile has no tensor parallelism; use --framework megatron or --tp 1`);
+    if (m.attentionHeads % fixed.tp !== 0) throw new PlanningError('tensorParallel', String(fixed.tp), `must divide the ${m.attentionHeads} attention heads of ${m.id}; try ${tpCandidates(ctx).join(', ')}`);
+    if (!(m.kvHeads % fixed.tp === 0 || fixed.tp % m.kvHeads === 0)) throw new PlanningError('tensorParallel', String(fixed.tp), `must divide or be a multiple of the ${m.kvHeads} KV heads of ${m.id}`);
+    if (fixed.tp > ctx.tpMax) throw new PlanningError('tensorParallel', String(fixed.tp), `must stay inside one NVLink domain (${ctx.tpMax} GPUs for ${ctx.gpu.id} on this node shape)`);
+  }
+  if (fixed.pp !== undefined) {
+    if (eager(ctx) && fixed.pp !== 1) throw new PlanningError('pipelineParallel', String(fixed.pp), `the ${ctx.framework} profile has no pipeline parallelism; use --framework megatron or --pp 1`);
+    if (fixed.pp > m.layers) throw new PlanningError('pipelineParallel', String(fixed.pp), `must be at most the ${m.layers} layers of ${m.id}`);
+  }
+  if (fixed.cp !== undefined) {
+    if (eager(ctx) && fixed.cp !== 1) throw new PlanningError('contextParallel', String(fixed.cp), `the ${ctx.framework} profile has no context parallelism; use --framework megatron or --cp 1`);
+    if (fixed.cp > 1 && ctx.seqLen % (2 * fixed.cp) !== 0) throw new PlanningError('contextParallel', String(fixed.cp), `sequence length ${ctx.seqLen} must be divisible by 2 × cp (load-balanced causal chunks)`);
+  }
+}

@@ -1,0 +1,168 @@
+import { Explanation } from '../private/explanation';
+import { activationBytes } from './activations';
+import { Layout, PlanContext } from './context';
+import { BytesPerParameter, TrainingPrecision } from './precision';
+
+/**
+ * Device memory that is neither model state nor activations: the CUDA context, cuBLAS/cuDNN
+ * workspaces and NCCL communicator state. 0.75 GiB is an estimate, not a measurement: a CUDA 12
+ * context on Hopper takes roughly 0.5 GiB before the first allocation (as `nvidia-smi` shows for an
+ * idle `torch.cuda.init()`), cuBLAS keeps a workspace per stream, and NCCL allocates per-communicator
+ * buffers (`NCCL_BUFFSIZE`, 4 MiB per channel by default, NCCL environment-variable documentation).
+ * No GPU was available to calibrate it.
+ */
+export const CUDA_CONTEXT_BYTES = 0.75 * 2 ** 30;
+
+/**
+ * Default fraction of device memory kept free: PyTorch's caching allocator fragments (reserved minus
+ * allocated is commonly 5–10% in long training runs, see `torch.cuda.memory_stats`), and NCCL/all-gather
+ * bucket buffers come and go. 8% is the middle of that range.
+ */
+export const DEFAULT_MEMORY_RESERVE_FRACTION = 0.08;
+
+/** Per-GPU memory of the worst pipeline stage, in bytes (internal). */
+export interface StageMemory {
+  readonly stage: 'first' | 'last' | 'only';
+  readonly weightsBytes: number;
+  readonly gradientsBytes: number;
+  readonly optimizerBytes: number;
+  readonly activationsBytes: number;
+  /** CUDA context, ZeRO-3 gather buffers, autocast weight cache. */
+  readonly overheadBytes: number;
+  readonly peakBytesPerGpu: number;
+  /** Device memory the plan may use: memoryBytes × (1 − reserve). */
+  readonly usableBytes: number;
+  readonly fits: boolean;
+}
+
+/** Parameters held by one GPU of a stage, split into data-parallel-replicated and expert-parallel parts. */
+interface StageParams { readonly dense: number; readonly expert: number; readonly layerDense: number; readonly layerExpert: number }
+
+/**
+ * Parameters one GPU of a pipeline stage holds after tensor/pipeline/expert sharding.
+ *
+ * Layers are split over `pp` stages with the largest stage holding ceil(L/pp) layers (Megatron
+ * allows uneven splits; the planner takes the worst stage). Attention and FFN matrices are split over
+ * `tp` (Shoeybi et al. 2019, arXiv:1909.08053 §3); norms are replicated. The embedding (vocab-parallel
+ * over `tp`) sits on the first stage and the output projection on the last; with tied embeddings and
+ * pp > 1 the last stage keeps its own copy (Megatron `share_embeddings_and_output_weights`). Routed
+ * experts are split over `ep × tp`.
+ */
+function stageParams(ctx: PlanContext, l: Layout, stage: 'first' | 'last' | 'only'): StageParams {
+  const s = ctx.shape;
+  const layers = Math.ceil(s.layers / l.pp);
+  const denseFrac = s.denseLayers / s.layers;
+  const layerDense = s.attnParamsPerLayer / l.tp + s.normParamsPerLayer
+    + denseFrac * s.denseFfnParams / l.tp + s.moeFraction * s.sharedMoeParams / l.tp;
+  const layerExpert = s.moeFraction * s.routedExpertParams / (l.tp * l.ep);
+  let dense = layers * layerDense;
+  const embed = s.embeddingParams / l.tp;
+  const output = (s.outputParams > 0 ? s.outputParams : s.embeddingParams) / l.tp;
+  if (stage === 'only') dense += embed + (s.outputParams > 0 ? output : 0) + s.hidden;
+  if (stage === 'first') dense += embed;
+  if (stage === 'last') dense += output + s.hidden;
+  return { dense, expert: layers * layerExpert, layerDense, layerExpert };
+}
+
+/**
+ * Weights, gradients and optimizer states of one GPU under ZeRO (Rajbhandari et al. 2020, §5):
+ * stage 1 partitions optimizer states, stage 2 also gradients, stage 3 also parameters, each over the
+ * data-parallel group. With context parallelism the group is dp × cp (Megatron's distributed
+ * optimizer shards over the combined data+context group); expert parameters shard over dp × cp / ep.
+ */
+export function modelStateBytes(ctx: PlanContext, l: Layout, stage: 'first' | 'last' | 'only'): {
+  weights: number; gradients: number; optimizer: number; params: number; layerParams: number;
+} {
+  const p = stageParams(ctx, l, stage);
+  const zDense = l.dp * l.cp;
+  const zExpert = Math.max(1, (l.dp * l.cp) / l.ep);
+  const shard = (bytes: number, from: number): number =>
+    ctx.zeroStage >= from ? p.dense * bytes / zDense + p.expert * bytes / zExpert : (p.dense + p.expert) * bytes;
+  return {
+    weights: shard(ctx.bytes.weights, 3),
+    gradients: shard(ctx.bytes.gradients, 2),
+    optimizer: shard(ctx.bytes.optimizer, 1),
+    params: p.dense + p.expert,
+    layerParams: p.layerDense + p.layerExpert,
+  };
+}
+
+/**
+ * Model-state bytes per GPU for `params` parameters replicated over a data-parallel group of `group`
+ * ranks under ZeRO stage `zeroStage` (Rajbhandari et al. 2020, Figure 1 and §5): with K bytes of
+ * optimizer state per parameter, stage 0 keeps (w + g + K)Ψ, stage 1 (w + g + K/N)Ψ, stage 2
+ * (w + (g + K)/N)Ψ, stage 3 (w + g + K)Ψ/N.
+ */
+export function zeroPartitionedBytes(params: number, bytes: BytesPerParameter, group: number, zeroStage: number): {
+  weights: number; gradients: number; optimizer: number; total: number;
+} {
+  const weights = params * bytes.weights / (zeroStage >= 3 ? group : 1);
+  const gradients = params * bytes.gradients / (zeroStage >= 2 ? group : 1);
+  const optimizer = params * bytes.optimizer / (zeroStage >= 1 ? group : 1);
+  return { weights, gradients, optimizer, total: weights + gradients + optimizer };
+}
+
+/** Micro-batches whose activations the given stage holds at its peak under 1F1B (Narayanan et al. 2021 §2.2.1). */
+export function inFlightMicroBatches(ctx: PlanContext, l: Layout, stage: 'first' | 'last' | 'only'): number {
+  if (stage !== 'first') return 1;
+  const base = Math.min(l.pp, l.gradientAccumulation);
+  // Interleaved schedule: the first stage holds (1 + (p−1)/(p·v)) × p micro-batches' worth of its layers (Korthikanti et al. 2022 §4.2.3).
+  return ctx.virtualStages > 1 ? base * (1 + (l.pp - 1) / (l.pp * ctx.virtualStages)) : base;
+}
+
+/** Memory of one stage of a layout. */
+export function stageMemory(ctx: PlanContext, l: Layout, stage: 'first' | 'last' | 'only', ex?: Explanation): StageMemory {
+  const st = modelStateBytes(ctx, l, stage);
+  const act = activationBytes(ctx, l, stage, inFlightMicroBatches(ctx, l, stage), ex);
+  const zero3Gather = ctx.zeroStage >= 3 ? 2 * st.layerParams * ctx.bytes.weights : 0;
+  const autocastCache = ctx.precision === TrainingPrecision.FP32_AMP
+    ? (ctx.zeroStage >= 3 ? 2 * st.layerParams : st.params) * 2 : 0;
+  const overhead = CUDA_CONTEXT_BYTES + zero3Gather + autocastCache;
+  const peak = st.weights + st.gradients + st.optimizer + act + overhead;
+  const usable = ctx.gpu.memoryBytes * (1 - ctx.memoryReserveFraction);
+  if (ex) {
+    const w = ctx.bytes;
+    const z = `dp×cp = ${l.dp * l.cp}`;
+    ex.add(`parameters on one GPU (${stage} stage)`, st.params, 'parameters',
+      `ceil(${ctx.shape.layers}/pp=${l.pp}) layers of matrices / tp=${l.tp}${ctx.shape.isMoe ? ` (experts / tp·ep=${l.tp * l.ep})` : ''} + ${stage === 'last' ? 'output layer' : stage === 'first' ? 'embedding' : 'embedding + output'} / tp`,
+      'Shoeybi et al. 2019 §3; Narayanan et al. 2021 §2.2');
+    ex.add('weights per GPU', st.weights, 'bytes', `params × ${w.weights} B${ctx.zeroStage >= 3 ? ` / ${z} (ZeRO-3)` : ''}`, 'Rajbhandari et al. 2020 §3.1, §5');
+    ex.add('gradients per GPU', st.gradients, 'bytes', `params × ${w.gradients} B${ctx.zeroStage >= 2 ? ` / ${z} (ZeRO-2)` : ''}`, 'Rajbhandari et al. 2020 §5.2');
+    ex.add('optimizer states per GPU', st.optimizer, 'bytes', `params × ${w.optimizer} B${ctx.zeroStage >= 1 ? ` / ${z} (ZeRO-1)` : ''}; ${w.formula}`, 'Rajbhandari et al. 2020 §3.1, §5.1');
+    ex.add('overhead per GPU', overhead, 'bytes',
+      `CUDA context ${(CUDA_CONTEXT_BYTES / 2 ** 30).toFixed(2)} GiB (estimate)${zero3Gather ? ' + ZeRO-3 prefetch of 2 layers' : ''}${autocastCache ? ' + autocast bf16 weight cache' : ''}`);
+    ex.add('peak memory per GPU', peak, 'bytes', 'weights + gradients + optimizer + activations + overhead');
+    ex.add('usable memory per GPU', usable, 'bytes', `${ctx.gpu.id} memoryBytes × (1 − reserve ${ctx.memoryReserveFraction}) for allocator fragmentation and NCCL buffers`);
+  }
+  return {
+    stage,
+    weightsBytes: st.weights,
+    gradientsBytes: st.gradients,
+    optimizerBytes: st.optimizer,
+    activationsBytes: act,
+    overheadBytes: overhead,
+    peakBytesPerGpu: peak,
+    usableBytes: usable,
+    fits: peak <= usable,
+  };
+}
+
+/** The stage with the highest peak (first and last differ by the embedding, the logits and in-flight micro-batches). */
+export function worstStageMemory(ctx: PlanContext, l: Layout, ex?: Explanation): StageMemory {
+  if (l.pp === 1) return stageMemory(ctx, l, 'only', ex);
+  const first = stageMemory(ctx, l, 'first');
+  const last = stageMemory(ctx, l, 'last');
+  const worst = first.peakBytesPerGpu >= last.peakBytesPerGpu ? 'first' : 'last';
+  return ex ? stageMemory(ctx, l, worst, ex) : (worst === 'first' ? first : last);
+}
+
+/** Model-state bytes alone (no activations) of the worst stage: a lower bound used to prune the search. */
+export function staticLowerBoundBytes(ctx: PlanContext, l: Layout): number {
+  const stages: Array<'first' | 'last' | 'only'> = l.pp === 1 ? ['only'] : ['first', 'last'];
+  let worst = 0;
+  for (const s of stages) {
+    const st = modelStateBytes(ctx, l, s);
+    worst = Math.max(worst, st.weights + st.gradients + st.optimizer);
+  }
+  return worst + CUDA_CONTEXT_BYTES;
+}

@@ -1,0 +1,136 @@
+import { AttentionKind, FfnKind, ModelSpec } from '../catalog';
+
+/**
+ * Parameter and FLOP breakdown of a decoder-only transformer, split the way tensor, pipeline and
+ * expert parallelism shard it. Internal to the training planner (not exported to jsii).
+ *
+ * Counting follows the architecture's matrices: attention Q/K/V/O, the feed-forward block (three h×f
+ * matrices for SwiGLU, two for GELU), routed/shared experts and router for MoE layers, two norms per
+ * layer, the token embedding and (unless tied) the output projection. Biases, learned position tables
+ * and other sub-0.1% terms are ignored.
+ */
+export interface ModelShape {
+  readonly layers: number;
+  readonly hidden: number;
+  readonly vocab: number;
+  /** Query width: heads × q/k head dim. */
+  readonly qDim: number;
+  /** Key width as materialised in training (kvHeads × headDim; MLA: heads × (nope+rope)). */
+  readonly kDim: number;
+  /** Value width (kvHeads × headDim; MLA: heads × vHeadDim). */
+  readonly vDim: number;
+  /** Attention output width (heads × v head dim). */
+  readonly oDim: number;
+  /** Attention matrices per layer. */
+  readonly attnParamsPerLayer: number;
+  /** Norm parameters per layer (replicated under TP). */
+  readonly normParamsPerLayer: number;
+  /** Dense FFN parameters per dense layer. */
+  readonly denseFfnParams: number;
+  /** Routed-expert parameters per MoE layer (all experts). */
+  readonly routedExpertParams: number;
+  /** Shared-expert + router parameters per MoE layer (not expert-parallel). */
+  readonly sharedMoeParams: number;
+  /** Active FFN parameters per token in an MoE layer (activeExperts + shared). */
+  readonly activeMoeFfnParams: number;
+  readonly denseLayers: number;
+  readonly moeLayers: number;
+  readonly embeddingParams: number;
+  /** Output projection (0 when tied to the embedding and on a single stage). */
+  readonly outputParams: number;
+  readonly totalParams: number;
+  readonly activeParams: number;
+  /** Matmul parameters touched per token (active, excluding the embedding lookup). */
+  readonly matmulParamsPerToken: number;
+  readonly isMoe: boolean;
+  readonly experts: number;
+  readonly topK: number;
+  /** Average (over layers) FFN intermediate width one token passes through: dense f, or f_moe × (topK + shared). */
+  readonly ffnPerLayerForActivations: number;
+  /** Fraction of layers that are MoE layers. */
+  readonly moeFraction: number;
+  /** Query heads. */
+  readonly heads: number;
+  readonly swiglu: boolean;
+  readonly slidingWindow: number;
+}
+
+/** Builds the breakdown for a catalog or custom model. */
+export function modelShape(m: ModelSpec): ModelShape {
+  const h = m.hiddenSize;
+  const mla = m.attentionKind === AttentionKind.MLA && m.kvLoraRank > 0;
+  let qDim: number; let kDim: number; let vDim: number; let attn: number;
+  if (mla) {
+    const qk = m.qkNopeHeadDim + m.qkRopeHeadDim;
+    qDim = m.attentionHeads * qk;
+    kDim = qDim;
+    vDim = m.attentionHeads * m.vHeadDim;
+    // DeepSeek-V2 (arXiv:2405.04434) §2.1.2: W_DQ, W_UQ (or W_Q), W_DKV + rope key, W_UK/W_UV, W_O.
+    const q = m.qLoraRank > 0 ? h * m.qLoraRank + m.qLoraRank * qDim + m.qLoraRank : h * qDim;
+    const kv = h * (m.kvLoraRank + m.qkRopeHeadDim) + m.kvLoraRank * m.attentionHeads * (m.qkNopeHeadDim + m.vHeadDim) + m.kvLoraRank;
+    attn = q + kv + vDim * h;
+  } else {
+    qDim = m.attentionHeads * m.headDim;
+    kDim = m.kvHeads * m.headDim;
+    vDim = kDim;
+    attn = h * qDim + 2 * h * kDim + qDim * h;
+  }
+  const oDim = mla ? vDim : qDim;
+  const swiglu = m.ffnKind === FfnKind.SWIGLU;
+  const mats = swiglu ? 3 : 2;
+  const denseFfn = mats * h * m.ffnHiddenSize;
+  const isMoe = m.experts > 0;
+  const moeLayers = isMoe ? m.layers - m.denseLayers : 0;
+  const denseLayers = m.layers - moeLayers;
+  const expert = mats * h * m.moeFfnHiddenSize;
+  const routed = isMoe ? m.experts * expert : 0;
+  const sharedMoe = isMoe ? m.sharedExperts * expert + h * m.experts : 0;
+  const activeMoe = isMoe ? (m.activeExperts + m.sharedExperts) * expert : 0;
+  const norms = 2 * h;
+  const embedding = m.vocabSize * h;
+  const output = m.tiedEmbeddings ? 0 : m.vocabSize * h;
+  const perLayerCommon = attn + norms;
+  const total = m.layers * perLayerCommon + denseLayers * denseFfn + moeLayers * (routed + sharedMoe) + embedding + output + h;
+  const active = m.layers * perLayerCommon + denseLayers * denseFfn + moeLayers * (activeMoe + h * m.experts) + embedding + output + h;
+  // Per token, the output projection multiplies by V×h whether or not it is tied; the embedding lookup does no matmul.
+  const matmulPerToken = m.layers * attn + denseLayers * denseFfn + moeLayers * (activeMoe + h * m.experts) + m.vocabSize * h;
+  const ffnForAct = (denseLayers * m.ffnHiddenSize + moeLayers * m.moeFfnHiddenSize * (m.activeExperts + m.sharedExperts)) / m.layers;
+  return {
+    layers: m.layers, hidden: h, vocab: m.vocabSize, qDim, kDim, vDim, oDim,
+    attnParamsPerLayer: attn, normParamsPerLayer: norms, denseFfnParams: denseFfn,
+    routedExpertParams: routed, sharedMoeParams: sharedMoe, activeMoeFfnParams: activeMoe,
+    denseLayers, moeLayers, embeddingParams: embedding, outputParams: output,
+    totalParams: total, activeParams: active, matmulParamsPerToken: matmulPerToken,
+    isMoe, experts: m.experts, topK: m.activeExperts, ffnPerLayerForActivations: ffnForAct,
+    swiglu, slidingWindow: m.slidingWindow, moeFraction: moeLayers / m.layers, heads: m.attentionHeads,
+  };
+}
+
+/**
+ * Model FLOPs per trained token (forward + backward, no recomputation).
+ *
+ * 6 FLOPs per matmul parameter per token (2 forward, 4 backward; Kaplan et al. 2020 §2.1, Narayanan et
+ * al. 2021 "Efficient Large-Scale Language Model Training on GPU Clusters Using Megatron-LM",
+ * arXiv:2104.04473 §5.1 eq. (3)) plus the attention score and value products: forward
+ * 2·(keys attended)·(qDim + vDim) per token per layer, ×3 for backward. Keys attended per query are
+ * s/2 for causal attention — the convention of Megatron-Bridge's `num_floating_point_operations`
+ * (NeMo's published "Model TFLOP/sec/GPU" reproduce with it: Llama 3 70B at s=8192 gives 4.49e11
+ * FLOP/token = 719 TFLOP/s ÷ 1602 tokens/s). Narayanan et al. eq. (3) counts the full s×s product;
+ * the difference is 1–4% at s = 2048.
+ */
+export function attentionKeysPerQuery(seqLen: number, slidingWindow: number): number {
+  if (slidingWindow > 0 && slidingWindow < seqLen) {
+    return slidingWindow - (slidingWindow * slidingWindow) / (2 * seqLen);
+  }
+  return seqLen / 2;
+}
+
+/** Forward FLOPs of the attention score/value products per token, all layers. */
+export function attentionForwardFlopsPerToken(shape: ModelShape, seqLen: number): number {
+  return shape.layers * 2 * attentionKeysPerQuery(seqLen, shape.slidingWindow) * (shape.qDim + shape.oDim);
+}
+
+/** Model FLOPs per token: 6 × matmul parameters + 3 × attention forward FLOPs. */
+export function modelFlopsPerToken(shape: ModelShape, seqLen: number): number {
+  return 6 * shape.matmulParamsPerToken + 3 * attentionForwardFlopsPerToken(shape, seqLen);
+}

@@ -1,0 +1,187 @@
+import { Explanation } from '../private/explanation';
+import { Layout, PlanContext } from './context';
+import { attentionForwardFlopsPerToken } from './model-math';
+import { RecomputeMode, TrainingFramework, usesFp8 } from './precision';
+
+/**
+ * Default achievable fraction of the dense BF16 peak for large transformer GEMMs, before the GEMM-width
+ * factor. Calibrated (no GPU in this session) so that the planner reproduces Narayanan et al. 2021
+ * Table 1 (A100, 44–52% of peak incl. recomputation) within 15% — see
+ * test/planning/training/accuracy.test.ts.
+ */
+export const DEFAULT_BF16_EFFICIENCY = 0.6;
+
+/**
+ * Achievable fraction of the dense FP8 peak with FP8 GEMMs (Transformer Engine, per-tensor current
+ * scaling): casts, amax reductions and the BF16 parts of each layer keep real FP8 runs near 35–40%
+ * of FP8 peak. Calibrated against NVIDIA NeMo's published DGX-H100 FP8 pre-training tables (see the
+ * accuracy test for the rows).
+ */
+export const DEFAULT_FP8_EFFICIENCY = 0.49;
+
+/**
+ * Model-width factor h/(h + 1024): small models run further below peak (short GEMMs, a larger share of
+ * memory-bound norms, softmax and element-wise kernels, launch overheads). Fitted to the trend of
+ * Narayanan et al. 2021 Table 1 (1.7B at 44% of peak → 1T at 52%); tensor parallelism is charged
+ * through its communication term instead.
+ */
+export function gemmWidthFactor(hidden: number): number {
+  return hidden / (hidden + 1024);
+}
+
+/** Framework factor on top of the GEMM efficiency: fused Megatron kernels vs eager PyTorch (estimates, uncalibrated). */
+export function frameworkFactor(f: TrainingFramework): number {
+  return f === TrainingFramework.MEGATRON ? 1 : f === TrainingFramework.FSDP ? 0.9 : 0.8;
+}
+
+/** Fraction of the NCCL ring's nominal link bandwidth achieved as bus bandwidth (nccl-tests on NVLink/InfiniBand reach ~80%). */
+export const LINK_EFFICIENCY = 0.8;
+
+/**
+ * Fraction of tensor-parallel communication left exposed. Megatron-Core with Transformer Engine overlaps
+ * the sequence-parallel all-gather/reduce-scatter with the neighbouring GEMMs (`tp_comm_overlap`, used
+ * by the NeMo H100 recipes); half exposed is an estimate.
+ */
+export const TP_EXPOSED_FRACTION = 0.5;
+
+/** Result of the time model for one layout (internal). */
+export interface StepTime {
+  readonly stepSeconds: number;
+  readonly tokensPerSecond: number;
+  readonly modelFlopsPerStep: number;
+  readonly hardwareFlopsPerStep: number;
+  readonly tflopsPerGpu: number;
+  readonly hardwareTflopsPerGpu: number;
+  readonly mfu: number;
+  readonly computeSecondsPerMicroBatch: number;
+  readonly tpSecondsPerMicroBatch: number;
+  readonly bubbleFraction: number;
+  readonly dpExposedSeconds: number;
+}
+
+/** Step time of one layout. See each term's TSDoc for its source. */
+export function stepTime(ctx: PlanContext, l: Layout, ex?: Explanation): StepTime {
+  const s = ctx.shape;
+  const gpus = l.tp * l.pp * l.cp * l.dp;
+  const seq = ctx.seqLen;
+  const tokensPerStep = ctx.globalSeqs * seq;
+  const megatron = ctx.framework === TrainingFramework.MEGATRON;
+  const fp8 = usesFp8(ctx.precision);
+  const peakBf16 = ctx.gpu.tflopsBf16 * 1e12;
+  const peakGemm = fp8 ? ctx.gpu.tflopsFp8 * 1e12 : peakBf16;
+
+  // FLOPs per token: 6N for matmuls + 3× attention forward (model FLOPs), plus recomputation (hardware FLOPs).
+  const gemmPerToken = 6 * s.matmulParamsPerToken;
+  const attnFwd = attentionForwardFlopsPerToken(s, seq);
+  const modelPerToken = gemmPerToken + 3 * attnFwd;
+  let recompGemm = 0; let recompAttn = 0;
+  if (ctx.recompute === RecomputeMode.FULL) { recompGemm = 2 * s.matmulParamsPerToken; recompAttn = attnFwd; }
+  if (ctx.recompute === RecomputeMode.SELECTIVE && megatron) recompAttn = attnFwd;
+  const hwGemmPerToken = gemmPerToken + recompGemm;
+  const hwAttnPerToken = 3 * attnFwd + recompAttn;
+
+  // Per micro-batch on the slowest stage: layers split over pp (the output head balanced across stages,
+  // Megatron `account_for_loss_in_pipeline_split`), tokens split over cp, matrices over tp.
+  const tokensMb = seq * l.microBatch;
+  const headShare = 6 * s.vocab * s.hidden;
+  const layerGemm = (hwGemmPerToken - (recompGemm > 0 ? 8 : 6) * s.vocab * s.hidden) / s.layers;
+  const stageGemmPerToken = Math.max(Math.ceil(s.layers / l.pp) * layerGemm, (s.layers * layerGemm + headShare) / l.pp);
+  const stageAttnPerToken = hwAttnPerToken * Math.ceil(s.layers / l.pp) / s.layers;
+  const eff = ctx.computeEfficiency * gemmWidthFactor(s.hidden) * frameworkFactor(ctx.framework);
+  const gemmSeconds = tokensMb * stageGemmPerToken / (l.tp * l.cp) / (peakGemm * eff);
+  const attnEff = (fp8 ? DEFAULT_BF16_EFFICIENCY : ctx.computeEfficiency) * frameworkFactor(ctx.framework);
+  const attnSeconds = tokensMb * stageAttnPerToken / (l.tp * l.cp) / (peakBf16 * attnEff);
+  const computeMb = gemmSeconds + attnSeconds;
+
+  // Tensor parallel: with sequence parallelism each layer does 2 all-gathers + 2 reduce-scatters forward and
+  // the same backward (≡ 4 all-reduces), each moving (t−1)/t × s·b·h·2 bytes per GPU over NVLink
+  // (Korthikanti et al. 2022 §4.2.2; ring all-reduce = 2(t−1)/t × bytes, Patarasuk & Yuan 2009).
+  const layersStage = Math.ceil(s.layers / l.pp);
+  const actBytes = (seq / l.cp) * l.microBatch * s.hidden * 2;
+  const tpOps = (ctx.recompute === RecomputeMode.FULL ? 12 : 8);
+  const nvl = ctx.nvlinkBytesPerSecond * LINK_EFFICIENCY;
+  const tpSeconds = l.tp > 1 ? TP_EXPOSED_FRACTION * layersStage * tpOps * ((l.tp - 1) / l.tp) * actBytes / nvl : 0;
+
+  // Context parallel (ring attention): K and V chunks pass around the cp ring, forward once and twice in backward;
+  // overlapped with the attention compute, only the excess is exposed.
+  const inNode = (ranks: number): boolean => ranks <= ctx.gpusPerNode;
+  const net = ctx.networkBytesPerSecondPerGpu * LINK_EFFICIENCY;
+  const cpBw = inNode(l.tp * l.cp) ? nvl : net;
+  const kvBytes = (seq / l.cp) * l.microBatch * (s.kDim + s.vDim) * 2 / l.tp;
+  const cpComm = l.cp > 1 ? layersStage * 3 * (l.cp - 1) * kvBytes / cpBw : 0;
+  const cpSeconds = Math.max(0, cpComm - attnSeconds);
+
+  // Expert parallel: dispatch + combine all-to-all forward and backward per MoE layer.
+  const epBw = inNode(l.tp * l.cp * l.ep) ? nvl : net;
+  const epSeconds = s.isMoe && l.ep > 1
+    ? layersStage * s.moeFraction * 4 * ((l.ep - 1) / l.ep) * (tokensMb / l.cp) * s.topK * s.hidden * 2 / l.tp / epBw : 0;
+
+  // Pipeline: 1F1B takes (m + (p−1)/v) micro-batch slots (bubble (p−1)/(v·m), Narayanan et al. 2021 §2.2.1–2.2.2);
+  // stage-to-stage sends of s·b·h·2/t bytes (scatter/gather optimisation, §4.1) are exposed only in fill and drain.
+  const m = l.gradientAccumulation;
+  const v = l.pp > 1 ? ctx.virtualStages : 1;
+  const slot = computeMb + tpSeconds + cpSeconds + epSeconds;
+  const bubbleFraction = l.pp > 1 ? (l.pp - 1) / (v * m) : 0;
+  const p2p = l.pp > 1 ? 2 * (l.pp - 1) * (actBytes / l.tp) / net : 0;
+  const pipelineSeconds = slot * (m + (l.pp > 1 ? (l.pp - 1) / v : 0)) + p2p;
+
+  // Data parallel: gradients reduce over the dp×cp group (ring: 2(d−1)/d × bytes for all-reduce; reduce-scatter
+  // + all-gather with the distributed optimizer; ZeRO-3 re-gathers parameters for every micro-batch's forward
+  // and backward, Rajbhandari et al. 2020 §7). Overlapped with backward: at most `dpOverlapFraction` hidden, and
+  // no more than the backward time available (the last micro-batch; every micro-batch under ZeRO-3).
+  const d = l.dp * l.cp;
+  const stageParams = ctxStageParams(ctx, l);
+  const ring = (d - 1) / d;
+  const dpBw = inNode(l.tp * l.cp * l.dp) ? nvl : net;
+  let dpBytes = 0;
+  if (d > 1) {
+    if (ctx.zeroStage === 0) dpBytes = 2 * ring * stageParams * ctx.bytes.gradients;
+    else if (ctx.zeroStage < 3) dpBytes = ring * stageParams * (ctx.bytes.gradients + ctx.bytes.weights);
+    else dpBytes = ring * stageParams * (ctx.bytes.gradients + 2 * m * ctx.bytes.weights);
+  }
+  const dpSeconds = dpBytes / dpBw;
+  const window = (ctx.zeroStage >= 3 ? m : 1) * computeMb;
+  const dpExposed = Math.max(dpSeconds * (1 - ctx.dpOverlapFraction), dpSeconds - window);
+
+  // Optimizer step: memory-bound pass over weights, gradients and states (read + write).
+  const hbm = ctx.gpu.hbmBandwidthBytesPerSecond;
+  const shard = ctx.zeroStage >= 1 ? d : 1;
+  const optSeconds = 2 * stageParams * (ctx.bytes.optimizer / shard + ctx.bytes.gradients + ctx.bytes.weights) / hbm;
+
+  const stepSeconds = pipelineSeconds + dpExposed + optSeconds;
+  const modelFlopsPerStep = tokensPerStep * modelPerToken;
+  const hardwareFlopsPerStep = tokensPerStep * (hwGemmPerToken + hwAttnPerToken);
+  const tflopsPerGpu = modelFlopsPerStep / stepSeconds / gpus / 1e12;
+  const hardwareTflopsPerGpu = hardwareFlopsPerStep / stepSeconds / gpus / 1e12;
+  const mfu = tflopsPerGpu * 1e12 / peakGemm;
+  if (ex) {
+    ex.add('model FLOPs per token', modelPerToken, 'FLOP', `6 × ${s.matmulParamsPerToken.toExponential(3)} matmul params + 3 × attention ${attnFwd.toExponential(3)} (causal, keys/query = s/2)`,
+      'Narayanan et al. 2021 eq. (3); Megatron-Bridge num_floating_point_operations');
+    ex.add('hardware FLOPs per token', hwGemmPerToken + hwAttnPerToken, 'FLOP', `model FLOPs + recompute (${ctx.recompute}: ${ctx.recompute === RecomputeMode.FULL ? '+1 forward = 8N' : ctx.recompute === RecomputeMode.SELECTIVE && megatron ? '+ attention forward' : 'none'})`, 'Korthikanti et al. 2022 §5, Table 5');
+    ex.add('compute efficiency', eff, '', `base ${ctx.computeEfficiency} × model width h/(h + 1024) × framework ${frameworkFactor(ctx.framework)}`, 'calibrated: see DEFAULT_BF16_EFFICIENCY / DEFAULT_FP8_EFFICIENCY');
+    ex.add('compute per micro-batch per stage', computeMb, 's', `tokens ${tokensMb} × stage FLOPs/token / (tp·cp) / (peak ${fp8 ? 'FP8' : 'BF16'} × efficiency)`);
+    ex.add('exposed TP communication per micro-batch', tpSeconds, 's', `${TP_EXPOSED_FRACTION} × layers ${layersStage} × ${tpOps} × (t−1)/t × s·b·h·2 B / (NVLink ${(ctx.nvlinkBytesPerSecond / 1e9).toFixed(0)} GB/s × ${LINK_EFFICIENCY})`, 'Korthikanti et al. 2022 §4.2.2');
+    if (l.cp > 1) ex.add('exposed CP communication per micro-batch', cpSeconds, 's', 'max(0, ring K/V exchange − attention compute)');
+    if (epSeconds > 0) ex.add('EP all-to-all per micro-batch', epSeconds, 's', '4 all-to-alls × MoE layers × tokens·topK·h·2 B');
+    ex.add('pipeline bubble fraction', bubbleFraction, '', `(p−1)/(v·m) = (${l.pp}−1)/(${v}·${m})`, 'Narayanan et al. 2021 §2.2');
+    ex.add('DP communication', dpSeconds, 's', `ZeRO-${ctx.zeroStage} traffic ${(dpBytes / 2 ** 30).toFixed(2)} GiB over ${dpBw === nvl ? 'NVLink' : 'network'} ${(dpBw / 1e9).toFixed(1)} GB/s`, 'Rajbhandari et al. 2020 §7');
+    ex.add('exposed DP communication', dpExposed, 's', `max(DP × (1 − overlap ${ctx.dpOverlapFraction}), DP − backward window ${window.toPrecision(3)} s)`);
+    ex.add('step time', stepSeconds, 's', `(m + (p−1)/v) × (compute + TP + CP + EP) + p2p + exposed DP + optimizer ${optSeconds.toPrecision(3)} s`);
+    ex.add('model TFLOP/s per GPU', tflopsPerGpu, 'TFLOP/s', 'model FLOPs per step / step time / GPUs');
+    ex.add('MFU', mfu, '', `model TFLOP/s / ${fp8 ? 'FP8' : 'BF16'} dense peak ${peakGemm / 1e12}`);
+  }
+  return {
+    stepSeconds, tokensPerSecond: tokensPerStep / stepSeconds, modelFlopsPerStep, hardwareFlopsPerStep,
+    tflopsPerGpu, hardwareTflopsPerGpu, mfu, computeSecondsPerMicroBatch: computeMb,
+    tpSecondsPerMicroBatch: tpSeconds, bubbleFraction, dpExposedSeconds: dpExposed,
+  };
+}
+
+/** Parameters on one GPU of the largest stage (for communication and optimizer traffic). */
+function ctxStageParams(ctx: PlanContext, l: Layout): number {
+  const s = ctx.shape;
+  const layers = Math.ceil(s.layers / l.pp);
+  const perLayer = s.attnParamsPerLayer / l.tp + s.normParamsPerLayer + (s.denseLayers / s.layers) * s.denseFfnParams / l.tp
+    + s.moeFraction * (s.sharedMoeParams / l.tp + s.routedExpertParams / (l.tp * l.ep));
+  return layers * perLayer + (l.pp === 1 ? (s.embeddingParams + s.outputParams) / l.tp : s.embeddingParams / l.tp);
+}

@@ -1,0 +1,53 @@
+import { runCli } from '../../src/cli/main';
+
+describe('aidc plan inference', () => {
+  test('--json prints the DESIGN.md fields', () => {
+    const r = runCli(['plan', 'inference', '--model', 'llama-3.1-70b', '--gpu', 'h100-sxm-80gb', '--json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    for (const k of ['fits', 'gpusPerReplica', 'kvCacheBytesPerToken', 'kvCacheTokens', 'maxConcurrentSequences']) expect(j).toHaveProperty(k);
+    expect(Object.keys(j.memory)).toEqual(expect.arrayContaining(['weightsBytes', 'kvCacheBytes']));
+    expect(Object.keys(j.throughput)).toEqual(['prefillTokensPerSecond', 'decodeTokensPerSecond']);
+    expect(Object.keys(j.latency)).toEqual(['ttftSeconds', 'tpotSeconds']);
+    expect(Object.keys(j.replicas)).toEqual(expect.arrayContaining(['min', 'max']));
+    expect(j.kvCacheBytesPerToken).toBe(327680);
+  });
+
+  test('--batch and --context-tokens fix the decode operating point', () => {
+    const r = runCli(['plan', 'inference', '--model', 'llama-3.1-8b', '--gpu', 'h100-sxm-80gb', '--batch', '16', '--context-tokens', '4096', '--json']);
+    const j = JSON.parse(r.stdout);
+    expect(j.evaluation).toEqual({ batch: 16, contextTokens: 4096, promptTokens: 2048 });
+    expect(j.throughput.decodeTokensPerSecond).toBeCloseTo(16 / j.latency.tpotSeconds, 6);
+  });
+
+  test('traffic and SLO flags size replicas', () => {
+    const r = runCli(['plan', 'inference', '--model', 'llama-3.1-8b', '--gpu', 'h100-sxm-80gb', '--precision', 'fp8', '--prompt-tokens', '1000',
+      '--output-tokens', '200', '--peak-rps', '40', '--ttft-p95-ms', '1500', '--tpot-p95-ms', '60', '--json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.replicas.max).toBeGreaterThanOrEqual(j.replicas.min);
+    expect(j.latency.tpotSeconds).toBeLessThanOrEqual(0.06);
+  });
+
+  test('without --json it prints a table and the explanation', () => {
+    const r = runCli(['plan', 'inference', '--model', 'mistral-7b', '--gpu', 'l4-24gb', '--precision', 'int4']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/kv cache/);
+    expect(r.stdout).toMatch(/kvCacheTokens = /);
+  });
+
+  test.each([
+    [['--model', 'llama-3.1-7b', '--gpu', 'h100-sxm-80gb'], /did you mean/],
+    [['--model', 'llama-3.1-8b', '--gpu', 'h100-sxm-80gb', '--tp', '3'], /tensorParallel=3/],
+    [['--model', 'llama-3.1-8b', '--gpu', 'h100-sxm-80gb', '--gpu-memory-utilization', '1.5'], /gpuMemoryUtilization/],
+    [['--model', 'llama-3.1-8b', '--gpu', 'h100-sxm-80gb', '--max-model-len', '999999'], /maxModelLen/],
+    [['--model', 'llama-3.1-8b', '--gpu', 'h100-sxm-80gb', '--precision', 'fp4'], /precision/],
+    [['--model', 'llama-3.1-8b', '--gpu', 'h100-sxm-80gb', '--peak-rps', '3'], /go together/],
+    [['--model', 'llama-3.1-8b', '--gpu', 'h100-sxm-80gb', '--tp', 'abc'], /--tp/],
+  ])('%j exits non-zero with one stderr line', (flags, message) => {
+    const r = runCli(['plan', 'inference', ...flags]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(message);
+  });
+});

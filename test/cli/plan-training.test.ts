@@ -1,0 +1,67 @@
+import { runCli } from '../../src/cli/main';
+
+const BASE = ['plan', 'training', '--model', 'llama-3.1-8b', '--gpu', 'h100-sxm-80gb', '--gpus', '8', '--seq-len', '4096', '--global-batch-tokens', '262144'];
+
+describe('aidc plan training', () => {
+  test('--json prints one JSON object with the documented fields', () => {
+    const r = runCli([...BASE, '--json', '--tokens', '1e10', '--node-shape', 'p5.48xlarge']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(Object.keys(j)).toEqual(expect.arrayContaining(['fits', 'parallelism', 'memory', 'throughput', 'gpus', 'nodes', 'timeToTrainSeconds', 'costUsd']));
+    expect(j.fits).toBe(true);
+    expect(j.costUsd).toBeGreaterThan(0);
+  });
+
+  test('without --json it prints tables and the explanation', () => {
+    const r = runCli(BASE);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('memory per GPU');
+    expect(r.stdout).toContain('step time');
+  });
+
+  test.each([
+    [['--precision', 'bf16'], 'bf16-mixed'], [['--precision', 'fp8'], 'fp8-mixed'], [['--precision', 'fp32-amp'], 'fp32-amp'], [['--precision', 'bf16-pure'], 'bf16-pure'],
+  ])('%p selects %s', (flags, name) => {
+    const r = runCli([...BASE, ...flags]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(name);
+  });
+
+  test('fixed --tp --pp --cp are respected', () => {
+    const j = JSON.parse(runCli([...BASE, '--tp', '2', '--pp', '2', '--cp', '1', '--json']).stdout);
+    expect([j.parallelism.tp, j.parallelism.pp, j.parallelism.cp, j.parallelism.dp]).toEqual([2, 2, 1, 2]);
+  });
+
+  test('--deadline-hours with --tokens finds a GPU count', () => {
+    const r = runCli(['plan', 'training', '--model', 'llama-3.1-8b', '--gpu', 'h100-sxm-80gb', '--deadline-hours', '240', '--tokens', '1e11', '--seq-len', '8192', '--global-batch-tokens', '4194304', '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).timeToTrainSeconds).toBeLessThanOrEqual(240 * 3600);
+  });
+
+  test.each([
+    [['--model', 'llama-3.1-8c'], /did you mean 'llama-3.1-8b'/],
+    [['--tp', '3'], /tensorParallel=3/],
+    [['--gpus', '0'], /--gpus=0/],
+    [['--precision', 'fp4'], /--precision=fp4/],
+    [['--zero', '5'], /--zero=5/],
+    [['--global-batch-tokens', '1000'], /globalBatchTokens=1000.*multiple of sequenceLength/],
+    [['--model', 'llama-3.1-405b'], /weights\+gradients\+optimizer need/],
+  ])('bad input %p exits non-zero with one line on stderr', (flags, message) => {
+    const args = [...BASE];
+    for (let i = 0; i < flags.length; i += 2) {
+      const at = args.indexOf(flags[i]);
+      if (at >= 0) args[at + 1] = flags[i + 1]; else args.push(flags[i], flags[i + 1]);
+    }
+    const r = runCli(args);
+    expect(r.code).not.toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(message);
+  });
+
+  test('missing --gpus and --deadline-hours is a usage error', () => {
+    const r = runCli(['plan', 'training', '--model', 'llama-3.1-8b', '--gpu', 'h100-sxm-80gb', '--seq-len', '4096', '--global-batch-tokens', '262144']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--gpus N or --deadline-hours/);
+  });
+});

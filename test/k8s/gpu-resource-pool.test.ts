@@ -1,0 +1,124 @@
+import { Testing } from 'cdk8s';
+import { ofKind, testChart, testPool } from './fixtures';
+import { ConstructValidationError } from '../../src/errors';
+import { GpuSharing } from '../../src/k8s';
+import { NodeShape } from '../../src/planning/catalog';
+import { describeWithShared } from '../harness/shared';
+import { expectValidObjects } from '../harness/validate';
+
+describe('GpuResourcePool', () => {
+  test('emits every tenant and pool object, valid against the schemas', () => {
+    const chart = testChart();
+    testPool(chart, { tenants: [{ name: 'research', share: 0.6, editorGroups: ['ml'], viewerGroups: ['sre'], egressCidrs: ['10.20.0.0/16'] }, { name: 'serving', share: 0.4 }] });
+    const objects = Testing.synth(chart);
+    expect(objects).toMatchSnapshot();
+    const kinds = objects.map((o) => o.kind);
+    for (const kind of ['Namespace', 'ResourceQuota', 'LimitRange', 'NetworkPolicy', 'RoleBinding', 'ServiceAccount', 'ResourceFlavor', 'Topology', 'ClusterQueue', 'LocalQueue', 'PriorityClass', 'ConfigMap']) {
+      expect(kinds).toContain(kind);
+    }
+    expect(ofKind(objects, 'ClusterQueue')).toHaveLength(2);
+    expect(ofKind(objects, 'LocalQueue').map((q) => q.metadata.namespace).sort()).toEqual(['research', 'serving']);
+  });
+
+  test('nominal GPU quotas split the pool by share and add up to its capacity exactly', () => {
+    // 8 × p5.48xlarge = 64 GPUs: research 0.6 → 38.4, serving 0.4 → 25.6; the spare GPU goes to the larger remainder.
+    const chart = testChart();
+    const pool = testPool(chart);
+    expect(pool.nominalGpus('research')).toBe(38);
+    expect(pool.nominalGpus('serving')).toBe(26);
+    const queues = ofKind(Testing.synth(chart), 'ClusterQueue');
+    const gpu = (q: any): any => q.spec.resourceGroups[0].flavors[0].resources.find((r: any) => r.name === 'nvidia.com/gpu');
+    const research = queues.find((q) => q.metadata.name === 'h100-research');
+    expect(gpu(research)).toEqual({ name: 'nvidia.com/gpu', nominalQuota: 38, borrowingLimit: 25, lendingLimit: 38 });
+    expect(queues.every((q) => q.spec.cohortName === 'h100')).toBe(true);
+    expect(research.spec.preemption.reclaimWithinCohort).toBe('Any');
+  });
+
+  test('the tenant ResourceQuota caps GPUs at nominal plus borrowing', () => {
+    const chart = testChart();
+    testPool(chart);
+    const quota = ofKind(Testing.synth(chart), 'ResourceQuota').find((q) => q.metadata.namespace === 'serving');
+    expect(quota.spec.hard['requests.nvidia.com/gpu']).toBe(String(26 + Math.floor(0.6 * 64)));
+  });
+
+  test('network isolation is default-deny with DNS, intra-namespace and monitoring allowances', () => {
+    const chart = testChart();
+    testPool(chart);
+    const policies = ofKind(Testing.synth(chart), 'NetworkPolicy').filter((p) => p.metadata.namespace === 'research');
+    expect(policies.map((p) => p.metadata.name).sort()).toEqual(['allow-dns', 'allow-intra-namespace', 'allow-monitoring-scrape', 'default-deny']);
+    const deny = policies.find((p) => p.metadata.name === 'default-deny');
+    expect(deny.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+  });
+
+  test('the ResourceFlavor carries the node labels and GPU taint pods must match', () => {
+    const chart = testChart();
+    const pool = testPool(chart);
+    const flavor = ofKind(Testing.synth(chart), 'ResourceFlavor')[0];
+    expect(flavor.spec.nodeLabels).toEqual(pool.nodeLabels);
+    expect(flavor.spec.nodeTaints).toEqual([{ key: 'nvidia.com/gpu', value: 'present', effect: 'NoSchedule' }]);
+    expect(flavor.spec.topologyName).toBe('h100');
+  });
+
+  test.each([
+    [GpuSharing.exclusive(), 'nvidia.com/gpu', 'exclusive', 64],
+    [GpuSharing.timeSlicing(4), 'nvidia.com/gpu', 'time-sliced-4', 256],
+    [GpuSharing.mig('1g.10gb'), 'nvidia.com/mig-1g.10gb', 'mig-1g.10gb', 448],
+  ])('GPU sharing %# renders the device-plugin config and quota resource', (sharing, resource, configName, units) => {
+    const chart = testChart();
+    const pool = testPool(chart, { sharing });
+    const objects = Testing.synth(chart);
+    const cm = ofKind(objects, 'ConfigMap')[0];
+    expect(Object.keys(cm.data)).toEqual([configName]);
+    expect(cm.data[configName]).toMatch(/version: v1/);
+    const queue = ofKind(objects, 'ClusterQueue')[0];
+    expect(queue.spec.resourceGroups[0].coveredResources).toContain(resource);
+    expect(pool.nominalGpus('research') + pool.nominalGpus('serving')).toBe(units);
+    expect(ofKind(objects, 'ResourceFlavor')[0].spec.nodeLabels['nvidia.com/device-plugin.config']).toBe(configName);
+  });
+
+  test.each([
+    ['tenant shares over 100%', () => testPool(testChart(), { tenants: [{ name: 'a', share: 0.7 }, { name: 'b', share: 0.4 }] }), /shares add up to 110.0%/],
+    ['a zero share', () => testPool(testChart(), { tenants: [{ name: 'a', share: 0 }] }), /share/],
+    ['a tenant name that is not a DNS label', () => testPool(testChart(), { tenants: [{ name: 'Team_A', share: 0.5 }] }), /tenants\[0\]\.name/],
+    ['a duplicate tenant', () => testPool(testChart(), { tenants: [{ name: 'a', share: 0.2 }, { name: 'a', share: 0.2 }] }), /defined twice/],
+    ['zero maxNodes', () => testPool(testChart(), { maxNodes: 0 }), /maxNodes/],
+    ['minNodes above maxNodes', () => testPool(testChart(), { minNodes: 9 }), /minNodes/],
+    ['headroom above 1', () => testPool(testChart(), { headroomFraction: 2 }), /headroomFraction/],
+  ])('rejects %s with an error naming the construct and prop', (_name, build, message) => {
+    let error: unknown;
+    try {
+      build();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConstructValidationError);
+    expect((error as Error).message).toMatch(/^test\/h100: /);
+    expect((error as Error).message).toMatch(message);
+  });
+
+  test('a pool without tenants fails synthesis', () => {
+    const chart = testChart();
+    testPool(chart, { tenants: [] });
+    expect(() => Testing.synth(chart)).toThrow(/at least one tenant/);
+  });
+
+  test('cpu and memory per GPU are the GPU share of the allocatable node', () => {
+    const pool = testPool(testChart(), { nodeShape: NodeShape.P5_48XLARGE });
+    // p5.48xlarge: 192 vCPU, 2 TiB; 90% allocatable over 8 GPUs → 21 cores and 230 GiB per GPU.
+    expect(pool.cpuCoresForGpus(1)).toBe(21);
+    expect(pool.memoryBytesForGpus(1)).toBe(230 * 2 ** 30);
+    expect(pool.cpuCoresForGpus(8)).toBe(172);
+  });
+});
+
+describeWithShared('GpuResourcePool output', () => {
+  test.each([
+    ['exclusive', GpuSharing.exclusive()],
+    ['time-slicing', GpuSharing.timeSlicing(2)],
+    ['MIG', GpuSharing.mig('3g.40gb')],
+  ])('passes the strict validation harness with %s sharing', (_name, sharing) => {
+    const chart = testChart();
+    testPool(chart, { sharing, tenants: [{ name: 'a', share: 0.5, editorGroups: ['x'], egressCidrs: ['10.0.0.0/8'] }, { name: 'b', share: 0.25 }] });
+    expectValidObjects(Testing.synth(chart));
+  });
+});

@@ -1,0 +1,214 @@
+import { PlanningError } from '../../../src/errors';
+import { AttentionKind, ModelSpec } from '../../../src/planning/catalog';
+
+/*
+ * config.json fixtures, copied from the Hugging Face repositories named in each key (huggingface.co/<repo>/blob/main/config.json).
+ * `auto_map` and tokenizer-only keys are left out where they do not affect the architecture.
+ */
+const LLAMA_3_1_8B = {
+  architectures: ['LlamaForCausalLM'], attention_bias: false, attention_dropout: 0.0, bos_token_id: 128000, eos_token_id: 128001,
+  hidden_act: 'silu', hidden_size: 4096, initializer_range: 0.02, intermediate_size: 14336, max_position_embeddings: 131072,
+  mlp_bias: false, model_type: 'llama', num_attention_heads: 32, num_hidden_layers: 32, num_key_value_heads: 8, pretraining_tp: 1,
+  rms_norm_eps: 1e-05,
+  rope_scaling: { factor: 8.0, low_freq_factor: 1.0, high_freq_factor: 4.0, original_max_position_embeddings: 8192, rope_type: 'llama3' },
+  rope_theta: 500000.0, tie_word_embeddings: false, torch_dtype: 'bfloat16', transformers_version: '4.43.0.dev0', use_cache: true,
+  vocab_size: 128256,
+};
+
+const LLAMA_3_2_1B = {
+  architectures: ['LlamaForCausalLM'], attention_bias: false, attention_dropout: 0.0, bos_token_id: 128000, eos_token_id: 128001,
+  head_dim: 64, hidden_act: 'silu', hidden_size: 2048, initializer_range: 0.02, intermediate_size: 8192, max_position_embeddings: 131072,
+  mlp_bias: false, model_type: 'llama', num_attention_heads: 32, num_hidden_layers: 16, num_key_value_heads: 8, pretraining_tp: 1,
+  rms_norm_eps: 1e-05,
+  rope_scaling: { factor: 32.0, high_freq_factor: 4.0, low_freq_factor: 1.0, original_max_position_embeddings: 8192, rope_type: 'llama3' },
+  rope_theta: 500000.0, tie_word_embeddings: true, torch_dtype: 'bfloat16', transformers_version: '4.45.0.dev0', use_cache: true,
+  vocab_size: 128256,
+};
+
+const LLAMA_2_70B = {
+  architectures: ['LlamaForCausalLM'], bos_token_id: 1, eos_token_id: 2, hidden_act: 'silu', hidden_size: 8192, initializer_range: 0.02,
+  intermediate_size: 28672, max_position_embeddings: 4096, model_type: 'llama', num_attention_heads: 64, num_hidden_layers: 80,
+  num_key_value_heads: 8, pretraining_tp: 1, rms_norm_eps: 1e-05, rope_scaling: null, tie_word_embeddings: false,
+  torch_dtype: 'float16', transformers_version: '4.31.0.dev0', use_cache: true, vocab_size: 32000,
+};
+
+const MISTRAL_7B_V0_1 = {
+  architectures: ['MistralForCausalLM'], bos_token_id: 1, eos_token_id: 2, hidden_act: 'silu', hidden_size: 4096, initializer_range: 0.02,
+  intermediate_size: 14336, max_position_embeddings: 32768, model_type: 'mistral', num_attention_heads: 32, num_hidden_layers: 32,
+  num_key_value_heads: 8, rms_norm_eps: 1e-05, rope_theta: 10000.0, sliding_window: 4096, tie_word_embeddings: false,
+  torch_dtype: 'bfloat16', transformers_version: '4.34.0.dev0', use_cache: true, vocab_size: 32000,
+};
+
+const MIXTRAL_8X7B_V0_1 = {
+  architectures: ['MixtralForCausalLM'], attention_dropout: 0.0, bos_token_id: 1, eos_token_id: 2, hidden_act: 'silu', hidden_size: 4096,
+  initializer_range: 0.02, intermediate_size: 14336, max_position_embeddings: 32768, model_type: 'mixtral', num_attention_heads: 32,
+  num_experts_per_tok: 2, num_hidden_layers: 32, num_key_value_heads: 8, num_local_experts: 8, output_router_logits: false,
+  rms_norm_eps: 1e-05, rope_theta: 1e6, router_aux_loss_coef: 0.02, sliding_window: null, tie_word_embeddings: false,
+  torch_dtype: 'bfloat16', transformers_version: '4.36.0.dev0', use_cache: true, vocab_size: 32000,
+};
+
+const QWEN2_5_7B = {
+  architectures: ['Qwen2ForCausalLM'], attention_dropout: 0.0, bos_token_id: 151643, eos_token_id: 151643, hidden_act: 'silu',
+  hidden_size: 3584, initializer_range: 0.02, intermediate_size: 18944, max_position_embeddings: 131072, max_window_layers: 28,
+  model_type: 'qwen2', num_attention_heads: 28, num_hidden_layers: 28, num_key_value_heads: 4, rms_norm_eps: 1e-06,
+  rope_theta: 1000000.0, sliding_window: 131072, tie_word_embeddings: false, torch_dtype: 'bfloat16', transformers_version: '4.40.1',
+  use_cache: true, use_mrope: false, use_sliding_window: false, vocab_size: 152064,
+};
+
+const DEEPSEEK_V3 = {
+  architectures: ['DeepseekV3ForCausalLM'], attention_bias: false, attention_dropout: 0.0, aux_loss_alpha: 0.001, bos_token_id: 0,
+  eos_token_id: 1, ep_size: 1, first_k_dense_replace: 3, hidden_act: 'silu', hidden_size: 7168, initializer_range: 0.02,
+  intermediate_size: 18432, kv_lora_rank: 512, max_position_embeddings: 163840, model_type: 'deepseek_v3', moe_intermediate_size: 2048,
+  moe_layer_freq: 1, n_group: 8, n_routed_experts: 256, n_shared_experts: 1, norm_topk_prob: true, num_attention_heads: 128,
+  num_experts_per_tok: 8, num_hidden_layers: 61, num_key_value_heads: 128, num_nextn_predict_layers: 1, pretraining_tp: 1,
+  q_lora_rank: 1536, qk_nope_head_dim: 128, qk_rope_head_dim: 64,
+  quantization_config: { activation_scheme: 'dynamic', fmt: 'e4m3', quant_method: 'fp8', weight_block_size: [128, 128] },
+  rms_norm_eps: 1e-06,
+  rope_scaling: { beta_fast: 32, beta_slow: 1, factor: 40, mscale: 1.0, mscale_all_dim: 1.0, original_max_position_embeddings: 4096, type: 'yarn' },
+  rope_theta: 10000, routed_scaling_factor: 2.5, scoring_func: 'sigmoid', seq_aux: true, tie_word_embeddings: false, topk_group: 4,
+  topk_method: 'noaux_tc', torch_dtype: 'bfloat16', transformers_version: '4.33.1', use_cache: true, v_head_dim: 128, vocab_size: 129280,
+};
+
+/** openai-community/gpt2 (GPT-2 small). */
+const GPT2 = {
+  activation_function: 'gelu_new', architectures: ['GPT2LMHeadModel'], attn_pdrop: 0.1, bos_token_id: 50256, embd_pdrop: 0.1,
+  eos_token_id: 50256, initializer_range: 0.02, layer_norm_epsilon: 1e-05, model_type: 'gpt2', n_ctx: 1024, n_embd: 768, n_head: 12,
+  n_layer: 12, n_positions: 1024, resid_pdrop: 0.1, summary_activation: null, summary_first_dropout: 0.1, summary_proj_to_labels: true,
+  summary_type: 'cls_index', summary_use_proj: true, task_specific_params: { 'text-generation': { do_sample: true, max_length: 50 } },
+  vocab_size: 50257,
+};
+
+/** facebook/opt-125m. */
+const OPT_125M = {
+  activation_dropout: 0.0, activation_function: 'relu', architectures: ['OPTForCausalLM'], attention_dropout: 0.0, bos_token_id: 2,
+  do_layer_norm_before: true, dropout: 0.1, eos_token_id: 2, ffn_dim: 3072, hidden_size: 768, init_std: 0.02, layerdrop: 0.0,
+  max_position_embeddings: 2048, model_type: 'opt', num_attention_heads: 12, num_hidden_layers: 12, pad_token_id: 1, prefix: '</s>',
+  torch_dtype: 'float16', transformers_version: '4.21.0.dev0', use_cache: true, vocab_size: 50272, word_embed_proj_dim: 768,
+};
+
+/** facebook/opt-350m: the one OPT size with word_embed_proj_dim (512) ≠ hidden_size (1024) and post-norm layers. */
+const OPT_350M = {
+  ...OPT_125M, do_layer_norm_before: false, ffn_dim: 4096, hidden_size: 1024, num_attention_heads: 16, num_hidden_layers: 24,
+  word_embed_proj_dim: 512,
+};
+
+/** Qwen/Qwen1.5-MoE-A2.7B (model_type qwen2_moe). */
+const QWEN1_5_MOE_A2_7B = {
+  architectures: ['Qwen2MoeForCausalLM'], attention_dropout: 0.0, bos_token_id: 151643, decoder_sparse_step: 1, eos_token_id: 151643,
+  hidden_act: 'silu', hidden_size: 2048, initializer_range: 0.02, intermediate_size: 5632, max_position_embeddings: 8192,
+  max_window_layers: 21, model_type: 'qwen2_moe', moe_intermediate_size: 1408, norm_topk_prob: false, num_attention_heads: 16,
+  num_experts: 60, num_experts_per_tok: 4, num_hidden_layers: 24, num_key_value_heads: 16, output_router_logits: false,
+  rms_norm_eps: 1e-06, rope_theta: 1000000.0, router_aux_loss_coef: 0.001, shared_expert_intermediate_size: 5632,
+  sliding_window: 32768, tie_word_embeddings: false, torch_dtype: 'bfloat16', transformers_version: '4.36.0.dev0', use_cache: true,
+  use_sliding_window: false, vocab_size: 151936,
+};
+
+const ARCHITECTURE_FIELDS = [
+  'layers', 'hiddenSize', 'attentionHeads', 'kvHeads', 'headDim', 'ffnHiddenSize', 'ffnKind', 'vocabSize', 'tiedEmbeddings',
+  'attentionKind', 'maxPositionEmbeddings', 'slidingWindow', 'experts', 'activeExperts', 'sharedExperts', 'moeFfnHiddenSize',
+  'denseLayers', 'kvLoraRank', 'qLoraRank', 'qkRopeHeadDim', 'qkNopeHeadDim', 'vHeadDim', 'qkvBias', 'linearBias',
+  'learnedPositionEmbeddings', 'wordEmbeddingSize',
+] as const;
+
+function architecture(m: ModelSpec): Record<string, unknown> {
+  return Object.fromEntries(ARCHITECTURE_FIELDS.map((f) => [f, m[f]]));
+}
+
+describe('ModelSpec.fromHuggingFaceConfig', () => {
+  test.each([
+    ['meta-llama/Llama-3.1-8B', LLAMA_3_1_8B, 'llama-3.1-8b'],
+    ['meta-llama/Llama-3.2-1B', LLAMA_3_2_1B, 'llama-3.2-1b'],
+    ['meta-llama/Llama-2-70b-hf', LLAMA_2_70B, 'llama-2-70b'],
+    ['mistralai/Mistral-7B-v0.1', MISTRAL_7B_V0_1, 'mistral-7b'],
+    ['mistralai/Mixtral-8x7B-v0.1', MIXTRAL_8X7B_V0_1, 'mixtral-8x7b'],
+    ['Qwen/Qwen2.5-7B', QWEN2_5_7B, 'qwen2.5-7b'],
+    ['deepseek-ai/DeepSeek-V3', DEEPSEEK_V3, 'deepseek-v3'],
+  ])('%s config.json gives the same architecture and parameter count as catalog %s', (_repo, json, id) => {
+    const parsed = ModelSpec.fromHuggingFaceConfig(json, id);
+    const catalog = ModelSpec.of(id);
+    expect(parsed.id).toBe(id);
+    expect(architecture(parsed)).toEqual(architecture(catalog));
+    expect(parsed.parameterCount()).toBe(catalog.parameterCount());
+    expect(parsed.activeParameterCount()).toBe(catalog.activeParameterCount());
+    expect(parsed.kvCacheBytesPerToken(2)).toBe(catalog.kvCacheBytesPerToken(2));
+  });
+
+  /**
+   * Published totals for configs without a catalog entry:
+   * GPT-2 small 124,439,808 and OPT-125m 125,239,296 are the `num_parameters()` of the transformers models
+   * (HF safetensors totals: openai-community/gpt2 "124M", facebook/opt-125m "125M"), exact.
+   * OPT-350m 331,196,416: its post-norm layers (do_layer_norm_before false) have no final LayerNorm, which the
+   * catalog model does not represent, so the count is 2 × 1024 = 2,048 high (6e-6 relative).
+   * Qwen1.5-MoE-A2.7B: "14.3B parameters in total and 2.7B activated" (Qwen blog, qwenlm.github.io/blog/qwen-moe/);
+   * the shared-expert gate (2048 per layer) is not modelled.
+   */
+  test.each([
+    ['gpt2', GPT2, 124_439_808, 0],
+    ['opt-125m', OPT_125M, 125_239_296, 0],
+    ['opt-350m', OPT_350M, 331_196_416, 1e-5],
+    ['qwen1.5-moe-a2.7b', QWEN1_5_MOE_A2_7B, 14.3e9, 0.005],
+  ])('%s config.json gives %d parameters (relative tolerance %d)', (id, json, expected, tolerance) => {
+    const m = ModelSpec.fromHuggingFaceConfig(json, id);
+    expect(Math.abs(m.parameterCount() - expected) / expected).toBeLessThanOrEqual(tolerance);
+  });
+
+  test('Qwen1.5-MoE-A2.7B activates 2.7B parameters per token (Qwen blog; 1% tolerance)', () => {
+    const m = ModelSpec.fromHuggingFaceConfig(QWEN1_5_MOE_A2_7B);
+    expect(m.sharedExperts).toBe(4);
+    expect(Math.abs(m.activeParameterCount() - 2.7e9) / 2.7e9).toBeLessThanOrEqual(0.01);
+  });
+
+  test('GPT-2 and OPT read as MHA with learned positions, biases and tied embeddings', () => {
+    const gpt2 = ModelSpec.fromHuggingFaceConfig(GPT2);
+    expect(gpt2.id).toBe('custom-gpt2');
+    expect([gpt2.attentionKind, gpt2.learnedPositionEmbeddings, gpt2.linearBias, gpt2.tiedEmbeddings, gpt2.ffnHiddenSize])
+      .toEqual([AttentionKind.MHA, 1024, true, true, 3072]);
+    const opt = ModelSpec.fromHuggingFaceConfig(OPT_350M);
+    expect([opt.learnedPositionEmbeddings, opt.wordEmbeddingSize]).toEqual([2050, 512]);
+  });
+
+  test('Qwen2 sliding_window is ignored unless use_sliding_window is true', () => {
+    expect(ModelSpec.fromHuggingFaceConfig(QWEN2_5_7B).slidingWindow).toBe(0);
+    expect(ModelSpec.fromHuggingFaceConfig({ ...QWEN2_5_7B, use_sliding_window: true, sliding_window: 4096 }).slidingWindow).toBe(4096);
+  });
+
+  test('the id defaults to _name_or_path', () => {
+    expect(ModelSpec.fromHuggingFaceConfig({ ...LLAMA_3_1_8B, _name_or_path: 'meta-llama/Llama-3.1-8B' }).id).toBe('meta-llama/Llama-3.1-8B');
+  });
+
+  test.each([
+    ['hidden_size', LLAMA_3_1_8B],
+    ['num_hidden_layers', MISTRAL_7B_V0_1],
+    ['num_local_experts', MIXTRAL_8X7B_V0_1],
+    ['kv_lora_rank', DEEPSEEK_V3],
+    ['n_embd', GPT2],
+    ['ffn_dim', OPT_125M],
+  ])('a missing %s is a PlanningError naming the key', (key, json) => {
+    const broken: Record<string, unknown> = { ...json };
+    delete broken[key];
+    expect(() => ModelSpec.fromHuggingFaceConfig(broken)).toThrow(new RegExp(`config\\.${key}=missing`));
+  });
+
+  test.each([
+    ['num_attention_heads', '32'],
+    ['num_attention_heads', 0],
+    ['vocab_size', 1.5],
+    ['tie_word_embeddings', 'yes'],
+    ['hidden_act', 'gelu'],
+  ])('an invalid %s (%p) is a PlanningError naming the key', (key, value) => {
+    expect(() => ModelSpec.fromHuggingFaceConfig({ ...LLAMA_3_1_8B, [key]: value })).toThrow(new RegExp(`config\\.${key}=`));
+  });
+
+  test('an unsupported model_type, a missing model_type and a non-object are PlanningErrors', () => {
+    expect(() => ModelSpec.fromHuggingFaceConfig({ ...LLAMA_3_1_8B, model_type: 'bert' })).toThrow(/config\.model_type=bert: is not supported/);
+    const noType: Record<string, unknown> = { ...LLAMA_3_1_8B };
+    delete noType.model_type;
+    expect(() => ModelSpec.fromHuggingFaceConfig(noType)).toThrow(/config\.model_type=undefined/);
+    expect(() => ModelSpec.fromHuggingFaceConfig([])).toThrow(PlanningError);
+    expect(() => ModelSpec.fromHuggingFaceConfig(null)).toThrow(/config=null/);
+  });
+
+  test('a config whose numbers are inconsistent fails ModelSpec validation with the model field', () => {
+    expect(() => ModelSpec.fromHuggingFaceConfig({ ...LLAMA_3_1_8B, num_key_value_heads: 5 })).toThrow(/model\.kvHeads=5/);
+  });
+});

@@ -1,0 +1,64 @@
+import { GpuType, ModelSpec } from '../../../src/planning/catalog';
+import { InferencePrecision } from '../../../src/planning/inference';
+import { weightBytes } from '../../../src/planning/inference/memory';
+import { closedBatchOutputTokensPerSecond, decodeStep, Layout, prefill } from '../../../src/planning/inference/speed';
+
+const H200 = GpuType.of('h200-141gb');
+const layout = (id: string, precision: InferencePrecision, tp: number): Layout => {
+  const model = ModelSpec.of(id);
+  return { model, gpu: H200, precision, kvBytesPerElement: 2, tp, pp: 1, weightsBytesPerGpu: weightBytes(model, precision, tp, 1).perGpuBytes, interNodeBytesPerSecondPerGpu: 50e9, maxNumBatchedTokens: 8192 };
+};
+
+/**
+ * NVIDIA TensorRT-Model-Optimizer, examples/benchmark.md §1.1 (H200, modelopt 0.21.1, TensorRT-LLM 0.15, trtllm-bench,
+ * input 2048 / output 128 tokens): output tokens/sec per engine. BF16 8B at TP1, 70B at TP2; FP8 at TP1.
+ * Tolerance: 10% for batch 1 (decode-bound, the regime the SLO floors rely on); 20% at batch 8/64, where TRT-LLM's
+ * in-flight scheduling of 8–64 prefills differs from this closed-batch approximation. The constants in speed.ts were
+ * chosen against this table, so it guards regressions more than it validates independently.
+ */
+describe('decode and end-to-end speed match NVIDIA published H200 figures', () => {
+  test.each([
+    ['llama-3.1-8b', InferencePrecision.BF16, 1, 1, 173.80, 0.10],
+    ['llama-3.1-8b', InferencePrecision.FP8, 1, 1, 245.03, 0.10],
+    ['llama-3.1-70b', InferencePrecision.BF16, 2, 1, 45.81, 0.10],
+    ['llama-3.1-70b', InferencePrecision.FP8, 1, 1, 43.46, 0.10],
+    ['llama-3.1-8b', InferencePrecision.BF16, 1, 8, 803.11, 0.20],
+    ['llama-3.1-8b', InferencePrecision.FP8, 1, 8, 1051.17, 0.20],
+    ['llama-3.1-8b', InferencePrecision.BF16, 1, 64, 1679.74, 0.20],
+    ['llama-3.1-8b', InferencePrecision.FP8, 1, 64, 2190.93, 0.20],
+    ['llama-3.1-70b', InferencePrecision.BF16, 2, 8, 182.61, 0.20],
+    ['llama-3.1-70b', InferencePrecision.FP8, 1, 8, 182.07, 0.20],
+    ['llama-3.1-70b', InferencePrecision.BF16, 2, 64, 401.50, 0.20],
+    ['llama-3.1-70b', InferencePrecision.FP8, 1, 64, 420.64, 0.20],
+  ])('%s %s at tp=%d and batch %d gives %d output tokens/s', (id, precision, tp, batch, published, tolerance) => {
+    const predicted = closedBatchOutputTokensPerSecond(layout(id, precision, tp), batch, 2048, 128);
+    expect(Math.abs(predicted - published) / published).toBeLessThan(tolerance);
+  });
+
+  test('int4 AWQ is modelled as vLLM Marlin (near-ideal bandwidth), faster than TensorRT-LLM W4A16 at batch 1', () => {
+    // Known deviation: the same table gives 231.75 (8B) and 44.10 (70B) tok/s for INT4 AWQ — no faster than FP8 —
+    // while Marlin (Frantar et al. 2024, arXiv:2408.11743) reports near-ideal ~4× over FP16 at batch ≤ 16, the kernel vLLM uses.
+    expect(closedBatchOutputTokensPerSecond(layout('llama-3.1-8b', InferencePrecision.INT4, 1), 1, 2048, 128)).toBeGreaterThan(231.75);
+  });
+});
+
+describe('roofline', () => {
+  test('a batch-1 decode step is never faster than reading the weights at peak bandwidth', () => {
+    const l = layout('llama-3.1-70b', InferencePrecision.BF16, 2);
+    expect(decodeStep(l, 1, 2048).seconds).toBeGreaterThan(l.weightsBytesPerGpu / H200.hbmBandwidthBytesPerSecond);
+  });
+
+  test('decode turns compute-bound at large batch and time per step grows with batch', () => {
+    const l = layout('llama-3.1-8b', InferencePrecision.BF16, 1);
+    expect(decodeStep(l, 1, 1024).memorySeconds).toBeGreaterThan(decodeStep(l, 1, 1024).computeSeconds);
+    expect(decodeStep(l, 4096, 128).computeSeconds).toBeGreaterThan(decodeStep(l, 4096, 128).memorySeconds);
+    expect(decodeStep(l, 64, 2048).seconds).toBeGreaterThan(decodeStep(l, 8, 2048).seconds);
+  });
+
+  test('prefill FLOPs are 2·N_active per token plus the causal attention term', () => {
+    const l = layout('llama-3.1-8b', InferencePrecision.BF16, 1);
+    const p1 = prefill(l, 1024).flops; const p2 = prefill(l, 2048).flops;
+    expect(p2).toBeGreaterThan(2 * p1); // quadratic attention term
+    expect(p1).toBeGreaterThan(2 * 7.5e9 * 1024);
+  });
+});

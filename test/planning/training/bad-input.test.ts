@@ -1,0 +1,114 @@
+import * as fc from 'fast-check';
+import { PlanningError } from '../../../src/errors';
+import { GpuType, ModelSpec, NodeShape } from '../../../src/planning/catalog';
+import { RecomputeMode, TrainingFramework, TrainingPlanner, TrainingPlanProps, TrainingPrecision } from '../../../src/planning/training';
+
+const base: TrainingPlanProps = {
+  model: ModelSpec.of('llama-3.1-8b'), gpu: GpuType.of('h100-sxm-80gb'), gpus: 8, sequenceLength: 4096, globalBatchTokens: 4096 * 64,
+};
+
+function planningError(props: TrainingPlanProps): PlanningError {
+  try {
+    TrainingPlanner.plan(props);
+  } catch (e) {
+    if (e instanceof PlanningError) return e;
+    throw e;
+  }
+  throw new Error('expected a PlanningError');
+}
+
+describe('bad input gives a PlanningError naming the field, the value and the fix', () => {
+  test.each([
+    ['gpus', { gpus: 0 }, '0'],
+    ['gpus', { gpus: -8 }, '-8'],
+    ['gpus', { gpus: 7.5 }, '7.5'],
+    ['sequenceLength', { sequenceLength: 0 }, '0'],
+    ['sequenceLength', { sequenceLength: 1.5 }, '1.5'],
+    ['globalBatchTokens', { globalBatchTokens: 4096 * 64 + 1 }, String(4096 * 64 + 1)],
+    ['microBatch', { microBatch: 0 }, '0'],
+    ['tensorParallel', { tensorParallel: 3 }, '3'],
+    ['tensorParallel', { tensorParallel: 16 }, '16'],
+    ['pipelineParallel', { pipelineParallel: 33 }, '33'],
+    ['contextParallel', { contextParallel: 3 }, '3'],
+    ['zeroStage', { zeroStage: 4 }, '4'],
+    ['tokens', { tokens: -1 }, '-1'],
+    ['computeEfficiency', { computeEfficiency: 2 }, '2'],
+    ['gpus', { gpus: undefined }, 'undefined'],
+    ['gpus', { deadlineSeconds: 3600 }, '8'],
+    ['tokens', { gpus: undefined, deadlineSeconds: 3600 }, 'undefined'],
+    ['precision', { gpu: GpuType.of('a100-sxm-80gb'), precision: TrainingPrecision.FP8_MIXED }, 'fp8-mixed'],
+    ['nodeShape', { nodeShape: NodeShape.of('p4d.24xlarge') }, 'p4d.24xlarge'],
+  ] as Array<[string, Partial<TrainingPlanProps>, string]>)('%s = %p is rejected with value %s', (field, override, value) => {
+    const e = planningError({ ...base, ...override } as TrainingPlanProps);
+    expect(e.field).toBe(field);
+    expect(e.value).toBe(value);
+    expect(e.fix.length).toBeGreaterThan(10);
+  });
+
+  test('tp × pp × cp that does not divide the GPU count names gpus and the multiple to use', () => {
+    const e = planningError({ ...base, gpus: 12, tensorParallel: 8, pipelineParallel: 1, contextParallel: 1 });
+    expect(e.field).toBe('gpus');
+    expect(e.fix).toMatch(/multiple of 8/);
+  });
+
+  test('a model that cannot fit says how much the model states need and what would help', () => {
+    const e = planningError({ ...base, model: ModelSpec.of('llama-3.1-405b'), gpus: 8 });
+    expect(e.field).toBe('gpus');
+    expect(e.fix).toMatch(/weights\+gradients\+optimizer need .* GiB per GPU at zero=1/);
+    expect(e.fix).toMatch(/--zero 3/);
+  });
+
+  test('activations that cannot fit suggest full recompute and a shorter sequence', () => {
+    const e = planningError({ ...base, gpus: 1, framework: TrainingFramework.HF, zeroStage: 0, precision: TrainingPrecision.BF16_PURE, model: ModelSpec.of('llama-3.2-1b'), sequenceLength: 65536, globalBatchTokens: 65536 });
+    expect(e.fix).toMatch(/activations need/);
+    expect(e.fix).toMatch(/--recompute full/);
+    expect(e.fix).toMatch(/--seq-len ≤ \d+/);
+  });
+});
+
+describe('properties (fast-check)', () => {
+  const models = ModelSpec.all().filter((m) => !m.isMoe || m.experts <= 8);
+  const finitePositive = (x: number): boolean => Number.isFinite(x) && x > 0;
+
+  test('random inputs give a plan with finite positive numbers or a PlanningError, never another exception', () => {
+    fc.assert(fc.property(
+      fc.constantFrom(...models), fc.constantFrom(...GpuType.all()), fc.integer({ min: 1, max: 256 }),
+      fc.constantFrom(512, 1024, 2048, 4096, 8192), fc.integer({ min: 1, max: 64 }),
+      fc.constantFrom(...Object.values(TrainingPrecision)), fc.constantFrom(...Object.values(RecomputeMode)),
+      fc.constantFrom(...Object.values(TrainingFramework)), fc.integer({ min: 0, max: 3 }),
+      (model, gpu, gpus, seq, batch, precision, recompute, framework, zeroStage) => {
+        try {
+          const p = TrainingPlanner.plan({ model, gpu, gpus, sequenceLength: seq, globalBatchTokens: seq * batch, precision, recompute, framework, zeroStage, tokens: 1e9 });
+          const j = p.toJson();
+          for (const v of [...Object.values(j.memory), ...Object.values(j.throughput), ...Object.values(j.parallelism), j.gpus, j.nodes, j.timeToTrainSeconds, j.checkpointBytes]) {
+            expect(finitePositive(v as number)).toBe(true);
+          }
+          expect(p.memory.peakBytesPerGpu).toBeLessThanOrEqual(p.memory.usableBytesPerGpu);
+        } catch (e) {
+          if (!(e instanceof PlanningError)) throw e;
+        }
+      }), { numRuns: 150 });
+  });
+
+  test('more tensor parallelism never increases per-GPU weight bytes', () => {
+    fc.assert(fc.property(fc.constantFrom('llama-3.1-8b', 'llama-3.1-70b', 'gpt3-175b', 'qwen2.5-72b'), fc.constantFrom(1, 2, 4), (id, tp) => {
+      const props: TrainingPlanProps = { model: ModelSpec.of(id), gpu: GpuType.of('h200-141gb'), gpus: 64, sequenceLength: 2048, globalBatchTokens: 2048 * 64, pipelineParallel: 8, contextParallel: 1, zeroStage: 0, recompute: RecomputeMode.FULL };
+      try {
+        const a = TrainingPlanner.plan({ ...props, tensorParallel: tp });
+        const b = TrainingPlanner.plan({ ...props, tensorParallel: tp * 2 });
+        expect(b.memory.weightsBytes).toBeLessThanOrEqual(a.memory.weightsBytes);
+      } catch (e) {
+        if (!(e instanceof PlanningError)) throw e;
+      }
+    }), { numRuns: 30 });
+  });
+
+  test('longer sequences never decrease activation bytes at a fixed layout', () => {
+    fc.assert(fc.property(fc.constantFrom('llama-3.1-8b', 'mistral-7b', 'llama-3.2-1b'), fc.constantFrom(1024, 2048, 4096), fc.constantFrom(...Object.values(RecomputeMode)), (id, seq, recompute) => {
+      const props = { model: ModelSpec.of(id), gpu: GpuType.of('h200-141gb'), gpus: 8, tensorParallel: 8, pipelineParallel: 1, contextParallel: 1, microBatch: 1, recompute };
+      const a = TrainingPlanner.plan({ ...props, sequenceLength: seq, globalBatchTokens: seq * 8 });
+      const b = TrainingPlanner.plan({ ...props, sequenceLength: seq * 2, globalBatchTokens: seq * 2 * 8 });
+      expect(b.memory.activationsBytes).toBeGreaterThanOrEqual(a.memory.activationsBytes);
+    }), { numRuns: 30 });
+  });
+});

@@ -1,0 +1,78 @@
+import { GpuType, ModelSpec } from '../../../src/planning/catalog';
+import { megatronLayerUnits } from '../../../src/planning/training/activations';
+import { zeroPartitionedBytes } from '../../../src/planning/training/memory';
+import { modelShape } from '../../../src/planning/training/model-math';
+import { bytesPerParameter, OptimizerKind, RecomputeMode, TrainingPrecision } from '../../../src/planning/training/precision';
+import { TrainingPlanner } from '../../../src/planning/training';
+
+const GB = 1e9;
+
+describe('ZeRO model-state memory', () => {
+  // Rajbhandari et al. 2020, "ZeRO" (arXiv:1910.02054), Figure 1 / §5: 7.5B parameters, Nd = 64 GPUs,
+  // mixed-precision Adam (K = 12): 120 GB → 31.4 GB (Pos) → 16.6 GB (Pos+g) → 1.9 GB (Pos+g+p).
+  test.each([
+    [0, 120], [1, 31.4], [2, 16.6], [3, 1.9],
+  ])('the 7.5B / 64-GPU example of the ZeRO paper at stage %d needs %d GB per GPU (±0.05 GB)', (stage, gb) => {
+    const r = zeroPartitionedBytes(7.5e9, bytesPerParameter(TrainingPrecision.BF16_MIXED, OptimizerKind.ADAMW), 64, stage);
+    expect(Math.abs(r.total / GB - gb)).toBeLessThanOrEqual(0.05);
+  });
+
+  test.each([
+    [TrainingPrecision.BF16_MIXED, OptimizerKind.ADAMW, 16],
+    [TrainingPrecision.FP8_MIXED, OptimizerKind.ADAMW, 16],
+    [TrainingPrecision.FP32_AMP, OptimizerKind.ADAMW, 16],
+    [TrainingPrecision.BF16_PURE, OptimizerKind.ADAMW, 8],
+    [TrainingPrecision.BF16_MIXED, OptimizerKind.ADAM_8BIT, 10], // 2 + 2 + 4 master + 2 (Dettmers et al. 2021)
+    [TrainingPrecision.BF16_PURE, OptimizerKind.ADAM_8BIT, 6],
+    [TrainingPrecision.BF16_MIXED, OptimizerKind.SGD, 12],
+    [TrainingPrecision.FP32_AMP, OptimizerKind.SGD, 12],
+  ])('%s with %s keeps %d bytes per parameter before ZeRO', (p, o, bytes) => {
+    const b = bytesPerParameter(p, o);
+    expect(b.weights + b.gradients + b.optimizer).toBe(bytes);
+  });
+});
+
+describe('activation memory (Korthikanti et al. 2022, arXiv:2205.05198, Table 2)', () => {
+  const gpt3 = modelShape(ModelSpec.of('gpt3-175b'));
+  test('a GPT-3 175B layer stores sbh(34 + 5as/h) bytes without recomputation and 34·sbh with selective recomputation (exact)', () => {
+    const s = 2048;
+    expect(megatronLayerUnits(gpt3, s, true)).toBeCloseTo(34 + 5 * 96 * s / 12288, 6);
+    expect(megatronLayerUnits(gpt3, s, false)).toBeCloseTo(34, 6);
+  });
+
+  test('the planner charges the first pipeline stage L·34·sbh/t for GPT-3 175B at t=8, p=8, selective recompute (±2%)', () => {
+    // Korthikanti et al. 2022 §4.2.3 / eq. (5): with 1F1B the first stage holds p micro-batches of L/p layers = L layers' worth.
+    const plan = TrainingPlanner.plan({
+      model: ModelSpec.of('gpt3-175b'), gpu: GpuType.of('a100-sxm-80gb'), gpus: 64, sequenceLength: 2048, globalBatchTokens: 64 * 2048,
+      tensorParallel: 8, pipelineParallel: 8, contextParallel: 1, microBatch: 1, recompute: RecomputeMode.SELECTIVE,
+    });
+    const expected = 96 * 34 * 2048 * 12288 / 8;
+    expect(Math.abs(plan.memory.activationsBytes / expected - 1)).toBeLessThan(0.02);
+  });
+
+  test('full recomputation keeps 2sbh per layer, far less than selective', () => {
+    const base = { model: ModelSpec.of('gpt3-175b'), gpu: GpuType.of('a100-sxm-80gb'), gpus: 64, sequenceLength: 2048, globalBatchTokens: 64 * 2048, tensorParallel: 8, pipelineParallel: 8, contextParallel: 1, microBatch: 1 };
+    const full = TrainingPlanner.plan({ ...base, recompute: RecomputeMode.FULL });
+    const sel = TrainingPlanner.plan({ ...base, recompute: RecomputeMode.SELECTIVE });
+    const layerInputs = 96 * 2 * 2048 * 12288 / 8;
+    expect(full.memory.activationsBytes).toBeGreaterThan(layerInputs);
+    expect(full.memory.activationsBytes).toBeLessThan(layerInputs * 1.5);
+    expect(full.memory.activationsBytes).toBeLessThan(sel.memory.activationsBytes / 5);
+  });
+
+  test('the eager (hf) profile is dominated by the full-vocabulary logits at 128k vocabularies', () => {
+    const plan = TrainingPlanner.plan({
+      model: ModelSpec.of('llama-3.2-1b'), gpu: GpuType.of('h100-sxm-80gb'), gpus: 1, sequenceLength: 4096, globalBatchTokens: 4096 * 4,
+      framework: 'hf' as any, microBatch: 1,
+    });
+    const logits = 14 * 4096 * 128256;
+    expect(plan.memory.activationsBytes).toBeGreaterThan(logits);
+    expect(logits / plan.memory.activationsBytes).toBeGreaterThan(0.4);
+  });
+});
+
+describe('parameter breakdown', () => {
+  test.each(ModelSpec.all().map((m) => [m.id, m] as const))('%s: the planner counts the catalog parameter total within 1%%', (_id, m) => {
+    expect(Math.abs(modelShape(m).totalParams / m.parameterCount() - 1)).toBeLessThan(0.01);
+  });
+});

@@ -1,0 +1,62 @@
+import { GpuType, ModelSpec, NodeShape } from '../../../src/planning/catalog';
+import { TrainingPlanner } from '../../../src/planning/training';
+
+const H100 = GpuType.of('h100-sxm-80gb');
+
+describe('TrainingPlan', () => {
+  const plan = TrainingPlanner.plan({
+    model: ModelSpec.of('llama-3.1-70b'), gpu: H100, nodeShape: NodeShape.of('p5.48xlarge'), gpus: 64,
+    sequenceLength: 8192, globalBatchTokens: 128 * 8192, tokens: 1e11,
+  });
+
+  test('toJson carries exactly the fields DESIGN.md lists for aidc plan training --json', () => {
+    const j = plan.toJson();
+    for (const k of ['fits', 'parallelism', 'memory', 'throughput', 'gpus', 'nodes', 'timeToTrainSeconds', 'costUsd']) expect(j).toHaveProperty(k);
+    for (const k of ['tp', 'pp', 'dp', 'cp', 'microBatch', 'gradientAccumulation']) expect(j.parallelism).toHaveProperty(k);
+    for (const k of ['weightsBytes', 'gradientsBytes', 'optimizerBytes', 'activationsBytes', 'peakBytesPerGpu']) expect(j.memory).toHaveProperty(k);
+    for (const k of ['stepSeconds', 'tokensPerSecond', 'tflopsPerGpu', 'mfu']) expect(j.throughput).toHaveProperty(k);
+    expect(JSON.stringify(j)).not.toMatch(/NaN|Infinity/);
+  });
+
+  test('the layout multiplies to the GPU count and the batch to the global batch', () => {
+    const p = plan.parallelism;
+    expect(p.tp * p.pp * p.cp * p.dp).toBe(64);
+    expect(p.dp * p.microBatch * p.gradientAccumulation).toBe(128);
+    expect(plan.nodes).toBe(8);
+  });
+
+  test('time and cost to train follow from tokens/s and the p5 on-demand price', () => {
+    expect(plan.timeToTrainSeconds).toBeCloseTo(1e11 / plan.throughput.tokensPerSecond, 3);
+    expect(plan.costUsd).toBeCloseTo(8 * 55.04 * plan.timeToTrainSeconds! / 3600, 3);
+  });
+
+  test('the checkpoint holds weights plus optimizer states of the whole model (14 bytes/parameter for bf16-mixed Adam)', () => {
+    expect(plan.checkpointBytes / ModelSpec.of('llama-3.1-70b').parameterCount()).toBeCloseTo(14, 1);
+  });
+
+  test('explain() shows each derived number with its formula and source', () => {
+    const text = plan.explain();
+    for (const s of ['weights per GPU', 'activations per GPU', 'pipeline bubble fraction', 'step time', 'MFU', 'Korthikanti', 'Rajbhandari', 'Narayanan']) expect(text).toContain(s);
+  });
+
+  test('the plan is frozen', () => {
+    expect(Object.isFrozen(plan)).toBe(true);
+    expect(Object.isFrozen(plan.memory)).toBe(true);
+  });
+});
+
+describe('deadline mode', () => {
+  test('returns the smallest GPU count, a multiple of the node size, that trains the tokens in time', () => {
+    const props = { model: ModelSpec.of('llama-3.1-8b'), gpu: H100, sequenceLength: 8192, globalBatchTokens: 512 * 8192, tokens: 1e11 };
+    const plan = TrainingPlanner.plan({ ...props, deadlineSeconds: 7 * 86400 });
+    expect(plan.gpus % 8).toBe(0);
+    expect(plan.timeToTrainSeconds!).toBeLessThanOrEqual(7 * 86400);
+    if (plan.gpus > 8) {
+      const fewer = plan.gpus - 8;
+      try {
+        const p = TrainingPlanner.plan({ ...props, gpus: fewer });
+        expect(p.timeToTrainSeconds!).toBeGreaterThan(7 * 86400);
+      } catch { /* no valid layout at that count */ }
+    }
+  });
+});
