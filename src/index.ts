@@ -1,3 +1,4 @@
 export * from './error-guards';
 export * as planning from './planning';
 export * from './k8s';
+export * as tf from './tf';

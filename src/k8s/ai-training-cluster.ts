@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { ConstructValidationError } from '../errors';
 import { GpuResourcePool, WorkloadPriority } from './gpu-resource-pool';
 import { JobSet } from './imports/jobset.x-k8s.io-jobset.x-k8s.io';
+import { MonitoringStack } from './monitoring-stack';
 import { container, RESTRICTED_POD_SECURITY, shmVolume, tolerationFor } from './private/containers';
 import { commonLabels, requireDnsLabel } from './private/names';
 import { PoolTopology } from './private/pool-sizing';
@@ -47,6 +48,11 @@ export interface AiTrainingClusterProps {
    * @default WorkloadPriority.TRAINING
    */
   readonly priority?: WorkloadPriority;
+  /**
+   * Monitoring to register with (stall and restart-loop alerts, dashboard).
+   * @default - not monitored
+   */
+  readonly monitoring?: MonitoringStack;
   /**
    * Plain environment variables for the trainer.
    * @default - none
@@ -122,6 +128,7 @@ export class AiTrainingCluster extends Construct {
     });
 
     const labels = { ...commonLabels('training', this.jobName), 'aidc.io/pool': pool.poolName };
+    props.monitoring?.addTrainingJob({ name: this.jobName, namespace: props.tenant });
     const claimName = `${this.jobName}-checkpoints`;
     new ApiObject(this, 'checkpoints', {
       apiVersion: 'v1', kind: 'PersistentVolumeClaim',

@@ -6,6 +6,7 @@ import { ScaledObject } from './imports/keda.sh-keda.sh';
 import { LeaderWorkerSet } from './imports/leaderworkerset.x-k8s.io-leaderworkerset.x-k8s.io';
 import { ServiceMonitor } from './imports/monitoring.coreos.com-monitoring.coreos.com';
 import { InferenceEngine } from './inference-engine';
+import { MonitoringStack } from './monitoring-stack';
 import { container, omitUndefined, RESTRICTED_POD_SECURITY, shmVolume, tolerationFor } from './private/containers';
 import { commonLabels, requireDnsLabel } from './private/names';
 import { PoolTopology } from './private/pool-sizing';
@@ -64,6 +65,11 @@ export interface ElasticInferenceServiceProps {
    */
   readonly prescaleWindows?: PrescaleWindow[];
   /**
+   * Monitoring to register with (SLO burn-rate alerts, dashboards).
+   * @default - not monitored by a MonitoringStack (the ServiceMonitor is still emitted)
+   */
+  readonly monitoring?: MonitoringStack;
+  /**
    * Seconds a replica keeps serving in-flight requests after it is told to stop.
    * @default 120
    */
@@ -106,8 +112,8 @@ export class ElasticInferenceService extends Construct {
     if (gpusPerPod > pool.gpusPerNode) {
       throw new ConstructValidationError(path, 'plan', `a replica needs ${gpusPerPod} GPUs per node but ${pool.nodeShape.id} has ${pool.gpusPerNode}`);
     }
-    // The plan's operating point: sequences one replica decodes concurrently at its SLO capacity.
-    this.targetConcurrencyPerReplica = Math.max(1, Math.floor(plan.evaluationBatch));
+    // Requests in flight per replica at the plan's SLO capacity (Little's law, from the plan).
+    this.targetConcurrencyPerReplica = Math.max(1, Math.floor(plan.concurrencyPerReplica));
     const cpu = pool.cpuCoresForGpus(gpusPerPod);
     const memory = pool.memoryBytesForGpus(gpusPerPod);
     pool.addWorkload({
@@ -231,6 +237,7 @@ export class ElasticInferenceService extends Construct {
       },
     });
 
+    if (props.monitoring) this.registerMonitoring(props.monitoring, plan, ns, selector);
     const series = `namespace="${ns}",model_name="${this.serviceName}"`;
     const windows = props.prescaleWindows ?? [];
     windows.forEach((w, i) => {
@@ -284,6 +291,21 @@ export class ElasticInferenceService extends Construct {
           })),
         ] as any,
       },
+    });
+  }
+
+  /** Registers SLO alerts: the TTFT objective rounds down to a bucket bound of vLLM's TTFT histogram. */
+  private registerMonitoring(monitoring: MonitoringStack, plan: InferencePlan, namespace: string, selectorLabels: { [key: string]: string }): void {
+    const slo = plan.ttftSloSeconds;
+    if (slo === undefined) return;
+    const buckets = MonitoringStack.VLLM_TTFT_BUCKETS_SECONDS.filter((b) => b <= slo);
+    if (buckets.length === 0) {
+      throw new ConstructValidationError(this.node.path, 'plan.ttftSloSeconds', `${slo} s is below vLLM's smallest TTFT bucket (${MonitoringStack.VLLM_TTFT_BUCKETS_SECONDS[0]} s); it cannot be measured`);
+    }
+    monitoring.addInferenceService({
+      name: this.serviceName, namespace, selectorLabels,
+      ttftSloSeconds: buckets[buckets.length - 1], ttftObjective: 0.95,
+      availabilityTarget: plan.availability, podMonitor: false,
     });
   }
 

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import { ConstructValidationError, PlanningError } from '../errors';
 import { GpuSharing } from './gpu-sharing';
+import { MonitoringStack } from './monitoring-stack';
 import {
   ClusterQueueV1Beta2,
   ClusterQueueV1Beta2Spec,
@@ -75,8 +76,14 @@ export interface GpuResourcePoolProps {
    */
   readonly headroomFraction?: number;
   /**
+   * Monitoring to register with (queue backlog alerts over the pool's ClusterQueues); its namespace
+   * is the one allowed to scrape tenants.
+   * @default - not monitored
+   */
+  readonly monitoring?: MonitoringStack;
+  /**
    * Namespace of Prometheus (allowed to scrape tenants).
-   * @default 'monitoring'
+   * @default - the monitoring stack's namespace, else 'monitoring'
    */
   readonly monitoringNamespace?: string;
   /**
@@ -157,6 +164,14 @@ export class GpuResourcePool extends Construct {
     this.flavorName = this.poolName;
     for (const t of props.tenants ?? []) this.addTenant(t);
     this.node.addValidation({ validate: () => this.validatePool() });
+    if (props.monitoring && this.tenants.length > 0) {
+      props.monitoring.addGpuPool({
+        name: this.poolName,
+        // The tenants given in props; backlog alerts cover their ClusterQueues.
+        clusterQueueNames: this.tenants.map((t) => `${this.poolName}-${t.name}`),
+        gpuResourceName: this.sharing.resourceName,
+      });
+    }
     this.emitPoolObjects();
   }
 
@@ -406,7 +421,7 @@ export class GpuResourcePool extends Construct {
       cpuQuota: Math.max(1, Math.floor(share(node.vcpu))),
       memoryQuotaBytes: Math.max(2 ** 30, share(node.memoryBytes)),
       storageQuotaBytes: Math.max(2 ** 30, share(Math.max(node.localNvmeBytes, 1e12))),
-      monitoringNamespace: this.props.monitoringNamespace ?? 'monitoring',
+      monitoringNamespace: this.props.monitoringNamespace ?? this.props.monitoring?.namespace ?? 'monitoring',
       editorGroups: t.editorGroups ?? [],
       viewerGroups: t.viewerGroups ?? [],
       egressCidrs: t.egressCidrs ?? [],

@@ -3,4 +3,5 @@ export * from './gpu-resource-pool';
 export * from './ai-training-cluster';
 export * from './inference-engine';
 export * from './elastic-inference-service';
+export * from './monitoring-stack';
 export { PoolWorkloadOptions, PoolTopology, PoolSizing } from './private/pool-sizing';

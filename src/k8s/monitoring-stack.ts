@@ -219,8 +219,14 @@ const MIN_OBJECTIVE = 1 - 1 / MAX_BURN_RATE;
  * alerts, Kueue backlog against quota, and the recording rules behind them) and Grafana dashboards
  * as ConfigMaps for the Grafana sidecar.
  *
- * Rule specs and the training dashboard are built lazily (cdk8s `Lazy`), so `addXxx()` may be
- * called at any time before synthesis.
+ * Laziness: the PrometheusRule specs and the dashboard ConfigMaps' data are cdk8s `Lazy` values
+ * produced at synthesis from the registered pools, services and jobs, so `addXxx()` may be called
+ * at any time before synthesis; the PodMonitors of a service or job are created by its `addXxx()`
+ * call, and the inference/training PrometheusRule and dashboard on the first such call.
+ *
+ * Series are tied to workloads by labels: inference rules match `{namespace, service}` (a
+ * ServiceMonitor on a Service named after the inference service sets `service`; the PodMonitor
+ * emitted here sets it by relabeling), training rules match `pod=~"<job>-.*"` in the job's namespace.
  */
 export class MonitoringStack extends Construct {
   /** Bucket bounds of vLLM's `vllm:time_to_first_token_seconds` histogram; valid `ttftSloSeconds` values. */

@@ -1,1 +1,5 @@
 export * from './catalog';
+export * from './training';
+export * from './inference';
+export * from './forecast';
+export * from './cost';

@@ -21,7 +21,7 @@ describe('aidc catalog', () => {
   test('the GPU table shows dense peaks and PCIe-only domains in human units', () => {
     const out = runCli(['catalog', 'gpus']).stdout;
     const h100 = out.split('\n').find((l) => l.startsWith('h100-sxm-80gb '))!;
-    expect(h100.split(/\s{2,}/).slice(0, 8)).toEqual(['h100-sxm-80gb', '80', '3.35', '989', '1979', '8', '900', '700']);
+    expect(h100.split(/\s{2,}/).slice(0, 8)).toEqual(['h100-sxm-80gb', '85.5', '3.35', '989', '1979', '8', '900', '700']);
     expect(out.split('\n').find((l) => l.startsWith('l4-24gb '))).toContain('1 (PCIe)');
   });
 
@@ -51,7 +51,7 @@ describe('aidc catalog', () => {
 
   test('the JSON carries base units and derived counts', () => {
     const gpus = JSON.parse(runCli(['catalog', 'gpus', '--json']).stdout).gpus;
-    expect(gpus.find((g: any) => g.id === 'h200-141gb')).toMatchObject({ memoryBytes: 141e9, hbmBandwidthBytesPerSecond: 4.8e12, tflopsBf16: 989 });
+    expect(gpus.find((g: any) => g.id === 'h200-141gb')).toMatchObject({ memoryBytes: 143771 * 2 ** 20, hbmBandwidthBytesPerSecond: 4.8e12, tflopsBf16: 989 });
     const models = JSON.parse(runCli(['catalog', 'models', '--json']).stdout).models;
     expect(models.find((m: any) => m.id === 'llama-3.1-8b')).toMatchObject({ parameterCount: 8_030_261_248, kvCacheBytesPerTokenBf16: 131_072 });
     const shapes = JSON.parse(runCli(['catalog', 'node-shapes', '--json']).stdout)['node-shapes'];

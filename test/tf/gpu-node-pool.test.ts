@@ -1,11 +1,11 @@
 import 'cdktf/lib/testing/adapters/jest';
-import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { Labels } from '@cdktf/provider-kubernetes/lib/labels';
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { NodeTaint } from '@cdktf/provider-kubernetes/lib/node-taint';
+import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { Testing } from 'cdktf';
-import { ExistingGpuNodes, ExistingGpuNodesProps, KarpenterGpuNodePool, KarpenterGpuNodePoolProps } from '../../src/tf';
 import { badValues, expectValidationError, newStack, partial, props, resourcesOf, synth } from './helpers';
+import { ExistingGpuNodes, ExistingGpuNodesProps, KarpenterGpuNodePool, KarpenterGpuNodePoolProps } from '../../src/tf';
 
 Testing.setupJest();
 

@@ -2,8 +2,8 @@ import 'cdktf/lib/testing/adapters/jest';
 import { PersistentVolumeClaimV1 } from '@cdktf/provider-kubernetes/lib/persistent-volume-claim-v1';
 import { StorageClassV1 } from '@cdktf/provider-kubernetes/lib/storage-class-v1';
 import { Testing } from 'cdktf';
-import { PlatformStorage, PlatformStorageClassOptions, PlatformVolumeOptions, StoragePurpose } from '../../src/tf';
 import { badValues, expectValidationError, newStack, props, resourcesOf, synth } from './helpers';
+import { PlatformStorage, PlatformStorageClassOptions, PlatformVolumeOptions, StoragePurpose } from '../../src/tf';
 
 Testing.setupJest();
 

@@ -1,5 +1,6 @@
 import { CliCommand } from '../cli-types';
 import { CATALOG_COMMANDS } from './catalog';
+import { PLACE_COMMANDS } from './place';
 import { FORECAST_COMMANDS } from './forecast';
 import { PLAN_INFERENCE_COMMANDS } from './plan-inference';
 import { PLAN_TRAINING_COMMAND } from './plan-training';
@@ -7,6 +8,7 @@ import { PLAN_TRAINING_COMMAND } from './plan-training';
 /** Every `aidc` command. Each command lives in its own file in this folder. */
 export const COMMANDS: CliCommand[] = [
   ...CATALOG_COMMANDS,
+  ...PLACE_COMMANDS,
   ...FORECAST_COMMANDS,
   ...PLAN_INFERENCE_COMMANDS,
   ...[PLAN_TRAINING_COMMAND],

@@ -59,7 +59,7 @@ export class GpuType {
     id: 'h100-sxm-80gb',
     name: 'NVIDIA H100 SXM5 80GB',
     vendor: 'nvidia',
-    memoryBytes: 80e9,
+    memoryBytes: 81559 * 2 ** 20, // nvidia-smi memory.total 81559 MiB: the capacity the driver exposes (the marketing 'GB' is rounded)
     hbmBandwidthBytesPerSecond: 3.35e12,
     tflopsBf16: 989,
     tflopsFp8: 1979,
@@ -79,7 +79,7 @@ export class GpuType {
     id: 'h100-pcie-80gb',
     name: 'NVIDIA H100 PCIe 80GB',
     vendor: 'nvidia',
-    memoryBytes: 80e9,
+    memoryBytes: 81559 * 2 ** 20, // nvidia-smi memory.total 81559 MiB: the capacity the driver exposes (the marketing 'GB' is rounded)
     hbmBandwidthBytesPerSecond: 2.0e12,
     tflopsBf16: 756,
     tflopsFp8: 1513,
@@ -99,7 +99,7 @@ export class GpuType {
     id: 'h200-141gb',
     name: 'NVIDIA H200 SXM 141GB',
     vendor: 'nvidia',
-    memoryBytes: 141e9,
+    memoryBytes: 143771 * 2 ** 20, // nvidia-smi memory.total 143771 MiB: the capacity the driver exposes (the marketing 'GB' is rounded)
     hbmBandwidthBytesPerSecond: 4.8e12,
     tflopsBf16: 989,
     tflopsFp8: 1979,
@@ -140,7 +140,7 @@ export class GpuType {
     id: 'a100-sxm-40gb',
     name: 'NVIDIA A100 SXM4 40GB',
     vendor: 'nvidia',
-    memoryBytes: 40e9,
+    memoryBytes: 40960 * 2 ** 20, // nvidia-smi memory.total 40960 MiB: the capacity the driver exposes (the marketing 'GB' is rounded)
     hbmBandwidthBytesPerSecond: 1.555e12,
     tflopsBf16: 312,
     tflopsFp8: 0,
@@ -160,7 +160,7 @@ export class GpuType {
     id: 'a100-sxm-80gb',
     name: 'NVIDIA A100 SXM4 80GB',
     vendor: 'nvidia',
-    memoryBytes: 80e9,
+    memoryBytes: 81920 * 2 ** 20, // nvidia-smi memory.total 81920 MiB: the capacity the driver exposes (the marketing 'GB' is rounded)
     hbmBandwidthBytesPerSecond: 2.039e12,
     tflopsBf16: 312,
     tflopsFp8: 0,

@@ -63,7 +63,7 @@ export class PoolMixModel {
    *
    * c_s on-demand USD/node-hour, g_s GPUs per node, ι_s interruptions per spot node-hour, T hours.
    */
-  public static build(props: PoolMixProps): PoolMixModel {
+  public static formulate(props: PoolMixProps): PoolMixModel {
     return new PoolMixModel(props);
   }
 
@@ -198,7 +198,7 @@ export class PoolMixOptimizer {
    * checked against every constraint before it is returned.
    */
   public static async optimize(props: PoolMixProps): Promise<PoolMixPlan> {
-    const model = PoolMixModel.build(props);
+    const model = PoolMixModel.formulate(props);
     const highs = await loadSolver();
     const result = highs.solve(model.lpText, { output_flag: false, mip_rel_gap: 0 });
     if (result.Status !== 'Optimal') {

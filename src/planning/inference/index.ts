@@ -1,5 +1,5 @@
-export { InferencePrecision, KvCacheDtype } from './quantization';
+export * from './quantization';
 export * from './inference-props';
 export * from './inference-results';
-export { InferencePlan } from './inference-plan';
-export { InferencePlanner } from './inference-planner';
+export * from './inference-plan';
+export * from './inference-planner';

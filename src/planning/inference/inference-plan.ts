@@ -2,7 +2,7 @@ import { Explanation } from '../private/explanation';
 import { InferenceLatency, InferenceMemory, InferenceReplicaBounds, InferenceThroughput } from './inference-results';
 import { InferencePrecision, KvCacheDtype } from './quantization';
 
-/** Everything derived; a plain object handed from the planner to the plan. */
+/** @internal Everything derived; a plain object handed from the planner to the plan. */
 export interface InferencePlanData {
   readonly modelId: string;
   readonly gpuId: string;
@@ -28,6 +28,10 @@ export interface InferencePlanData {
   readonly promptTokens: number;
   readonly replicas: InferenceReplicaBounds;
   readonly requestsPerSecondPerReplica: number;
+  readonly concurrencyPerReplica: number;
+  readonly ttftSloSeconds?: number;
+  readonly tpotSloSeconds?: number;
+  readonly availability: number;
   readonly modelLoadSeconds: number;
   readonly explanation: Explanation;
 }
@@ -92,6 +96,14 @@ export class InferencePlan {
   public readonly replicas: InferenceReplicaBounds;
   /** Requests per second one replica sustains within the SLO (the autoscaler's and forecaster's unit of capacity). */
   public readonly requestsPerSecondPerReplica: number;
+  /** Mean requests in flight in one replica at `requestsPerSecondPerReplica` (Little's law); the autoscaling target. */
+  public readonly concurrencyPerReplica: number;
+  /** p95 TTFT objective the plan was sized for, seconds (absent without an SLO). */
+  public readonly ttftSloSeconds?: number;
+  /** p95 TPOT objective the plan was sized for, seconds (absent without an SLO). */
+  public readonly tpotSloSeconds?: number;
+  /** Availability objective (sets the replica floor and the alerting budget). */
+  public readonly availability: number;
   /** Estimated start-up time of a replica: weights over storage bandwidth plus engine warm-up. */
   public readonly modelLoadSeconds: number;
   private readonly explanation: Explanation;
@@ -122,6 +134,10 @@ export class InferencePlan {
     this.promptTokens = d.promptTokens;
     this.replicas = Object.freeze({ ...d.replicas });
     this.requestsPerSecondPerReplica = d.requestsPerSecondPerReplica;
+    this.concurrencyPerReplica = d.concurrencyPerReplica;
+    this.ttftSloSeconds = d.ttftSloSeconds;
+    this.tpotSloSeconds = d.tpotSloSeconds;
+    this.availability = d.availability;
     this.modelLoadSeconds = d.modelLoadSeconds;
     this.explanation = d.explanation;
     Object.freeze(this);
@@ -173,6 +189,7 @@ export class InferencePlan {
       evaluation: { batch: this.evaluationBatch, contextTokens: this.evaluationContextTokens, promptTokens: this.promptTokens },
       replicas: { ...this.replicas },
       requestsPerSecondPerReplica: this.requestsPerSecondPerReplica,
+      concurrencyPerReplica: this.concurrencyPerReplica,
       modelLoadSeconds: this.modelLoadSeconds,
       engineArgs: this.engineArgs(),
     };

@@ -217,6 +217,10 @@ function planInference(props: InferencePlanProps): InferencePlan {
   }
   x.add('requestsPerSecondPerReplica', rpsPerReplica, 'req/s', slo ? 'highest Poisson rate with p95 TTFT (M/D/1 prefill queue) and p95 TPOT (M/G/∞ batch) within the SLO' : 'highest stable Poisson rate (no SLO given)', 'Kleinrock 1975 §5.7; Kingman 1961; queueing.ts');
 
+  const atCapacity = loadPoint(replicaModel, rpsPerReplica);
+  const concurrencyPerReplica = atCapacity.stable ? atCapacity.meanConcurrency : 1;
+  x.add('concurrencyPerReplica', concurrencyPerReplica, 'requests', `mean in-flight requests at ${rpsPerReplica.toPrecision(4)} req/s: λ × (TTFT + output tokens × TPOT)`, "Little's law (Little 1961)");
+
   let batch: number; let context: number; let ttft: number; let tpot: number; let decodeTps: number;
   const e = props.evaluationPoint;
   const replicasAtPeak = props.traffic ? Math.ceil(props.traffic.peakRequestsPerSecond / rpsPerReplica) : 1;
@@ -273,6 +277,7 @@ function planInference(props: InferencePlanProps): InferencePlan {
     latency: { ttftSeconds: ttft, tpotSeconds: tpot },
     evaluationBatch: batch, evaluationContextTokens: context, promptTokens: c.promptTokens,
     replicas: { min, max, atPeak: props.traffic ? replicasAtPeak : min },
-    requestsPerSecondPerReplica: rpsPerReplica, modelLoadSeconds, explanation: x,
+    requestsPerSecondPerReplica: rpsPerReplica, concurrencyPerReplica, modelLoadSeconds, explanation: x,
+    ttftSloSeconds: slo?.ttftP95Seconds, tpotSloSeconds: slo?.tpotP95Seconds, availability: c.availability,
   });
 }

@@ -1,7 +1,8 @@
 import { Explanation } from '../private/explanation';
 import { Layout, PlanContext } from './context';
 import { ModelShape } from './model-math';
-import { RecomputeMode, TrainingFramework, usesFp8 } from './precision';
+import { usesFp8 } from './bytes-per-parameter';
+import { RecomputeMode, TrainingFramework } from './precision';
 
 /**
  * Activation memory saved for backward, per transformer layer and per micro-batch, in units of

@@ -1,6 +1,7 @@
 import { GpuType, ModelSpec } from '../catalog';
 import { ModelShape } from './model-math';
-import { BytesPerParameter, OptimizerKind, RecomputeMode, TrainingFramework, TrainingPrecision } from './precision';
+import { BytesPerParameter } from './bytes-per-parameter';
+import { OptimizerKind, RecomputeMode, TrainingFramework, TrainingPrecision } from './precision';
 
 /** Everything the evaluation of one layout needs, validated and resolved once per plan (internal). */
 export interface PlanContext {

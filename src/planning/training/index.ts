@@ -1,3 +1,4 @@
-export { OptimizerKind, RecomputeMode, TrainingFramework, TrainingPrecision } from './precision';
-export { TrainingPlan, TrainingPlanner } from './training-plan';
-export type { TrainingMemory, TrainingParallelism, TrainingPlanProps, TrainingThroughput } from './training-plan';
+export * from './precision';
+export * from './training-types';
+export * from './training-plan';
+export * from './planner';

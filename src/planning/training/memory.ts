@@ -1,7 +1,8 @@
 import { Explanation } from '../private/explanation';
 import { activationBytes } from './activations';
 import { Layout, PlanContext } from './context';
-import { BytesPerParameter, TrainingPrecision } from './precision';
+import { BytesPerParameter } from './bytes-per-parameter';
+import { TrainingPrecision } from './precision';
 
 /**
  * Device memory that is neither model state nor activations: the CUDA context, cuBLAS/cuDNN

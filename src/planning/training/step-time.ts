@@ -1,7 +1,8 @@
 import { Explanation } from '../private/explanation';
 import { Layout, PlanContext } from './context';
 import { attentionForwardFlopsPerToken } from './model-math';
-import { RecomputeMode, TrainingFramework, usesFp8 } from './precision';
+import { usesFp8 } from './bytes-per-parameter';
+import { RecomputeMode, TrainingFramework } from './precision';
 
 /**
  * Default achievable fraction of the dense BF16 peak for large transformer GEMMs, before the GEMM-width

@@ -1,171 +1,11 @@
-import { PlanningError } from '../../errors';
-import { GpuType, ModelSpec, NodeShape } from '../catalog';
-import { requireInRange, requirePositive, requirePositiveInteger } from '../private/checks';
-import { Explanation, formatQuantity } from '../private/explanation';
-import { Layout, PlanContext } from './context';
-import { candidateGpuCounts, FixedParallelism, nearbyValidGpuCounts, SearchResult, searchLayouts, validateFixed } from './layout-search';
-import { DEFAULT_MEMORY_RESERVE_FRACTION, worstStageMemory } from './memory';
-import { modelFlopsPerToken, modelShape } from './model-math';
-import { bytesPerParameter, OptimizerKind, RecomputeMode, TrainingFramework, TrainingPrecision, usesFp8 } from './precision';
-import { DEFAULT_BF16_EFFICIENCY, DEFAULT_FP8_EFFICIENCY, stepTime } from './step-time';
-
-/**
- * Inter-node bandwidth per GPU when no node shape is given: 400 Gb/s, one 400G NIC per GPU as on
- * DGX H100 / p5.48xlarge (3200 Gb/s for 8 GPUs).
- */
-export const DEFAULT_NETWORK_BITS_PER_SECOND_PER_GPU = 400e9;
-
-/** Input of the training planner. */
-export interface TrainingPlanProps {
-  /** Model to train. */
-  readonly model: ModelSpec;
-  /** GPU type. */
-  readonly gpu: GpuType;
-  /**
-   * Node shape (GPUs per node, network bandwidth, price); its GPU type must be `gpu`.
-   * @default - nodes of `gpu.nvlinkDomainSize` GPUs with 400 Gb/s of network per GPU and no price
-   */
-  readonly nodeShape?: NodeShape;
-  /**
-   * GPUs to use. Give exactly one of `gpus` and `deadlineSeconds`.
-   * @default - the smallest count that meets `deadlineSeconds`
-   */
-  readonly gpus?: number;
-  /**
-   * Train `tokens` within this many seconds using the fewest GPUs (a multiple of the GPUs per node).
-   * @default - plan for `gpus`
-   */
-  readonly deadlineSeconds?: number;
-  /** Tokens per training sequence. */
-  readonly sequenceLength: number;
-  /** Tokens per optimizer step; a multiple of `sequenceLength` (global batch = globalBatchTokens / sequenceLength sequences). */
-  readonly globalBatchTokens: number;
-  /**
-   * Tokens to train on (sets time and cost to train; required with `deadlineSeconds`).
-   * @default - no time or cost to train
-   */
-  readonly tokens?: number;
-  /**
-   * Micro-batch size in sequences.
-   * @default - searched
-   */
-  readonly microBatch?: number;
-  /**
-   * Numeric precision.
-   * @default TrainingPrecision.BF16_MIXED
-   */
-  readonly precision?: TrainingPrecision;
-  /**
-   * Optimizer.
-   * @default OptimizerKind.ADAMW
-   */
-  readonly optimizer?: OptimizerKind;
-  /**
-   * ZeRO stage 0–3 over the data-parallel group.
-   * @default 1 for megatron (distributed optimizer), 3 for fsdp, 0 for hf
-   */
-  readonly zeroStage?: number;
-  /**
-   * Activation recomputation.
-   * @default RecomputeMode.SELECTIVE for megatron, RecomputeMode.NONE for fsdp and hf
-   */
-  readonly recompute?: RecomputeMode;
-  /**
-   * Framework profile.
-   * @default TrainingFramework.MEGATRON
-   */
-  readonly framework?: TrainingFramework;
-  /**
-   * Tensor-parallel size; when tp, pp and cp are all fixed only data parallelism and micro-batch are searched.
-   * @default - searched
-   */
-  readonly tensorParallel?: number;
-  /**
-   * Pipeline-parallel size.
-   * @default - searched
-   */
-  readonly pipelineParallel?: number;
-  /**
-   * Context-parallel size.
-   * @default - searched
-   */
-  readonly contextParallel?: number;
-  /**
-   * Virtual pipeline stages per GPU (interleaved 1F1B); divides the bubble by this factor.
-   * @default 1
-   */
-  readonly virtualPipelineStages?: number;
-  /**
-   * Achievable fraction of peak for large GEMMs, overriding the calibrated default.
-   * @default 0.6 (BF16) or 0.49 (FP8)
-   */
-  readonly computeEfficiency?: number;
-  /**
-   * Fraction of data-parallel gradient communication overlapped with backward.
-   * @default 0.8
-   */
-  readonly dpOverlapFraction?: number;
-  /**
-   * Fraction of GPU memory kept free for allocator fragmentation and NCCL buffers.
-   * @default 0.08
-   */
-  readonly memoryReserveFraction?: number;
-}
-
-/** The chosen parallel layout. */
-export interface TrainingParallelism {
-  /** Tensor-parallel size (with sequence parallelism). */
-  readonly tp: number;
-  /** Pipeline-parallel size. */
-  readonly pp: number;
-  /** Data-parallel size. */
-  readonly dp: number;
-  /** Context-parallel size. */
-  readonly cp: number;
-  /** Expert-parallel size (1 for dense models). */
-  readonly ep: number;
-  /** Sequences per micro-batch. */
-  readonly microBatch: number;
-  /** Micro-batches per optimizer step per data-parallel replica. */
-  readonly gradientAccumulation: number;
-}
-
-/** Per-GPU memory of the worst pipeline stage, bytes. */
-export interface TrainingMemory {
-  /** Weights. */
-  readonly weightsBytes: number;
-  /** Gradients. */
-  readonly gradientsBytes: number;
-  /** Optimizer states (incl. fp32 master weights). */
-  readonly optimizerBytes: number;
-  /** Activations saved for backward (incl. in-flight micro-batches and logits). */
-  readonly activationsBytes: number;
-  /** CUDA context, ZeRO-3 gather buffers, autocast weight cache. */
-  readonly overheadBytes: number;
-  /** Sum of the above. */
-  readonly peakBytesPerGpu: number;
-  /** Memory the plan may use after the reserve. */
-  readonly usableBytesPerGpu: number;
-}
-
-/** Predicted speed. */
-export interface TrainingThroughput {
-  /** Seconds per optimizer step. */
-  readonly stepSeconds: number;
-  /** Tokens per second over all GPUs. */
-  readonly tokensPerSecond: number;
-  /** Model FLOPs (no recomputation) per second per GPU, in TFLOP/s. */
-  readonly tflopsPerGpu: number;
-  /** Hardware FLOPs (with recomputation) per second per GPU, in TFLOP/s. */
-  readonly hardwareTflopsPerGpu: number;
-  /** Model FLOPs utilisation against the dense peak of the GEMM precision. */
-  readonly mfu: number;
-}
+import { RecomputeMode, TrainingFramework, TrainingPrecision } from './precision';
+import { TrainingMemory, TrainingParallelism, TrainingThroughput } from './training-types';
 
 interface TrainingPlanFields {
   modelId: string; gpuId: string; parallelism: TrainingParallelism; memory: TrainingMemory; throughput: TrainingThroughput;
   gpus: number; gpusPerNode: number; timeToTrainSeconds?: number; costUsd?: number; checkpointBytes: number;
-  layoutsEvaluated: number; explanation: string;
+  layoutsEvaluated: number; explanation: string; sequenceLength: number; globalBatchTokens: number;
+  precision: TrainingPrecision; framework: TrainingFramework; zeroStage: number; recompute: RecomputeMode;
 }
 
 /** A frozen training plan: layout, memory, speed, time and cost, with `explain()`. */
@@ -196,6 +36,18 @@ export class TrainingPlan {
   public readonly checkpointBytes: number;
   /** Layouts evaluated by the search. */
   public readonly layoutsEvaluated: number;
+  /** Tokens per training sequence (input echoed for launch arguments). */
+  public readonly sequenceLength: number;
+  /** Tokens per optimizer step. */
+  public readonly globalBatchTokens: number;
+  /** Numeric precision planned for. */
+  public readonly precision: TrainingPrecision;
+  /** Framework profile planned for. */
+  public readonly framework: TrainingFramework;
+  /** ZeRO stage planned for. */
+  public readonly zeroStage: number;
+  /** Activation recomputation planned for. */
+  public readonly recompute: RecomputeMode;
   private readonly explanation: string;
 
   /** @internal Builds a plan; only the planner calls this. */
@@ -217,6 +69,12 @@ export class TrainingPlan {
     this.costUsd = fields.costUsd;
     this.checkpointBytes = fields.checkpointBytes;
     this.layoutsEvaluated = fields.layoutsEvaluated;
+    this.sequenceLength = fields.sequenceLength;
+    this.globalBatchTokens = fields.globalBatchTokens;
+    this.precision = fields.precision;
+    this.framework = fields.framework;
+    this.zeroStage = fields.zeroStage;
+    this.recompute = fields.recompute;
     this.explanation = fields.explanation;
     Object.freeze(this);
   }
@@ -242,162 +100,4 @@ export class TrainingPlan {
       checkpointBytes: this.checkpointBytes,
     };
   }
-}
-
-/** Entry point of the training planner (a class because jsii cannot export free functions). */
-export class TrainingPlanner {
-  /** Plans a training run; throws a PlanningError naming the field, value and fix when nothing fits. */
-  public static plan(props: TrainingPlanProps): TrainingPlan {
-    return planTraining(props);
-  }
-
-  private constructor() {}
-}
-
-function resolve(props: TrainingPlanProps): { ctx: PlanContext; fixed: FixedParallelism } {
-  if (!props || !(props.model instanceof ModelSpec)) throw new PlanningError('model', String(props?.model), 'must be a ModelSpec, e.g. ModelSpec.of(\'llama-3.1-8b\')');
-  if (!(props.gpu instanceof GpuType)) throw new PlanningError('gpu', String(props.gpu), 'must be a GpuType, e.g. GpuType.of(\'h100-sxm-80gb\')');
-  const seqLen = requirePositiveInteger('sequenceLength', props.sequenceLength);
-  const gbt = requirePositiveInteger('globalBatchTokens', props.globalBatchTokens);
-  if (gbt % seqLen !== 0) {
-    throw new PlanningError('globalBatchTokens', String(gbt), `must be a multiple of sequenceLength ${seqLen}; e.g. ${Math.max(1, Math.round(gbt / seqLen)) * seqLen}`);
-  }
-  const framework = props.framework ?? TrainingFramework.MEGATRON;
-  if (!Object.values(TrainingFramework).includes(framework)) throw new PlanningError('framework', String(framework), `must be one of ${Object.values(TrainingFramework).join(', ')}`);
-  const precision = props.precision ?? TrainingPrecision.BF16_MIXED;
-  if (!Object.values(TrainingPrecision).includes(precision)) throw new PlanningError('precision', String(precision), `must be one of ${Object.values(TrainingPrecision).join(', ')}`);
-  const optimizer = props.optimizer ?? OptimizerKind.ADAMW;
-  if (!Object.values(OptimizerKind).includes(optimizer)) throw new PlanningError('optimizer', String(optimizer), `must be one of ${Object.values(OptimizerKind).join(', ')}`);
-  const recompute = props.recompute ?? (framework === TrainingFramework.MEGATRON ? RecomputeMode.SELECTIVE : RecomputeMode.NONE);
-  if (!Object.values(RecomputeMode).includes(recompute)) throw new PlanningError('recompute', String(recompute), `must be one of ${Object.values(RecomputeMode).join(', ')}`);
-  const zeroStage = props.zeroStage ?? (framework === TrainingFramework.MEGATRON ? 1 : framework === TrainingFramework.FSDP ? 3 : 0);
-  if (!Number.isInteger(zeroStage) || zeroStage < 0 || zeroStage > 3) throw new PlanningError('zeroStage', String(zeroStage), 'must be 0, 1, 2 or 3');
-  if (usesFp8(precision) && props.gpu.tflopsFp8 <= 0) {
-    throw new PlanningError('precision', precision, `${props.gpu.id} has no FP8 tensor cores; use bf16-mixed or a Hopper/Blackwell/MI300 GPU`);
-  }
-  const node = props.nodeShape;
-  if (node && node.gpuType.id !== props.gpu.id) {
-    throw new PlanningError('nodeShape', node.id, `carries ${node.gpuType.id}, not ${props.gpu.id}; pick a node shape with ${props.gpu.id} or change --gpu`);
-  }
-  const gpusPerNode = node ? node.gpuCount : props.gpu.nvlinkDomainSize;
-  const tpMax = Math.max(1, Math.min(gpusPerNode, props.gpu.nvlinkDomainSize));
-  const networkBits = node ? node.networkBandwidthBitsPerSecond / node.gpuCount : DEFAULT_NETWORK_BITS_PER_SECOND_PER_GPU;
-  const eff = props.computeEfficiency === undefined ? (usesFp8(precision) ? DEFAULT_FP8_EFFICIENCY : DEFAULT_BF16_EFFICIENCY)
-    : requireInRange('computeEfficiency', props.computeEfficiency, 0.01, 1);
-  const overlap = props.dpOverlapFraction === undefined ? 0.8 : requireInRange('dpOverlapFraction', props.dpOverlapFraction, 0, 1);
-  const reserve = props.memoryReserveFraction === undefined ? DEFAULT_MEMORY_RESERVE_FRACTION : requireInRange('memoryReserveFraction', props.memoryReserveFraction, 0, 0.9);
-  const vpp = props.virtualPipelineStages === undefined ? 1 : requirePositiveInteger('virtualPipelineStages', props.virtualPipelineStages);
-  const fixed: FixedParallelism = {
-    tp: props.tensorParallel === undefined ? undefined : requirePositiveInteger('tensorParallel', props.tensorParallel),
-    pp: props.pipelineParallel === undefined ? undefined : requirePositiveInteger('pipelineParallel', props.pipelineParallel),
-    cp: props.contextParallel === undefined ? undefined : requirePositiveInteger('contextParallel', props.contextParallel),
-    microBatch: props.microBatch === undefined ? undefined : requirePositiveInteger('microBatch', props.microBatch),
-  };
-  const ctx: PlanContext = {
-    model: props.model, shape: modelShape(props.model), gpu: props.gpu, precision, optimizer,
-    bytes: bytesPerParameter(precision, optimizer), zeroStage, recompute, framework, seqLen, globalSeqs: gbt / seqLen,
-    gpusPerNode, tpMax, networkBytesPerSecondPerGpu: networkBits / 8, nvlinkBytesPerSecond: props.gpu.nvlinkBandwidthBytesPerSecond / 2,
-    computeEfficiency: eff, dpOverlapFraction: overlap, memoryReserveFraction: reserve, virtualStages: vpp,
-  };
-  validateFixed(ctx, fixed);
-  if (fixed.microBatch !== undefined && ctx.globalSeqs % fixed.microBatch !== 0) {
-    throw new PlanningError('microBatch', String(fixed.microBatch), `must divide the global batch of ${ctx.globalSeqs} sequences`);
-  }
-  return { ctx, fixed };
-}
-
-/** Plans a training run (see TrainingPlanner.plan). */
-export function planTraining(props: TrainingPlanProps): TrainingPlan {
-  const { ctx, fixed } = resolve(props);
-  const tokens = props.tokens === undefined ? undefined : requirePositive('tokens', props.tokens);
-  if ((props.gpus === undefined) === (props.deadlineSeconds === undefined)) {
-    throw new PlanningError('gpus', String(props.gpus), 'give exactly one of gpus (--gpus N) or deadlineSeconds (--deadline-hours H)');
-  }
-  if (props.gpus !== undefined) {
-    const gpus = requirePositiveInteger('gpus', props.gpus);
-    const r = searchLayouts(ctx, gpus, fixed);
-    if (!r.best) throw noPlanError(ctx, gpus, fixed, r);
-    return buildPlan(ctx, gpus, r.best, tokens, props.nodeShape);
-  }
-  const deadline = requirePositive('deadlineSeconds', props.deadlineSeconds as number);
-  if (tokens === undefined) throw new PlanningError('tokens', 'undefined', 'a deadline needs a token budget (--tokens D)');
-  // Lower bound on GPUs: every GPU at its dense peak for the model FLOPs.
-  const peak = (usesFp8(ctx.precision) ? ctx.gpu.tflopsFp8 : ctx.gpu.tflopsBf16) * 1e12;
-  const minGpus = Math.ceil(tokens * modelFlopsPerToken(ctx.shape, ctx.seqLen) / (deadline * peak));
-  const maxGpus = 1_048_576;
-  const counts = candidateGpuCounts(ctx, fixed, maxGpus).filter((g) => g >= minGpus);
-  let fastest: { gpus: number; seconds: number } | undefined;
-  for (const g of counts) {
-    const r = searchLayouts(ctx, g, fixed);
-    if (!r.best) continue;
-    const seconds = tokens / r.best.time.tokensPerSecond;
-    if (seconds <= deadline) return buildPlan(ctx, g, r.best, tokens, props.nodeShape);
-    if (!fastest || seconds < fastest.seconds) fastest = { gpus: g, seconds };
-  }
-  throw new PlanningError('deadlineSeconds', String(deadline),
-    fastest ? `no GPU count up to ${maxGpus} trains ${tokens} tokens in time (fastest found: ${fastest.gpus} GPUs, ${(fastest.seconds / 3600).toFixed(1)} h); extend the deadline, raise --global-batch-tokens (more data parallelism) or train fewer tokens`
-      : `no layout of ${ctx.model.id} fits on ${ctx.gpu.id} at any GPU count that divides the global batch; raise --global-batch-tokens, use --recompute full or --zero 3`);
-}
-
-function noPlanError(ctx: PlanContext, gpus: number, fixed: FixedParallelism, r: ReturnType<typeof searchLayouts>): PlanningError {
-  if (!r.factorable) {
-    const fixedMp = (fixed.tp ?? 1) * (fixed.pp ?? 1) * (fixed.cp ?? 1);
-    if (fixedMp > 1 && gpus % fixedMp !== 0) {
-      return new PlanningError('gpus', String(gpus), `tp×pp×cp = ${fixedMp} does not divide ${gpus} GPUs; use a multiple of ${fixedMp}`);
-    }
-    return new PlanningError('gpus', String(gpus), `no tp×pp×cp×dp layout of ${gpus} GPUs has dp dividing the global batch of ${ctx.globalSeqs} sequences; try --gpus ${nearbyValidGpuCounts(ctx, gpus).join(' or ')}, or change --global-batch-tokens`);
-  }
-  if (!r.miss) return new PlanningError('microBatch', String(fixed.microBatch), `does not divide the sequences per data-parallel replica for any layout of ${gpus} GPUs`);
-  const m = r.miss.memory; const l = r.miss.layout;
-  const gib = (b: number): string => formatQuantity(b, 'bytes');
-  const states = m.weightsBytes + m.gradientsBytes + m.optimizerBytes;
-  const at = `tp=${l.tp} pp=${l.pp} cp=${l.cp} dp=${l.dp}`;
-  if (r.miss.staticOnly || states + m.overheadBytes > m.usableBytes) {
-    const total = ctx.shape.totalParams * (ctx.bytes.weights + ctx.bytes.gradients + ctx.bytes.optimizer);
-    const need = Math.ceil(total / m.usableBytes);
-    const tips = [ctx.zeroStage < 3 ? 'try --zero 3' : '', `at least ${need} GPUs for the model states alone`].filter(Boolean).join(', ');
-    return new PlanningError('gpus', String(gpus), `weights+gradients+optimizer need ${gib(states)} per GPU at zero=${ctx.zeroStage} even at ${at}, over the ${gib(m.usableBytes)} usable on ${ctx.gpu.id}; ${tips}, or use 8-bit Adam / bf16-pure`);
-  }
-  const room = m.usableBytes - states - m.overheadBytes;
-  const seqFit = room > 0 ? Math.floor(ctx.seqLen * room / m.activationsBytes / 1024) * 1024 : 0;
-  const tips = [
-    ctx.recompute !== RecomputeMode.FULL ? '--recompute full' : '',
-    l.microBatch > 1 ? '--micro-batch 1' : '',
-    'more GPUs',
-    seqFit >= 1024 ? `--seq-len ≤ ${seqFit}` : '',
-  ].filter(Boolean).join(', ');
-  return new PlanningError('gpus', String(gpus), `activations need ${gib(m.activationsBytes)} per GPU on top of ${gib(states)} of model states at ${at} micro-batch ${l.microBatch} (usable ${gib(m.usableBytes)} on ${ctx.gpu.id}); try ${tips}`);
-}
-
-function buildPlan(ctx: PlanContext, gpus: number, best: SearchResult, tokens: number | undefined, node: NodeShape | undefined): TrainingPlan {
-  const l: Layout = best.layout;
-  const ex = new Explanation();
-  ex.add('global batch', ctx.globalSeqs, 'sequences', `globalBatchTokens / sequenceLength ${ctx.seqLen}`);
-  ex.add('parameters', ctx.shape.totalParams, 'parameters', 'attention + FFN/experts + norms per layer × layers + embedding + output', ctx.model.source);
-  ex.add('layout', gpus, 'GPUs', `tp ${l.tp} × pp ${l.pp} × cp ${l.cp} × dp ${l.dp}${l.ep > 1 ? ` (ep ${l.ep})` : ''}; micro-batch ${l.microBatch}, gradient accumulation ${l.gradientAccumulation}; fastest of ${best.evaluated} layouts evaluated`);
-  const mem = worstStageMemory(ctx, l, ex);
-  const t = stepTime(ctx, l, ex);
-  let timeToTrain: number | undefined;
-  let cost: number | undefined;
-  const nodes = Math.ceil(gpus / ctx.gpusPerNode);
-  if (tokens !== undefined) {
-    timeToTrain = ex.add('time to train', tokens / t.tokensPerSecond, 's', `tokens ${tokens} / ${t.tokensPerSecond.toPrecision(4)} tokens/s`);
-    if (node?.onDemandUsdPerHour !== undefined) {
-      cost = ex.add('cost to train', nodes * node.onDemandUsdPerHour * timeToTrain / 3600, 'USD', `${nodes} × ${node.id} × $${node.onDemandUsdPerHour}/h (${node.priceAsOf ?? 'date unknown'}) × hours`);
-    }
-  }
-  const checkpointBytes = ex.add('checkpoint size', ctx.shape.totalParams * (ctx.bytes.weights + ctx.bytes.optimizer), 'bytes',
-    `parameters × (weights ${ctx.bytes.weights} + optimizer ${ctx.bytes.optimizer}) bytes`);
-  return TrainingPlan._create({
-    modelId: ctx.model.id, gpuId: ctx.gpu.id,
-    parallelism: { tp: l.tp, pp: l.pp, dp: l.dp, cp: l.cp, ep: l.ep, microBatch: l.microBatch, gradientAccumulation: l.gradientAccumulation },
-    memory: {
-      weightsBytes: mem.weightsBytes, gradientsBytes: mem.gradientsBytes, optimizerBytes: mem.optimizerBytes,
-      activationsBytes: mem.activationsBytes, overheadBytes: mem.overheadBytes, peakBytesPerGpu: mem.peakBytesPerGpu, usableBytesPerGpu: mem.usableBytes,
-    },
-    throughput: { stepSeconds: t.stepSeconds, tokensPerSecond: t.tokensPerSecond, tflopsPerGpu: t.tflopsPerGpu, hardwareTflopsPerGpu: t.hardwareTflopsPerGpu, mfu: t.mfu },
-    gpus, gpusPerNode: ctx.gpusPerNode, timeToTrainSeconds: timeToTrain, costUsd: cost, checkpointBytes,
-    layoutsEvaluated: best.evaluated,
-    explanation: ex.render(`Training plan: ${ctx.model.id} on ${gpus} × ${ctx.gpu.id} (${ctx.framework}, ${ctx.precision}, ${ctx.optimizer}, ZeRO-${ctx.zeroStage}, recompute ${ctx.recompute})`),
-  });
 }

@@ -64,7 +64,7 @@ export function constructIdOf(id: ObjectIdentity): string {
  * (developer.hashicorp.com/terraform/language/expressions/strings#escape-sequences)
  */
 export function escapeTemplates(value: any): any {
-  if (typeof value === 'string') return value.replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
+  if (typeof value === 'string') return value.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
   if (Array.isArray(value)) return value.map(escapeTemplates);
   if (value !== null && typeof value === 'object') {
     const out: any = {};
@@ -76,7 +76,7 @@ export function escapeTemplates(value: any): any {
 
 /** Inverse of {@link escapeTemplates}: what Terraform hands the provider. */
 export function unescapeTemplates(value: any): any {
-  if (typeof value === 'string') return value.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{');
+  if (typeof value === 'string') return value.replace(/\$\$\{/g, () => '${').replace(/%%\{/g, () => '%{');
   if (Array.isArray(value)) return value.map(unescapeTemplates);
   if (value !== null && typeof value === 'object') {
     const out: any = {};

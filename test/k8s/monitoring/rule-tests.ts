@@ -14,7 +14,10 @@ export interface ExpectedAlert { readonly labels: { [key: string]: string }; rea
 
 /** Inputs evaluated at one time; `alerts` empty means the alert must stay silent. */
 export interface Case {
+  /** Sample interval of the input series. @default '1m' */
   readonly interval?: string;
+  /** Rule evaluation interval (coarser for the day-long slow-burn cases, to keep promtool fast). @default '1m' */
+  readonly evaluationInterval?: string;
   readonly series: ReadonlyArray<Series>;
   readonly evalTime: string;
   readonly alerts: ReadonlyArray<ExpectedAlert>;
@@ -129,8 +132,8 @@ export const RULE_TESTS: { [alert: string]: AlertTest } = {
   },
   InferenceTtftBudgetBurnSlow: {
     // 5% misses for a day: above 3 × 1% over 1d and 2h.
-    fires: { interval: '10m', series: ttft(95, 100, 200), evalTime: '26h', alerts: [{ labels: chatLabels('warning', { slo: 'ttft' }) }] },
-    silent: { interval: '10m', series: ttft(99.5, 100, 200), evalTime: '26h', alerts: [] },
+    fires: { interval: '10m', evaluationInterval: '10m', series: ttft(95, 100, 200), evalTime: '26h', alerts: [{ labels: chatLabels('warning', { slo: 'ttft' }) }] },
+    silent: { interval: '10m', evaluationInterval: '10m', series: ttft(99.5, 100, 200), evalTime: '26h', alerts: [] },
   },
   InferenceAvailabilityBudgetBurnFast: {
     fires: { series: http(90, 10, 120), evalTime: '70m', alerts: [{ labels: chatLabels('critical', { slo: 'availability' }) }] },
@@ -139,8 +142,8 @@ export const RULE_TESTS: { [alert: string]: AlertTest } = {
   },
   InferenceAvailabilityBudgetBurnSlow: {
     // 0.5% 5xx for a day: above 3 × 0.1% but below 6 × 0.1%.
-    fires: { interval: '10m', series: http(995, 5, 200), evalTime: '26h', alerts: [{ labels: chatLabels('warning', { slo: 'availability' }) }] },
-    silent: { interval: '10m', series: http(999.95, 0.05, 200), evalTime: '26h', alerts: [] },
+    fires: { interval: '10m', evaluationInterval: '10m', series: http(995, 5, 200), evalTime: '26h', alerts: [{ labels: chatLabels('warning', { slo: 'availability' }) }] },
+    silent: { interval: '10m', evaluationInterval: '10m', series: http(999.95, 0.05, 200), evalTime: '26h', alerts: [] },
   },
   InferenceRequestBacklog: {
     fires: { series: [s(`vllm:num_requests_waiting{${CHAT}}`, '25x30')], evalTime: '15m', alerts: [{ labels: chatLabels('warning') }] },

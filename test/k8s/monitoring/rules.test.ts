@@ -77,12 +77,20 @@ describe('MonitoringStack rules', () => {
 
   test.each(Object.keys(RULE_TESTS))('%s fires on bad input and stays silent on healthy input', (alert) => {
     const t = RULE_TESTS[alert];
-    const fires = testRules(ruleFileOf(alert), [promtoolCase(alert, t.fires)]);
+    const fires = testRules(ruleFileOf(alert), [promtoolCase(alert, t.fires)], t.fires.evaluationInterval);
     expect(fires.output).toMatch(/SUCCESS/);
-    const silent = testRules(ruleFileOf(alert), [promtoolCase(alert, t.silent)]);
+    const silent = testRules(ruleFileOf(alert), [promtoolCase(alert, t.silent)], t.silent.evaluationInterval);
     expect(silent.output).toMatch(/SUCCESS/);
     expect(t.fires.alerts.length).toBeGreaterThan(0);
     expect(t.silent.alerts).toEqual([]);
+  });
+
+  test('a unit test fails when the alert would not fire (the cases are not vacuous)', () => {
+    const t = RULE_TESTS.TrainingJobStalled;
+    const swapped = promtoolCase('TrainingJobStalled', { ...t.silent, alerts: t.fires.alerts });
+    expect(testRules(ruleFileOf('TrainingJobStalled'), [swapped]).ok).toBe(false);
+    const wrongLabels = promtoolCase('KueueBacklogAtQuota', { ...RULE_TESTS.KueueBacklogAtQuota.fires, alerts: [{ labels: { cluster_queue: 'team-a', severity: 'warning' }, value: '3' }] });
+    expect(testRules(ruleFileOf('KueueBacklogAtQuota'), [wrongLabels]).ok).toBe(false);
   });
 });
 

@@ -22,6 +22,8 @@ describe('GpuType catalog', () => {
    * H100 SXM/PCIe: NVIDIA H100 datasheet; H200: NVIDIA H200 datasheet; B200: HGX B200 (8-GPU figures / 8);
    * A100: NVIDIA A100 datasheet; L40S / L4: their datasheets; MI300X: AMD MI300X data sheet.
    */
+  /** nvidia-smi `memory.total` of each GPU (MiB), as printed by the driver on these cards. */
+  const DRIVER_MIB: Record<string, number> = { 'h100-sxm-80gb': 81559, 'h100-pcie-80gb': 81559, 'h200-141gb': 143771, 'a100-sxm-40gb': 40960, 'a100-sxm-80gb': 81920 };
   const datasheet: Array<[string, number, number, number, number, number, number]> = [
     // id, memory GB, bandwidth GB/s, BF16 TFLOPS, FP8 TFLOPS, NVLink domain, TDP W
     ['h100-sxm-80gb', 80, 3350, 989, 1979, 8, 700],
@@ -37,7 +39,9 @@ describe('GpuType catalog', () => {
   ];
   test.each(datasheet)('%s: %d GB, %d GB/s, %d/%d dense BF16/FP8 TFLOP/s, NVLink domain %d, %d W', (id, gb, gbps, bf16, fp8, domain, tdp) => {
     const g = GpuType.of(id);
-    expect(g.memoryBytes).toBe(gb * 1e9);
+    // Where the catalog takes the driver-reported capacity (nvidia-smi memory.total, MiB), it is at least the datasheet's GB.
+    expect(g.memoryBytes).toBe(DRIVER_MIB[id] !== undefined ? DRIVER_MIB[id] * 2 ** 20 : gb * 1e9);
+    expect(g.memoryBytes).toBeGreaterThanOrEqual(gb * 1e9);
     expect(g.hbmBandwidthBytesPerSecond).toBeCloseTo(gbps * 1e9, -6);
     expect(g.tflopsBf16).toBe(bf16);
     expect(g.tflopsFp8).toBe(fp8);

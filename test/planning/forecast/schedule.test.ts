@@ -61,7 +61,9 @@ describe('ScalingSchedule', () => {
     ['startupSeconds', { startupSeconds: -1 }],
     ['demandByHourOfWeek', { demandByHourOfWeek: [1, 2, 3] }],
   ])('an invalid %s is a PlanningError', (field, override) => {
-    expect(() => ScalingSchedule.fromDemand({ ...base, demandByHourOfWeek: profile(), ...override })).toThrow(PlanningError);
+    const run = (): unknown => ScalingSchedule.fromDemand({ ...base, demandByHourOfWeek: profile(), ...override });
+    expect(run).toThrow(PlanningError);
+    expect(run).toThrow(new RegExp(`^${field}=`));
   });
 
   test('from a 4-week history with the same profile, the forecast schedule pre-scales every weekday morning', () => {

@@ -2,7 +2,8 @@ import { GpuType, ModelSpec } from '../../../src/planning/catalog';
 import { megatronLayerUnits } from '../../../src/planning/training/activations';
 import { zeroPartitionedBytes } from '../../../src/planning/training/memory';
 import { modelShape } from '../../../src/planning/training/model-math';
-import { bytesPerParameter, OptimizerKind, RecomputeMode, TrainingPrecision } from '../../../src/planning/training/precision';
+import { OptimizerKind, RecomputeMode, TrainingPrecision } from '../../../src/planning/training/precision';
+import { bytesPerParameter } from '../../../src/planning/training/bytes-per-parameter';
 import { TrainingPlanner } from '../../../src/planning/training';
 
 const GB = 1e9;

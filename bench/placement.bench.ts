@@ -1,0 +1,126 @@
+/* eslint-disable no-console */
+/**
+ * Placement benchmark on the Alibaba GPU cluster trace v2023 ("openb"), following the FGD paper's
+ * procedure (Weng et al., USENIX ATC'23 §6; hkust-adsl/kubernetes-scheduler-simulator; the procedure is
+ * summarised in ../shared/data/alibaba-gpu-v2023/README.md).
+ *
+ *   npx ts-node --transpile-only bench/placement.bench.ts
+ *
+ * Writes bench/results/placement.json and bench/results/placement.md.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { Interner } from '../src/planning/placement/private/cluster';
+import { lpLowerBound, OfflineShape, packOffline, HighsLike } from '../src/planning/placement/private/offline';
+import { AIDC_OPTIONS, AidcPolicy, BestFitPolicy, FragModel, PackingPolicy, Policy } from '../src/planning/placement/private/policies';
+import { arrivalSequence, parseTraceNodes, parseTracePods, replay, typicalPods } from '../src/planning/placement/private/trace';
+
+const repoRoot = path.resolve(__dirname, '..');
+const dataDir = path.resolve(repoRoot, '..', 'shared', 'data', 'alibaba-gpu-v2023');
+if (!fs.existsSync(path.join(dataDir, 'openb_node_list_gpu_node.csv'))) {
+  console.error(`\n!!! placement bench: trace data not found at ${dataDir}\n!!! (expected ../shared/data/alibaba-gpu-v2023 next to the repository); nothing was measured.\n`);
+  process.exit(1);
+}
+
+const TRACES = ['default', 'gpushare100', 'multigpu50', 'gpuspec33', 'cpu250'];
+const SEEDS = 10;
+const ARRIVED = [100, 130];
+const POLICIES = ['aidc', 'bestfit', 'packing'] as const;
+
+/**
+ * Published unallocated GPU % (mean of 10 seeds). Default-trace BestFit, Packing and FGD at 100%:
+ * FGD paper Fig. 9(a) / README of the data folder. FGD on every trace at 100% and 130%: computed from
+ * the artifact's own results, experiments/analysis/expected_results/analysis_allo_discrete.csv
+ * (hkust-adsl/kubernetes-scheduler-simulator, 06-FGD rows, seeds 42–51, 100 − allocation %).
+ */
+const PUBLISHED: Record<string, Record<string, Record<number, number>>> = {
+  default: { bestfit: { 100: 7.14 }, packing: { 100: 8.22 }, fgd: { 100: 4.77, 130: 4.61 } },
+  gpushare100: { fgd: { 100: 13.36, 130: 13.10 } },
+  multigpu50: { fgd: { 100: 2.91, 130: 2.82 } },
+  gpuspec33: { fgd: { 100: 12.16, 130: 5.45 } },
+  cpu250: { fgd: { 100: 6.80, 130: 6.59 } },
+};
+
+function mean(a: number[]): number { return a.reduce((s, x) => s + x, 0) / a.length; }
+function sd(a: number[]): number { const m = mean(a); return Math.sqrt(a.reduce((s, x) => s + (x - m) ** 2, 0) / Math.max(1, a.length - 1)); }
+function median(a: number[]): number { const s = [...a].sort((x, y) => x - y); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; }
+const r2 = (x: number): number => Math.round(x * 100) / 100;
+
+async function main(): Promise<void> {
+  const nodesCsv = fs.readFileSync(path.join(dataDir, 'openb_node_list_gpu_node.csv'), 'utf8');
+  const online: any[] = [];
+  const offline: any[] = [];
+  const seconds: Record<string, number[]> = { aidc: [], bestfit: [], packing: [] };
+  let podsTotal = 0; let secondsTotal = 0;
+  const highs: HighsLike = await require('highs')();
+  for (const trace of TRACES) {
+    const models = new Interner();
+    const nodes = parseTraceNodes(nodesCsv);
+    const pods = parseTracePods(fs.readFileSync(path.join(dataDir, `openb_pod_list_${trace}.csv`), 'utf8'), models);
+    const clusterGpus = nodes.reduce((s, n) => s + n.gpuCount, 0);
+    const fm = new FragModel(typicalPods(pods));
+    const results: Record<string, number[][]> = { aidc: [], bestfit: [], packing: [] };
+    for (let s = 0; s < SEEDS; s++) {
+      const seed = 42 + s;
+      const seq = arrivalSequence(pods, clusterGpus, seed);
+      for (const name of POLICIES) {
+        const policy: Policy = name === 'aidc' ? new AidcPolicy(fm, AIDC_OPTIONS) : name === 'bestfit' ? new BestFitPolicy() : new PackingPolicy();
+        if (name !== 'aidc') (policy as { randomTies: boolean }).randomTies = false;
+        const r = replay(nodes, models, seq, policy, seed, ARRIVED);
+        results[name].push(r.unallocatedPct);
+        seconds[name].push(r.seconds);
+        podsTotal += r.pods; secondsTotal += r.seconds;
+      }
+    }
+    for (const name of POLICIES) {
+      ARRIVED.forEach((a, k) => {
+        const xs = results[name].map((r) => r[k]);
+        online.push({ trace, policy: name, arrivedPct: a, unallocatedGpuPctMean: r2(mean(xs)), unallocatedGpuPctSd: r2(sd(xs)), seeds: SEEDS });
+      });
+    }
+    // offline: the trace's pods (as listed) on any number of nodes of the cluster's node shapes
+    const shapeMap = new Map<string, OfflineShape>();
+    for (const n of nodes) {
+      const key = `${n.gpuModel}|${n.gpuCount}|${n.cpuMilli}|${n.memoryBytes}`;
+      if (!shapeMap.has(key)) shapeMap.set(key, { name: key, cpuMilli: n.cpuMilli, memoryBytes: n.memoryBytes, gpuCount: n.gpuCount, model: models.id(n.gpuModel) });
+    }
+    const shapes = [...shapeMap.values()];
+    const t0 = Date.now();
+    const packed = packOffline(pods, shapes);
+    const lb = lpLowerBound(highs, pods, shapes);
+    offline.push({ trace, nodes: packed.nodes, lowerBoundNodes: lb, gapPct: r2((100 * (packed.nodes - lb)) / lb), unplaceable: packed.unplaceable.length, seconds: (Date.now() - t0) / 1000 });
+    console.error(`${trace}: done`);
+  }
+  const podsPerSecond = Math.round(podsTotal / secondsTotal);
+  const json = {
+    online: online.map(({ trace, policy, arrivedPct, unallocatedGpuPctMean, unallocatedGpuPctSd, seeds }) => ({ trace, policy, arrivedPct, unallocatedGpuPctMean, unallocatedGpuPctSd, seeds })),
+    offline: offline.map(({ trace, nodes, lowerBoundNodes }) => ({ trace, nodes, lowerBoundNodes })),
+    podsPerSecond,
+  };
+  const outDir = path.join(repoRoot, 'bench', 'results');
+  fs.mkdirSync(outDir, { recursive: true });
+  fs.writeFileSync(path.join(outDir, 'placement.json'), JSON.stringify(json, null, 2) + '\n');
+  const get = (t: string, p: string, a: number): any => online.find((o) => o.trace === t && o.policy === p && o.arrivedPct === a);
+  const fmt = (o: any): string => `${o.unallocatedGpuPctMean.toFixed(2)} ± ${o.unallocatedGpuPctSd.toFixed(2)}`;
+  const pub = (t: string, p: string, a: number): string => (PUBLISHED[t]?.[p]?.[a] !== undefined ? PUBLISHED[t][p][a].toFixed(2) : '–');
+  const md: string[] = [];
+  md.push('## Placement (Alibaba GPU trace v2023, FGD procedure)', '');
+  md.push(`Unallocated GPU % (lower is better), mean ± sd over ${SEEDS} seeds, 1,213 nodes / 6,212 GPUs; workload shuffled and inflated to 130% of GPU capacity, one pod at a time, no moves. "pub" = published (FGD paper / artifact results).`, '');
+  md.push('| trace | arrived | aidc | BestFit | pub | Packing | pub | FGD pub | aidc − FGD |', '|---|---|---|---|---|---|---|---|---|');
+  for (const t of TRACES) {
+    for (const a of ARRIVED) {
+      const fgd = PUBLISHED[t]?.fgd?.[a];
+      const ai = get(t, 'aidc', a).unallocatedGpuPctMean;
+      md.push(`| ${t} | ${a}% | ${fmt(get(t, 'aidc', a))} | ${fmt(get(t, 'bestfit', a))} | ${pub(t, 'bestfit', a)} | ${fmt(get(t, 'packing', a))} | ${pub(t, 'packing', a)} | ${pub(t, 'fgd', a)} | ${fgd === undefined ? '–' : (ai - fgd >= 0 ? '+' : '') + (ai - fgd).toFixed(2)} |`);
+    }
+  }
+  md.push('', '| trace | offline nodes (FFD + local search) | LP lower bound | gap |', '|---|---|---|---|');
+  for (const o of offline) md.push(`| ${o.trace} | ${o.nodes} | ${o.lowerBoundNodes} | ${o.gapPct.toFixed(2)}% |`);
+  md.push('', `Speed: ${podsPerSecond} pods/s over all replays; median seconds per replay (~10.8k pods on 1,213 nodes): `
+    + POLICIES.map((p) => `${p} ${median(seconds[p]).toFixed(2)} s`).join(', ') + '.');
+  md.push('', 'Controls break ties by the first node in the run\'s seeded node order (the simulator names nodes with a seeded random prefix); with uniformly random ties Packing lands near 11.5%.');
+  fs.writeFileSync(path.join(outDir, 'placement.md'), md.join('\n') + '\n');
+  console.log(md.join('\n'));
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });

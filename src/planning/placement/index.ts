@@ -1,0 +1,3 @@
+export * from './types';
+export * from './pool-planner';
+export * from './svg';

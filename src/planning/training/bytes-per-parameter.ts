@@ -1,0 +1,66 @@
+import { OptimizerKind, TrainingPrecision } from './precision';
+
+/** Bytes per parameter held by one replica before any ZeRO partitioning. */
+export interface BytesPerParameter {
+  /** Working weights used in forward/backward. */
+  readonly weights: number;
+  /** Gradients. */
+  readonly gradients: number;
+  /** Optimizer states including any FP32 master copy of the weights. */
+  readonly optimizer: number;
+  /** How the numbers were derived. */
+  readonly formula: string;
+}
+
+/**
+ * Bytes per parameter for weights, gradients and optimizer states.
+ *
+ * - Mixed precision with Adam: 2Ψ (fp16/bf16 weights) + 2Ψ (gradients) + 12Ψ (fp32 master weights,
+ *   momentum, variance) = 16Ψ. Source: Rajbhandari et al. 2020, "ZeRO: Memory Optimizations Toward
+ *   Training Trillion Parameter Models" (arXiv:1910.02054) §3.1.
+ * - `fp32-amp`: the weights are the fp32 master copy, so Adam adds only its two fp32 moments (4+4+8 = 16Ψ).
+ * - `bf16-pure`: weights, gradients and both Adam moments in bf16 (2+2+4 = 8Ψ).
+ * - 8-bit Adam keeps 2 bytes of state per parameter (Dettmers et al. 2021, arXiv:2110.02861 §2),
+ *   plus the fp32 master copy in mixed precision.
+ * - SGD with momentum keeps one momentum buffer in the optimizer's dtype.
+ * - `fp8-mixed` keeps bf16 weights and fp32 master/optimizer states like `bf16-mixed`; Transformer
+ *   Engine's FP8 weight casts are transient and covered by the memory reserve.
+ */
+export function bytesPerParameter(precision: TrainingPrecision, optimizer: OptimizerKind): BytesPerParameter {
+  const mixed = precision === TrainingPrecision.BF16_MIXED || precision === TrainingPrecision.FP8_MIXED;
+  const fp32 = precision === TrainingPrecision.FP32_AMP;
+  const weights = fp32 ? 4 : 2;
+  const gradients = fp32 ? 4 : 2;
+  const master = mixed ? 4 : 0;
+  let states: number;
+  let stateText: string;
+  switch (optimizer) {
+    case OptimizerKind.ADAMW:
+      states = fp32 || mixed ? 8 : 4;
+      stateText = fp32 || mixed ? 'fp32 momentum 4 + fp32 variance 4' : 'bf16 momentum 2 + bf16 variance 2';
+      break;
+    case OptimizerKind.ADAM_8BIT:
+      states = 2;
+      stateText = '8-bit momentum 1 + 8-bit variance 1 (Dettmers et al. 2021)';
+      break;
+    case OptimizerKind.SGD:
+      states = fp32 || mixed ? 4 : 2;
+      stateText = fp32 || mixed ? 'fp32 momentum 4' : 'bf16 momentum 2';
+      break;
+    default:
+      throw new Error(`unhandled optimizer ${optimizer}`);
+  }
+  const optimizerBytes = master + states;
+  return {
+    weights,
+    gradients,
+    optimizer: optimizerBytes,
+    formula: `${precision} + ${optimizer}: weights ${weights} + gradients ${gradients} + optimizer ${optimizerBytes}`
+      + ` (${mixed ? 'fp32 master 4 + ' : ''}${stateText}) = ${weights + gradients + optimizerBytes} bytes/parameter`,
+  };
+}
+
+/** True when the GEMMs run in FP8. */
+export function usesFp8(precision: TrainingPrecision): boolean {
+  return precision === TrainingPrecision.FP8_MIXED;
+}

@@ -1,0 +1,149 @@
+import { GpuType, ModelSpec, NodeShape } from '../catalog';
+import { OptimizerKind, RecomputeMode, TrainingFramework, TrainingPrecision } from './precision';
+
+/** Input of the training planner. */
+export interface TrainingPlanProps {
+  /** Model to train. */
+  readonly model: ModelSpec;
+  /** GPU type. */
+  readonly gpu: GpuType;
+  /**
+   * Node shape (GPUs per node, network bandwidth, price); its GPU type must be `gpu`.
+   * @default - nodes of `gpu.nvlinkDomainSize` GPUs with 400 Gb/s of network per GPU and no price
+   */
+  readonly nodeShape?: NodeShape;
+  /**
+   * GPUs to use. Give exactly one of `gpus` and `deadlineSeconds`.
+   * @default - the smallest count that meets `deadlineSeconds`
+   */
+  readonly gpus?: number;
+  /**
+   * Train `tokens` within this many seconds using the fewest GPUs (a multiple of the GPUs per node).
+   * @default - plan for `gpus`
+   */
+  readonly deadlineSeconds?: number;
+  /** Tokens per training sequence. */
+  readonly sequenceLength: number;
+  /** Tokens per optimizer step; a multiple of `sequenceLength` (global batch = globalBatchTokens / sequenceLength sequences). */
+  readonly globalBatchTokens: number;
+  /**
+   * Tokens to train on (sets time and cost to train; required with `deadlineSeconds`).
+   * @default - no time or cost to train
+   */
+  readonly tokens?: number;
+  /**
+   * Micro-batch size in sequences.
+   * @default - searched
+   */
+  readonly microBatch?: number;
+  /**
+   * Numeric precision.
+   * @default TrainingPrecision.BF16_MIXED
+   */
+  readonly precision?: TrainingPrecision;
+  /**
+   * Optimizer.
+   * @default OptimizerKind.ADAMW
+   */
+  readonly optimizer?: OptimizerKind;
+  /**
+   * ZeRO stage 0–3 over the data-parallel group.
+   * @default 1 for megatron (distributed optimizer), 3 for fsdp, 0 for hf
+   */
+  readonly zeroStage?: number;
+  /**
+   * Activation recomputation.
+   * @default RecomputeMode.SELECTIVE for megatron, RecomputeMode.NONE for fsdp and hf
+   */
+  readonly recompute?: RecomputeMode;
+  /**
+   * Framework profile.
+   * @default TrainingFramework.MEGATRON
+   */
+  readonly framework?: TrainingFramework;
+  /**
+   * Tensor-parallel size; when tp, pp and cp are all fixed only data parallelism and micro-batch are searched.
+   * @default - searched
+   */
+  readonly tensorParallel?: number;
+  /**
+   * Pipeline-parallel size.
+   * @default - searched
+   */
+  readonly pipelineParallel?: number;
+  /**
+   * Context-parallel size.
+   * @default - searched
+   */
+  readonly contextParallel?: number;
+  /**
+   * Virtual pipeline stages per GPU (interleaved 1F1B); divides the bubble by this factor.
+   * @default 1
+   */
+  readonly virtualPipelineStages?: number;
+  /**
+   * Achievable fraction of peak for large GEMMs, overriding the calibrated default.
+   * @default 0.6 (BF16) or 0.49 (FP8)
+   */
+  readonly computeEfficiency?: number;
+  /**
+   * Fraction of data-parallel gradient communication overlapped with backward.
+   * @default 0.8
+   */
+  readonly dpOverlapFraction?: number;
+  /**
+   * Fraction of GPU memory kept free for allocator fragmentation and NCCL buffers.
+   * @default 0.08
+   */
+  readonly memoryReserveFraction?: number;
+}
+
+/** The chosen parallel layout. */
+export interface TrainingParallelism {
+  /** Tensor-parallel size (with sequence parallelism). */
+  readonly tp: number;
+  /** Pipeline-parallel size. */
+  readonly pp: number;
+  /** Data-parallel size. */
+  readonly dp: number;
+  /** Context-parallel size. */
+  readonly cp: number;
+  /** Expert-parallel size (1 for dense models). */
+  readonly ep: number;
+  /** Sequences per micro-batch. */
+  readonly microBatch: number;
+  /** Micro-batches per optimizer step per data-parallel replica. */
+  readonly gradientAccumulation: number;
+}
+
+/** Per-GPU memory of the worst pipeline stage, bytes. */
+export interface TrainingMemory {
+  /** Weights. */
+  readonly weightsBytes: number;
+  /** Gradients. */
+  readonly gradientsBytes: number;
+  /** Optimizer states (incl. fp32 master weights). */
+  readonly optimizerBytes: number;
+  /** Activations saved for backward (incl. in-flight micro-batches and logits). */
+  readonly activationsBytes: number;
+  /** CUDA context, ZeRO-3 gather buffers, autocast weight cache. */
+  readonly overheadBytes: number;
+  /** Sum of the above. */
+  readonly peakBytesPerGpu: number;
+  /** Memory the plan may use after the reserve. */
+  readonly usableBytesPerGpu: number;
+}
+
+/** Predicted speed. */
+export interface TrainingThroughput {
+  /** Seconds per optimizer step. */
+  readonly stepSeconds: number;
+  /** Tokens per second over all GPUs. */
+  readonly tokensPerSecond: number;
+  /** Model FLOPs (no recomputation) per second per GPU, in TFLOP/s. */
+  readonly tflopsPerGpu: number;
+  /** Hardware FLOPs (with recomputation) per second per GPU, in TFLOP/s. */
+  readonly hardwareTflopsPerGpu: number;
+  /** Model FLOPs utilisation against the dense peak of the GEMM precision. */
+  readonly mfu: number;
+}

@@ -1,0 +1,3 @@
+export * from './policy-types';
+export * from './policy-report';
+export * from './policy-checks';

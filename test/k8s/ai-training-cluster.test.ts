@@ -1,0 +1,94 @@
+import { Testing } from 'cdk8s';
+import { AiTrainingCluster, AiTrainingClusterProps, GpuResourcePool } from '../../src/k8s';
+import { ConstructValidationError } from '../../src/errors';
+import { GpuType, ModelSpec } from '../../src/planning/catalog';
+import { TrainingPlanner } from '../../src/planning/training';
+import { describeWithShared } from '../harness/shared';
+import { expectValidObjects } from '../harness/validate';
+import { ofKind, testChart, testPool, trainingPlan } from './fixtures';
+
+function build(overrides: Partial<AiTrainingClusterProps> = {}, pool?: (c: any) => GpuResourcePool): any[] {
+  const chart = testChart();
+  const p = pool ? pool(chart) : testPool(chart);
+  new AiTrainingCluster(chart, 'sft', {
+    pool: p, tenant: 'research', plan: trainingPlan(), image: 'ghcr.io/acme/trainer:1.0.0', script: ['train.py', '--config', 'c.yaml'],
+    secretEnv: { HF_TOKEN: 'hf/token' },
+    ...overrides,
+  });
+  return Testing.synth(chart);
+}
+
+describe('AiTrainingCluster', () => {
+  test('full configuration snapshot', () => {
+    expect(ofKind(build(), 'JobSet').concat(ofKind(build(), 'PersistentVolumeClaim'))).toMatchSnapshot();
+  });
+
+  test('the JobSet is a Kueue-queued gang of indexed torchrun workers with the planned layout', () => {
+    const plan = trainingPlan();
+    const jobset = ofKind(build(), 'JobSet')[0];
+    expect(jobset.metadata.labels['kueue.x-k8s.io/queue-name']).toBe('h100');
+    expect(jobset.spec.suspend).toBe(true);
+    const job = jobset.spec.replicatedJobs[0].template.spec;
+    expect(job.completionMode).toBe('Indexed');
+    expect(job.parallelism).toBe(plan.nodes);
+    expect(job.completions).toBe(plan.nodes);
+    const pod = job.template.spec;
+    const c = pod.containers[0];
+    expect(c.command.slice(0, 4)).toEqual(['torchrun', `--nnodes=${plan.nodes}`, '--nproc-per-node=8', '--node-rank=$(JOB_COMPLETION_INDEX)']);
+    expect(c.command).toContain('--master-addr=sft-workers-0-0.sft');
+    expect(c.resources.limits['nvidia.com/gpu']).toBe('8');
+    const env = Object.fromEntries(c.env.filter((e: any) => e.value !== undefined).map((e: any) => [e.name, e.value]));
+    expect(env).toMatchObject({
+      AIDC_TENSOR_PARALLEL: String(plan.parallelism.tp), AIDC_PIPELINE_PARALLEL: String(plan.parallelism.pp),
+      AIDC_DATA_PARALLEL: String(plan.parallelism.dp), AIDC_MICRO_BATCH: String(plan.parallelism.microBatch),
+      AIDC_GRADIENT_ACCUMULATION: String(plan.parallelism.gradientAccumulation),
+    });
+    expect(c.env.find((e: any) => e.name === 'HF_TOKEN')).toEqual({ name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: 'hf', key: 'token' } } });
+    expect(pod.nodeSelector['aidc.io/pool']).toBe('h100');
+    expect(pod.tolerations).toEqual([{ key: 'nvidia.com/gpu', operator: 'Equal', value: 'present', effect: 'NoSchedule' }]);
+    expect(pod.priorityClassName).toBe('h100-training');
+    expect(pod.volumes.find((v: any) => v.name === 'dshm').emptyDir.medium).toBe('Memory');
+    expect(job.template.metadata.annotations['kueue.x-k8s.io/podset-preferred-topology']).toBe('topology.k8s.aws/network-node-layer-3');
+  });
+
+  test('failure policy restarts from checkpoints but fails fast on non-retriable exit codes', () => {
+    const jobset = ofKind(build({ maxRestarts: 5, nonRetriableExitCodes: [3, 1] }), 'JobSet')[0];
+    expect(jobset.spec.failurePolicy).toEqual({ maxRestarts: 5, rules: [{ name: 'fail-fast-on-bugs', action: 'FailJobSet', onJobFailureReasons: ['PodFailurePolicy'] }] });
+    const rules = jobset.spec.replicatedJobs[0].template.spec.podFailurePolicy.rules;
+    expect(rules[0]).toEqual({ action: 'FailJob', onExitCodes: { containerName: 'trainer', operator: 'In', values: [1, 3] } });
+  });
+
+  test('the checkpoint volume holds the kept checkpoints of the planned model', () => {
+    const plan = trainingPlan();
+    const pvc = ofKind(build({ checkpointsKept: 3 }), 'PersistentVolumeClaim')[0];
+    const gib = Number(pvc.spec.resources.requests.storage.replace(/Gi$/, ''));
+    const expected = (plan.checkpointBytes * 3 * 1.1) / 2 ** 30;
+    expect(gib).toBeGreaterThanOrEqual(expected);
+    expect(gib).toBeLessThan(expected + 1);
+    expect(pvc.spec.accessModes).toEqual(['ReadWriteMany']);
+  });
+
+  test.each([
+    ['an unpinned image', { image: 'ghcr.io/acme/trainer:latest' }, /image/],
+    ['an empty script', { script: [] }, /script/],
+    ['zero checkpoints kept', { checkpointsKept: 0 }, /checkpointsKept/],
+    ['a bad exit code', { nonRetriableExitCodes: [0] }, /nonRetriableExitCodes/],
+    ['a tenant that is not in the pool', { tenant: 'nobody' }, /tenant/],
+    ['a secret reference without a key', { secretEnv: { HF_TOKEN: 'hf' } }, /secretEnv\.HF_TOKEN/],
+    ['a plan for another GPU', { plan: TrainingPlanner.plan({ model: ModelSpec.of('llama-3.1-8b'), gpu: GpuType.A100_SXM_80GB, gpus: 8, sequenceLength: 4096, globalBatchTokens: 4096 * 64 }) }, /a100-sxm-80gb/],
+  ])('rejects %s naming the construct and prop', (_name, overrides, message) => {
+    expect(() => build(overrides as any)).toThrow(ConstructValidationError);
+    expect(() => build(overrides as any)).toThrow(message);
+  });
+
+  test('a gang larger than the tenant can ever get fails synthesis', () => {
+    expect(() => build({ plan: trainingPlan(64) }, (c) => testPool(c, { tenants: [{ name: 'research', share: 0.25, borrowingFraction: 0.25 }] })))
+      .toThrow(/below one gang of 'sft' \(64 GPUs\)/);
+  });
+});
+
+describeWithShared('AiTrainingCluster output', () => {
+  test('passes the strict validation harness', () => {
+    expectValidObjects(build());
+  });
+});

@@ -1,0 +1,103 @@
+import { Testing } from 'cdk8s';
+import { ElasticInferenceService, ElasticInferenceServiceProps, InferenceEngine } from '../../src/k8s';
+import { ConstructValidationError } from '../../src/errors';
+import { describeWithShared } from '../harness/shared';
+import { expectValidObjects } from '../harness/validate';
+import { inferencePlan, ofKind, testChart, testPool } from './fixtures';
+
+function build(overrides: Partial<ElasticInferenceServiceProps> = {}): any[] {
+  const chart = testChart();
+  const pool = testPool(chart);
+  new ElasticInferenceService(chart, 'chat', {
+    pool, tenant: 'serving', plan: inferencePlan(), modelRef: 'meta-llama/Llama-3.1-8B-Instruct', huggingFaceTokenSecret: 'hf/token',
+    prescaleWindows: [{ start: '45 7 * * 1-5', end: '0 19 * * 1-5', replicas: 2 }],
+    ...overrides,
+  });
+  return Testing.synth(chart);
+}
+
+describe('ElasticInferenceService', () => {
+  test('full configuration snapshot', () => {
+    expect(build().filter((o) => o.metadata.namespace === 'serving' && !['NetworkPolicy', 'ResourceQuota', 'LimitRange', 'ServiceAccount', 'LocalQueue'].includes(o.kind))).toMatchSnapshot();
+  });
+
+  test('a single-node model is a Deployment whose engine arguments carry the plan', () => {
+    const plan = inferencePlan();
+    const objects = build();
+    expect(ofKind(objects, 'LeaderWorkerSet')).toHaveLength(0);
+    const dep = ofKind(objects, 'Deployment')[0];
+    expect(dep.spec.replicas).toBe(plan.replicas.min);
+    const c = dep.spec.template.spec.containers[0];
+    const arg = (flag: string): string => c.command[c.command.indexOf(flag) + 1];
+    expect(arg('--tensor-parallel-size')).toBe(String(plan.tensorParallel));
+    expect(arg('--max-model-len')).toBe(String(plan.maxModelLen));
+    expect(arg('--gpu-memory-utilization')).toBe(String(plan.gpuMemoryUtilization));
+    expect(arg('--max-num-seqs')).toBe(String(plan.maxNumSeqs));
+    expect(c.resources.limits['nvidia.com/gpu']).toBe(String(plan.gpusPerReplica));
+    expect(c.startupProbe.failureThreshold * c.startupProbe.periodSeconds).toBeGreaterThanOrEqual(Math.max(600, 3 * plan.modelLoadSeconds));
+    expect(c.readinessProbe.httpGet.path).toBe('/health');
+    expect(c.lifecycle.preStop.exec.command).toEqual(['sh', '-c', 'sleep 15']);
+    expect(dep.spec.template.spec.topologySpreadConstraints[0].topologyKey).toBe('topology.kubernetes.io/zone');
+  });
+
+  test('a model too large for one node is a LeaderWorkerSet with a Ray group per replica', () => {
+    const chart = testChart();
+    const pool = testPool(chart, { maxNodes: 16 });
+    const plan = inferencePlan('llama-3.1-405b', 2);
+    expect(plan.nodesPerReplica).toBeGreaterThan(1);
+    new ElasticInferenceService(chart, 'big', { pool, tenant: 'serving', plan, modelRef: 'meta-llama/Llama-3.1-405B-Instruct' });
+    const objects = Testing.synth(chart);
+    const lws = ofKind(objects, 'LeaderWorkerSet')[0];
+    expect(lws.spec.leaderWorkerTemplate.size).toBe(plan.nodesPerReplica);
+    expect(lws.spec.leaderWorkerTemplate.workerTemplate.spec.containers[0].command.join(' ')).toMatch(/ray start --address=\$\(LWS_LEADER_ADDRESS\)/);
+    expect(ofKind(objects, 'ScaledObject')[0].spec.scaleTargetRef.kind).toBe('LeaderWorkerSet');
+  });
+
+  test('KEDA scales on in-flight requests and KV-cache use within the planned bounds, with cron pre-scaling', () => {
+    const plan = inferencePlan();
+    const so = ofKind(build(), 'ScaledObject')[0];
+    expect(so.spec.minReplicaCount).toBe(plan.replicas.min);
+    expect(so.spec.maxReplicaCount).toBe(plan.replicas.max);
+    const [inflight, kv, cron] = so.spec.triggers;
+    expect(inflight.metadata.query).toBe('sum(vllm:num_requests_running{namespace="serving",model_name="chat"}) + sum(vllm:num_requests_waiting{namespace="serving",model_name="chat"})');
+    expect(inflight.metadata.threshold).toBe(String(Math.max(1, Math.floor(plan.concurrencyPerReplica))));
+    expect(kv.metadata.query).toMatch(/vllm:kv_cache_usage_perc/);
+    expect(cron).toEqual({ type: 'cron', name: 'prescale-0', metadata: { timezone: 'Etc/UTC', start: '45 7 * * 1-5', end: '0 19 * * 1-5', desiredReplicas: '2' } });
+  });
+
+  test('the PodDisruptionBudget, Service and ServiceMonitor select the engine pods', () => {
+    const objects = build();
+    const selector = { 'app.kubernetes.io/name': 'chat' };
+    expect(ofKind(objects, 'PodDisruptionBudget')[0].spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: selector } });
+    expect(ofKind(objects, 'Service')[0].spec.selector).toEqual(selector);
+    const sm = ofKind(objects, 'ServiceMonitor')[0];
+    expect(sm.metadata.labels.release).toBe('kube-prometheus-stack');
+    expect(sm.spec.endpoints[0]).toMatchObject({ port: 'http', path: '/metrics' });
+  });
+
+  test.each([
+    ['an unpinned engine image', () => ({ engine: InferenceEngine.vllm({ image: 'vllm/vllm-openai' }) }), /engine\.image/],
+    ['a window above the max replicas', () => ({ prescaleWindows: [{ start: '0 8 * * *', end: '0 18 * * *', replicas: 1000 }] }), /prescaleWindows\[0\]\.replicas/],
+    ['a malformed cron', () => ({ prescaleWindows: [{ start: 'at eight', end: '0 18 * * *', replicas: 1 }] }), /prescaleWindows\[0\]\.start/],
+    ['a bad token reference', () => ({ huggingFaceTokenSecret: 'hf' }), /huggingFaceTokenSecret/],
+    ['negative drain', () => ({ drainSeconds: -1 }), /drainSeconds/],
+    ['an empty model reference', () => ({ modelRef: '' }), /modelRef/],
+  ])('rejects %s', (_name, overrides, message) => {
+    expect(() => build(overrides())).toThrow(message);
+  });
+
+  test('construct errors name the construct path', () => {
+    expect(() => build({ drainSeconds: 1.5 })).toThrow(ConstructValidationError);
+    expect(() => build({ drainSeconds: 1.5 })).toThrow(/^test\/chat: drainSeconds/);
+  });
+});
+
+describeWithShared('ElasticInferenceService output', () => {
+  test('passes the strict validation harness (Deployment and LeaderWorkerSet forms)', () => {
+    expectValidObjects(build());
+    const chart = testChart();
+    const pool = testPool(chart, { maxNodes: 16 });
+    new ElasticInferenceService(chart, 'big', { pool, tenant: 'serving', plan: inferencePlan('llama-3.1-405b', 2), modelRef: 'meta-llama/Llama-3.1-405B-Instruct' });
+    expectValidObjects(Testing.synth(chart));
+  });
+});
