@@ -59,7 +59,7 @@ export function buildPlatform(k8sOutdir: string): Platform {
 
   const planJson = {
     example: EXAMPLE_NAME,
-    pool: { name: pool.poolName, nodeShape: nodeShape.id, ...pool.sizing.planJson },
+    pool: { name: pool.poolName, ...pool.sizing!.toJson() },
     training: training.toJson(),
     inference: inference.toJson(),
   };
@@ -71,7 +71,7 @@ export function buildPlatform(k8sOutdir: string): Platform {
     '## Pool',
     '',
     '```text',
-    pool.sizing.explanation.trimEnd(),
+    pool.sizing!.explain().trimEnd(),
     '```',
     '',
     '## Training: llama-8b-sft',

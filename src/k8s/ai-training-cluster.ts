@@ -6,7 +6,7 @@ import { JobSet } from './imports/jobset.x-k8s.io-jobset.x-k8s.io';
 import { MonitoringStack } from './monitoring-stack';
 import { container, RESTRICTED_POD_SECURITY, shmVolume, tolerationFor } from './private/containers';
 import { commonLabels, requireDnsLabel } from './private/names';
-import { PoolTopology } from './private/pool-sizing';
+import { PlacementTopology } from '../planning/placement/types';
 import { quantityOfBytes } from './private/quantities';
 import { TENANT_WORKLOAD_SERVICE_ACCOUNT } from './tenancy';
 import { TrainingPlan } from '../planning/training';
@@ -123,7 +123,9 @@ export class AiTrainingCluster extends Construct {
 
     pool.addWorkload({
       name: this.jobName, tenant: props.tenant, podCount: this.nodes, gpusPerPod: this.gpusPerPod,
-      cpuCoresPerPod: cpu, memoryBytesPerPod: memory, gang: true, topology: PoolTopology.NVLINK_DOMAIN,
+      cpuCoresPerPod: cpu, memoryBytesPerPod: memory, gang: true,
+      // Each pod holds whole TP groups on one node (its NVLink domain); the gang itself only needs to start together.
+      topology: PlacementTopology.NONE,
       minReplicas: 1, maxReplicas: 1,
     });
 

@@ -9,7 +9,7 @@ import { InferenceEngine } from './inference-engine';
 import { MonitoringStack } from './monitoring-stack';
 import { container, omitUndefined, RESTRICTED_POD_SECURITY, shmVolume, tolerationFor } from './private/containers';
 import { commonLabels, requireDnsLabel } from './private/names';
-import { PoolTopology } from './private/pool-sizing';
+import { PlacementTopology } from '../planning/placement/types';
 import { quantityOfBytes } from './private/quantities';
 import { TENANT_WORKLOAD_SERVICE_ACCOUNT } from './tenancy';
 import { InferencePlan } from '../planning/inference';
@@ -119,7 +119,7 @@ export class ElasticInferenceService extends Construct {
     pool.addWorkload({
       name: this.serviceName, tenant: props.tenant, podCount: this.podsPerReplica, gpusPerPod,
       cpuCoresPerPod: cpu, memoryBytesPerPod: memory, gang: this.podsPerReplica > 1,
-      topology: this.podsPerReplica > 1 ? PoolTopology.NVLINK_DOMAIN : PoolTopology.NONE,
+      topology: PlacementTopology.NONE, spreadAcrossZones: true,
       minReplicas: plan.replicas.min, maxReplicas: plan.replicas.max,
     });
 

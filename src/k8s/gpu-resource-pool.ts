@@ -20,10 +20,12 @@ import {
   toJson_ClusterQueueV1Beta2Spec,
 } from './imports/kueue.x-k8s.io-kueue.x-k8s.io';
 import { commonLabels, requireDnsLabel } from './private/names';
-import { PoolSizing, PoolWorkloadOptions, sizePool } from './private/pool-sizing';
+import { PoolWorkloadOptions } from './private/pool-sizing';
 import { quantityOfBytes } from './private/quantities';
 import { tenantManifests } from './tenancy';
 import { NodeShape } from '../planning/catalog/node-shape';
+import { PoolPlan, PoolPlanner } from '../planning/placement/pool-planner';
+import { GpuSharingMode } from './gpu-sharing';
 
 /** A tenant of a pool: a namespace with a share of the pool's GPUs. */
 export interface PoolTenantOptions {
@@ -141,7 +143,7 @@ export class GpuResourcePool extends Construct {
   private readonly props: GpuResourcePoolProps;
   private readonly tenants: PoolTenantOptions[] = [];
   private readonly workloads: PoolWorkloadOptions[] = [];
-  private sizingCache: PoolSizing | undefined;
+  private sizingCache: PoolPlan | undefined;
 
   constructor(scope: Construct, id: string, props: GpuResourcePoolProps) {
     super(scope, id);
@@ -269,13 +271,34 @@ export class GpuResourcePool extends Construct {
     return Math.max(1, Math.floor((this.nodeShape.memoryBytes * ALLOCATABLE_FRACTION * gpus) / this.gpusPerNode / 2 ** 30)) * 2 ** 30;
   }
 
-  /** Node counts from placing every registered workload (computed once, after the last `addWorkload`). */
-  public get sizing(): PoolSizing {
+  /**
+   * Node counts from packing every registered workload onto the node shape (PoolPlanner),
+   * at the workloads' minimum and maximum replicas; computed once, after the last `addWorkload`.
+   */
+  public get sizing(): PoolPlan | undefined {
+    if (this.workloads.length === 0) return undefined;
     if (!this.sizingCache) {
+      const units = this.sharing.unitsPerGpu;
       try {
-        this.sizingCache = sizePool({
-          nodeShape: this.nodeShape, gpusPerNode: this.gpusPerNode, workloads: this.workloads,
-          maxNodes: this.maxNodes, minNodes: this.props.minNodes, headroomFraction: this.props.headroomFraction ?? 0.1,
+        this.sizingCache = PoolPlanner.plan({
+          nodeShape: this.nodeShape,
+          maxNodes: this.maxNodes,
+          minNodes: this.props.minNodes,
+          headroomFraction: this.props.headroomFraction ?? 0.1,
+          gpuSharing: this.sharing.mode !== GpuSharingMode.EXCLUSIVE,
+          workloads: this.workloads.map((w) => ({
+            name: w.name,
+            podCount: w.podCount,
+            // Sharing pools schedule slices; the planner packs physical GPUs.
+            gpusPerPod: w.gpusPerPod / units,
+            cpuMilliPerPod: Math.ceil(w.cpuCoresPerPod * 1000),
+            memoryBytesPerPod: w.memoryBytesPerPod,
+            gang: w.gang,
+            topology: w.topology,
+            minReplicas: w.minReplicas,
+            maxReplicas: w.maxReplicas,
+            spreadAcrossZones: w.spreadAcrossZones,
+          })),
         });
       } catch (e) {
         if (e instanceof PlanningError) throw new ConstructValidationError(this.node.path, `workloads (${e.field})`, e.message);
@@ -283,6 +306,16 @@ export class GpuResourcePool extends Construct {
       }
     }
     return this.sizingCache;
+  }
+
+  /** Fewest nodes: from placement at minimum replicas (or `minNodes`), 0 without workloads. */
+  public get minNodeCount(): number {
+    return this.sizing?.minNodes ?? this.props.minNodes ?? 0;
+  }
+
+  /** Most nodes: from placement at maximum replicas plus headroom, `maxNodes` without workloads. */
+  public get maxNodeCount(): number {
+    return this.sizing?.maxNodes ?? this.maxNodes;
   }
 
   /** Nominal GPU quota of each tenant: floor of its share, remainders by largest fraction so they sum exactly. */
@@ -361,7 +394,7 @@ export class GpuResourcePool extends Construct {
       }
     }
     // Sizing throws with the shortfall when the workloads do not fit within maxNodes.
-    void this.sizing;
+    if (errors.length === 0) void this.sizing;
     return errors;
   }
 
@@ -379,8 +412,8 @@ export class GpuResourcePool extends Construct {
         name: this.flavorName,
         labels,
         annotations: {
-          'aidc.io/min-nodes': Lazy.any({ produce: () => String(this.sizing.minNodes) }),
-          'aidc.io/max-nodes': Lazy.any({ produce: () => String(this.sizing.maxNodes) }),
+          'aidc.io/min-nodes': Lazy.any({ produce: () => String(this.minNodeCount) }),
+          'aidc.io/max-nodes': Lazy.any({ produce: () => String(this.maxNodeCount) }),
         } as any,
       },
       spec: {

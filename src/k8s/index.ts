@@ -4,4 +4,4 @@ export * from './ai-training-cluster';
 export * from './inference-engine';
 export * from './elastic-inference-service';
 export * from './monitoring-stack';
-export { PoolWorkloadOptions, PoolTopology, PoolSizing } from './private/pool-sizing';
+export * from './private/pool-sizing';

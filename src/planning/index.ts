@@ -3,3 +3,4 @@ export * from './training';
 export * from './inference';
 export * from './forecast';
 export * from './cost';
+export * from './placement';

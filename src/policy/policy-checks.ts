@@ -31,12 +31,15 @@ export class PolicyChecks {
   /**
    * Adds the pack to `chart` as a cdk8s validation: errors fail `app.synth()` (and `chart.toJson()`)
    * with one line per finding; warnings are printed to stderr once and never fail synthesis
-   * unless `failOnWarnings`. Calling it again on the same chart replaces the options.
+   * unless `failOnWarnings`. Calling it again on the same chart adds no second validation:
+   * with options it replaces the options, without options it keeps them (so constructs can call
+   * `PolicyChecks.of(Chart.of(this))` without undoing a user's settings).
+   * @param options the checks' settings @default - the chart's current options, or the defaults
    */
-  public static of(chart: Chart, options: PolicyCheckOptions = {}): void {
+  public static of(chart: Chart, options?: PolicyCheckOptions): void {
     resolveOptions(options); // fail now, at the call site, on bad options
     const first = !REGISTERED.has(chart);
-    REGISTERED.set(chart, options);
+    if (options !== undefined || first) REGISTERED.set(chart, options ?? {});
     if (!first) return;
     let printed = '';
     chart.node.addValidation({

@@ -3,8 +3,7 @@
 // Only the `pod-security-standards` (restricted rules PSS201-206 turned on) and `practices`
 // plugins are loaded: the OPA and kubernetes-schema plugins need the network (VALIDATION.md).
 import { readFileSync } from 'node:fs';
-import { MonokleValidator, ResourceParser, SchemaLoader, DisabledFixer, AnnotationSuppressor } from '@monokle/validation';
-import { RemotePluginLoader } from '@monokle/validation';
+import { DisabledFixer, MonokleValidator, RemotePluginLoader, ResourceParser, SchemaLoader } from '@monokle/validation';
 import { parseAllDocuments, stringify } from 'yaml';
 
 const file = process.argv[2];
@@ -26,7 +25,8 @@ const validator = new MonokleValidator({
   loader: new RemotePluginLoader(),
   parser: new ResourceParser(),
   schemaLoader: new SchemaLoader(),
-  suppressors: [new AnnotationSuppressor()],
+  // No suppressors: an independent check must not honour monokle suppression annotations.
+  suppressors: [],
   fixer: new DisabledFixer(),
 });
 // Every Pod Security Standards rule is an error (baseline PSS1xx and restricted PSS201-206,

@@ -61,10 +61,11 @@ describe('AiTrainingCluster', () => {
   test('the checkpoint volume holds the kept checkpoints of the planned model', () => {
     const plan = trainingPlan();
     const pvc = ofKind(build({ checkpointsKept: 3 }), 'PersistentVolumeClaim')[0];
-    const gib = Number(pvc.spec.resources.requests.storage.replace(/Gi$/, ''));
+    const [, n, unit] = /^(\d+)(Mi|Gi|Ti)$/.exec(pvc.spec.resources.requests.storage)!;
+    const gib = Number(n) * { Mi: 1 / 1024, Gi: 1, Ti: 1024 }[unit]!;
     const expected = (plan.checkpointBytes * 3 * 1.1) / 2 ** 30;
     expect(gib).toBeGreaterThanOrEqual(expected);
-    expect(gib).toBeLessThan(expected + 1);
+    expect(gib).toBeLessThan(expected + 1 / 1024);
     expect(pvc.spec.accessModes).toEqual(['ReadWriteMany']);
   });
 

@@ -96,6 +96,14 @@ describe('PolicyChecks.of', () => {
     }
   });
 
+  test('a later call without options (as a construct makes) keeps the user\'s options', () => {
+    const { app, chart } = chartWith([latest()]);
+    PolicyChecks.of(chart, { suppressions: [{ ruleId: 'AIDC-IMG-1', reason: 'canary cluster' }] });
+    PolicyChecks.of(chart);
+    expect(() => app.synth()).not.toThrow();
+    expect(chart.node.validate()).toEqual([]);
+  });
+
   test('printWarnings: false keeps stderr quiet', () => {
     const write = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
