@@ -1,5 +1,6 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
+import { PolicyChecks } from '../policy';
 import { ConstructValidationError } from '../errors';
 import { GpuResourcePool, WorkloadPriority } from './gpu-resource-pool';
 import { JobSet } from './imports/jobset.x-k8s.io-jobset.x-k8s.io';
@@ -87,6 +88,8 @@ export class AiTrainingCluster extends Construct {
   constructor(scope: Construct, id: string, props: AiTrainingClusterProps) {
     super(scope, id);
     const path = this.node.path;
+    // The library's rule pack runs over the whole chart at synthesis (errors fail `synth`).
+    PolicyChecks.of(Chart.of(this));
     this.jobName = requireDnsLabel(path, 'id', id, 40);
     const { pool, plan } = props;
     pool.localQueueName(props.tenant);

@@ -1,5 +1,6 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
+import { PolicyChecks } from '../policy';
 import { ConstructValidationError } from '../errors';
 import { GpuResourcePool, WorkloadPriority } from './gpu-resource-pool';
 import { ScaledObject } from './imports/keda.sh-keda.sh';
@@ -12,6 +13,7 @@ import { commonLabels, requireDnsLabel } from './private/names';
 import { PlacementTopology } from '../planning/placement/types';
 import { quantityOfBytes } from './private/quantities';
 import { TENANT_WORKLOAD_SERVICE_ACCOUNT } from './tenancy';
+import { ScalingSchedule } from '../planning/forecast';
 import { InferencePlan } from '../planning/inference';
 
 /** A pre-scaling window: at least `replicas` replicas between two cron times (UTC). */
@@ -65,6 +67,12 @@ export interface ElasticInferenceServiceProps {
    */
   readonly prescaleWindows?: PrescaleWindow[];
   /**
+   * Pre-scaling schedule forecast from traffic history (`ScalingSchedule.fromHistory`): its windows
+   * become KEDA cron triggers, after any `prescaleWindows`.
+   * @default - none
+   */
+  readonly prescaleSchedule?: ScalingSchedule;
+  /**
    * Monitoring to register with (SLO burn-rate alerts, dashboards).
    * @default - not monitored by a MonitoringStack (the ServiceMonitor is still emitted)
    */
@@ -96,6 +104,8 @@ export class ElasticInferenceService extends Construct {
   constructor(scope: Construct, id: string, props: ElasticInferenceServiceProps) {
     super(scope, id);
     const path = this.node.path;
+    // The library's rule pack runs over the whole chart at synthesis (errors fail `synth`).
+    PolicyChecks.of(Chart.of(this));
     this.serviceName = requireDnsLabel(path, 'id', id, 40);
     const { pool, plan } = props;
     pool.localQueueName(props.tenant);
@@ -239,7 +249,10 @@ export class ElasticInferenceService extends Construct {
 
     if (props.monitoring) this.registerMonitoring(props.monitoring, plan, ns, selector);
     const series = `namespace="${ns}",model_name="${this.serviceName}"`;
-    const windows = props.prescaleWindows ?? [];
+    const windows: PrescaleWindow[] = [
+      ...(props.prescaleWindows ?? []),
+      ...(props.prescaleSchedule?.cronTriggers() ?? []).map((t) => ({ start: t.start, end: t.end, replicas: Number(t.desiredReplicas) })),
+    ];
     windows.forEach((w, i) => {
       if (!Number.isInteger(w.replicas) || w.replicas < 1 || w.replicas > plan.replicas.max) {
         throw new ConstructValidationError(path, `prescaleWindows[${i}].replicas`, `${w.replicas} must be a whole number between 1 and the plan's max replicas ${plan.replicas.max}`);

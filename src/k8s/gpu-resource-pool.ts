@@ -1,6 +1,7 @@
-import { ApiObject, Lazy } from 'cdk8s';
+import { ApiObject, Chart, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
+import { PolicyChecks } from '../policy';
 import { ConstructValidationError, PlanningError } from '../errors';
 import { GpuSharing } from './gpu-sharing';
 import { MonitoringStack } from './monitoring-stack';
@@ -166,6 +167,8 @@ export class GpuResourcePool extends Construct {
     this.flavorName = this.poolName;
     for (const t of props.tenants ?? []) this.addTenant(t);
     this.node.addValidation({ validate: () => this.validatePool() });
+    // The library's rule pack runs over the whole chart at synthesis (errors fail `synth`).
+    PolicyChecks.of(Chart.of(this));
     if (props.monitoring && this.tenants.length > 0) {
       props.monitoring.addGpuPool({
         name: this.poolName,
@@ -308,6 +311,14 @@ export class GpuResourcePool extends Construct {
     return this.sizingCache;
   }
 
+  private sizingOrUndefined(): PoolPlan | undefined {
+    try {
+      return this.sizing;
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Fewest nodes: from placement at minimum replicas (or `minNodes`), 0 without workloads. */
   public get minNodeCount(): number {
     return this.sizing?.minNodes ?? this.props.minNodes ?? 0;
@@ -412,8 +423,9 @@ export class GpuResourcePool extends Construct {
         name: this.flavorName,
         labels,
         annotations: {
-          'aidc.io/min-nodes': Lazy.any({ produce: () => String(this.minNodeCount) }),
-          'aidc.io/max-nodes': Lazy.any({ produce: () => String(this.maxNodeCount) }),
+          // Rendered even when sizing fails, so the pool's validation (not serialization) reports why.
+          'aidc.io/min-nodes': Lazy.any({ produce: () => String(this.sizingOrUndefined()?.minNodes ?? this.props.minNodes ?? 0) }),
+          'aidc.io/max-nodes': Lazy.any({ produce: () => String(this.sizingOrUndefined()?.maxNodes ?? this.maxNodes) }),
         } as any,
       },
       spec: {
