@@ -48,6 +48,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     're2-wasm@^1.0.2',
     'fast-check@^4.10.2',
     '@monokle/validation@^0.33.0',
+    '@xmldom/xmldom',
   ],
   bundledDeps: ['yaml@^2.9.1', 'highs@^1.15.3'],
   bin: { aidc: 'bin/aidc' },
@@ -99,9 +100,16 @@ project.addTask('import-crds', {
   exec: 'ts-node --transpile-only projenrc/import-crds.ts',
 });
 
-project.addTask('bench', {
-  description: 'Run the planning benchmarks and update BENCHMARKS.md',
-  exec: 'ts-node --transpile-only bench/planning.bench.ts',
-});
+const benches = ['training', 'placement', 'forecast', 'elasticity', 'synthesis'];
+for (const name of benches) {
+  project.addTask(`bench:${name}`, {
+    description: `Benchmark ${name}; writes bench/results/${name}.{json,md}`,
+    exec: `ts-node --transpile-only bench/${name}.bench.ts`,
+  });
+}
+const bench = project.addTask('bench', { description: 'Run every benchmark and assemble BENCHMARKS.md' });
+for (const name of benches) bench.spawn(project.tasks.tryFind(`bench:${name}`)!);
+bench.exec('ts-node --transpile-only bench/write-benchmarks.ts');
+project.addTask('bench:report', { description: 'Assemble BENCHMARKS.md from bench/results', exec: 'ts-node --transpile-only bench/write-benchmarks.ts' });
 
 project.synth();
