@@ -71,6 +71,8 @@ project.eslint?.addRules({
   // Catalog tables and compact object literals read better several properties to a line.
   '@stylistic/object-property-newline': 'off',
   '@stylistic/max-len': ['error', { code: 200, ignoreUrls: true, ignoreStrings: true, ignoreTemplateLiterals: true, ignoreComments: true }],
+  // Seeded PRNGs, hashes and power-of-two tests in placement/inference use bit operations on purpose.
+  'no-bitwise': 'off',
   // Static catalog members must follow the registry they register into.
   '@typescript-eslint/member-ordering': 'off',
 });

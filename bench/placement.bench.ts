@@ -52,6 +52,7 @@ async function main(): Promise<void> {
   const offline: any[] = [];
   const seconds: Record<string, number[]> = { aidc: [], bestfit: [], packing: [] };
   let podsTotal = 0; let secondsTotal = 0;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const highs: HighsLike = await require('highs')();
   for (const trace of TRACES) {
     const models = new Interner();

@@ -1,15 +1,15 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { PolicyChecks } from '../policy';
 import { ConstructValidationError } from '../errors';
+import { PolicyChecks } from '../policy';
 import { GpuResourcePool, WorkloadPriority } from './gpu-resource-pool';
 import { JobSet } from './imports/jobset.x-k8s.io-jobset.x-k8s.io';
 import { MonitoringStack } from './monitoring-stack';
 import { container, RESTRICTED_POD_SECURITY, shmVolume, tolerationFor } from './private/containers';
 import { commonLabels, requireDnsLabel } from './private/names';
-import { PlacementTopology } from '../planning/placement/types';
 import { quantityOfBytes } from './private/quantities';
 import { TENANT_WORKLOAD_SERVICE_ACCOUNT } from './tenancy';
+import { PlacementTopology } from '../planning/placement/types';
 import { TrainingPlan } from '../planning/training';
 
 /** Props of an {@link AiTrainingCluster}. */

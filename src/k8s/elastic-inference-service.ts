@@ -1,7 +1,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { PolicyChecks } from '../policy';
 import { ConstructValidationError } from '../errors';
+import { PolicyChecks } from '../policy';
 import { GpuResourcePool, WorkloadPriority } from './gpu-resource-pool';
 import { ScaledObject } from './imports/keda.sh-keda.sh';
 import { LeaderWorkerSet } from './imports/leaderworkerset.x-k8s.io-leaderworkerset.x-k8s.io';
@@ -10,11 +10,11 @@ import { InferenceEngine } from './inference-engine';
 import { MonitoringStack } from './monitoring-stack';
 import { container, omitUndefined, RESTRICTED_POD_SECURITY, shmVolume, tolerationFor } from './private/containers';
 import { commonLabels, requireDnsLabel } from './private/names';
-import { PlacementTopology } from '../planning/placement/types';
 import { quantityOfBytes } from './private/quantities';
 import { TENANT_WORKLOAD_SERVICE_ACCOUNT } from './tenancy';
 import { ScalingSchedule } from '../planning/forecast';
 import { InferencePlan } from '../planning/inference';
+import { PlacementTopology } from '../planning/placement/types';
 
 /** A pre-scaling window: at least `replicas` replicas between two cron times (UTC). */
 export interface PrescaleWindow {

@@ -1,10 +1,9 @@
 import { ApiObject, Chart, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
-import { PolicyChecks } from '../policy';
 import { ConstructValidationError, PlanningError } from '../errors';
-import { GpuSharing } from './gpu-sharing';
-import { MonitoringStack } from './monitoring-stack';
+import { PolicyChecks } from '../policy';
+import { GpuSharing, GpuSharingMode } from './gpu-sharing';
 import {
   ClusterQueueV1Beta2,
   ClusterQueueV1Beta2Spec,
@@ -20,13 +19,13 @@ import {
   TopologyV1Beta2,
   toJson_ClusterQueueV1Beta2Spec,
 } from './imports/kueue.x-k8s.io-kueue.x-k8s.io';
+import { MonitoringStack } from './monitoring-stack';
 import { commonLabels, requireDnsLabel } from './private/names';
 import { PoolWorkloadOptions } from './private/pool-sizing';
 import { quantityOfBytes } from './private/quantities';
 import { tenantManifests } from './tenancy';
 import { NodeShape } from '../planning/catalog/node-shape';
 import { PoolPlan, PoolPlanner } from '../planning/placement/pool-planner';
-import { GpuSharingMode } from './gpu-sharing';
 
 /** A tenant of a pool: a namespace with a share of the pool's GPUs. */
 export interface PoolTenantOptions {

@@ -1,11 +1,11 @@
 import { Testing } from 'cdk8s';
-import { AiTrainingCluster, AiTrainingClusterProps, GpuResourcePool } from '../../src/k8s';
+import { ofKind, testChart, testPool, trainingPlan } from './fixtures';
 import { ConstructValidationError } from '../../src/errors';
+import { AiTrainingCluster, AiTrainingClusterProps, GpuResourcePool } from '../../src/k8s';
 import { GpuType, ModelSpec } from '../../src/planning/catalog';
 import { TrainingPlanner } from '../../src/planning/training';
 import { describeWithShared } from '../harness/shared';
 import { expectValidObjects } from '../harness/validate';
-import { ofKind, testChart, testPool, trainingPlan } from './fixtures';
 
 function build(overrides: Partial<AiTrainingClusterProps> = {}, pool?: (c: any) => GpuResourcePool): any[] {
   const chart = testChart();

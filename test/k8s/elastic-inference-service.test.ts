@@ -1,9 +1,9 @@
 import { Testing } from 'cdk8s';
-import { ElasticInferenceService, ElasticInferenceServiceProps, InferenceEngine } from '../../src/k8s';
+import { inferencePlan, ofKind, testChart, testPool } from './fixtures';
 import { ConstructValidationError } from '../../src/errors';
+import { ElasticInferenceService, ElasticInferenceServiceProps, InferenceEngine } from '../../src/k8s';
 import { describeWithShared } from '../harness/shared';
 import { expectValidObjects } from '../harness/validate';
-import { inferencePlan, ofKind, testChart, testPool } from './fixtures';
 
 function build(overrides: Partial<ElasticInferenceServiceProps> = {}): any[] {
   const chart = testChart();

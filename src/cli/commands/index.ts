@@ -1,7 +1,7 @@
 import { CliCommand } from '../cli-types';
 import { CATALOG_COMMANDS } from './catalog';
-import { PLACE_COMMANDS } from './place';
 import { FORECAST_COMMANDS } from './forecast';
+import { PLACE_COMMANDS } from './place';
 import { PLAN_INFERENCE_COMMANDS } from './plan-inference';
 import { PLAN_TRAINING_COMMAND } from './plan-training';
 

@@ -1,8 +1,8 @@
+import { HourlySeries } from './history';
 import { PlanningError } from '../../errors';
 import { requireInRange, requirePositiveInteger } from '../private/checks';
 import { closestIds } from '../private/did-you-mean';
 import { Explanation } from '../private/explanation';
-import { HourlySeries } from './history';
 import { adjustForLevelShift, detectLevelShift, LevelShift } from './private/level-shift';
 import { DAY, ForecastMethod, METHODS, seasonalNaive } from './private/models';
 import { quantile } from './private/stats';

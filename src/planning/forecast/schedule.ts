@@ -1,8 +1,8 @@
+import { DemandForecaster } from './forecaster';
+import { HourlySeries } from './history';
 import { PlanningError } from '../../errors';
 import { requireInRange, requirePositive } from '../private/checks';
 import { Explanation } from '../private/explanation';
-import { DemandForecaster } from './forecaster';
-import { HourlySeries } from './history';
 
 const HOURS_PER_WEEK = 168;
 const MINUTES_PER_WEEK = HOURS_PER_WEEK * 60;

@@ -1,6 +1,6 @@
-import { Explanation } from '../private/explanation';
 import { InferenceLatency, InferenceMemory, InferenceReplicaBounds, InferenceThroughput } from './inference-results';
 import { InferencePrecision, KvCacheDtype } from './quantization';
+import { Explanation } from '../private/explanation';
 
 /** @internal Everything derived; a plain object handed from the planner to the plan. */
 export interface InferencePlanData {

@@ -1,14 +1,14 @@
-import { PlanningError } from '../../errors';
-import { requireInRange, requireOneOf, requirePositive, requirePositiveInteger } from '../private/checks';
-import { Explanation } from '../private/explanation';
 import { InferencePlan } from './inference-plan';
 import { InferencePlanProps } from './inference-props';
 import { doesNotFitError, fittingLayouts, isValidTensorParallel, LayoutInputs, LayoutMemory } from './layout';
 import { blockRoundedTokens, engineBatchDefaults, KV_BLOCK_TOKENS } from './memory';
 import { kvTokensPerSequence } from './model-math';
-import { capacityAtSlo, loadPoint, ReplicaModel } from './queueing';
 import { InferencePrecision, KV_DTYPE_IDS, KvCacheDtype, kvBytesPerElement, PRECISION_IDS } from './quantization';
+import { capacityAtSlo, loadPoint, ReplicaModel } from './queueing';
 import { decodeStep, DEFAULT_INTER_NODE_BYTES_PER_SECOND_PER_GPU, Layout, prefill } from './speed';
+import { PlanningError } from '../../errors';
+import { requireInRange, requireOneOf, requirePositive, requirePositiveInteger } from '../private/checks';
+import { Explanation } from '../private/explanation';
 
 /** vLLM's default `--gpu-memory-utilization` (vllm/engine/arg_utils.py `EngineArgs.gpu_memory_utilization = 0.9`). */
 export const DEFAULT_GPU_MEMORY_UTILIZATION = 0.9;
@@ -179,7 +179,7 @@ function planInference(props: InferencePlanProps): InferencePlan {
   x.add('gpusPerReplica', gpusPerReplica, 'GPUs', `tp × pp = ${tp} × ${pp}`);
   x.add('nodesPerReplica', nodesPerReplica, 'nodes', `ceil(gpusPerReplica / ${c.gpusPerNode} GPUs per node)`);
   x.add('weightsBytes', m.weights.totalBytes, 'bytes', `block linears × ${c.precision} bytes/param + embeddings, lm_head, norms × 2 B`, 'quantization.ts rule; AWQ arXiv:2306.00978');
-  x.add('weightsBytesPerGpu', m.weights.perGpuBytes, 'bytes', `sharded / (tp·pp) + replicated / pp + vocab-parallel embedding/lm_head / tp`, 'Megatron-LM §3; vLLM VocabParallelEmbedding');
+  x.add('weightsBytesPerGpu', m.weights.perGpuBytes, 'bytes', 'sharded / (tp·pp) + replicated / pp + vocab-parallel embedding/lm_head / tp', 'Megatron-LM §3; vLLM VocabParallelEmbedding');
   x.add('activationBytesPerGpu', m.activationBytesPerGpu, 'bytes', `max_num_batched_tokens ${maxNumBatchedTokens} × (hidden + 3·ffn/tp) × 2 B + max_num_seqs × vocab/tp × 4 B`, 'vllm gpu_worker.determine_available_memory profile_run');
   x.add('budgetBytesPerGpu', m.kv.budgetBytesPerGpu, 'bytes', `gpuMemoryUtilization ${c.util} × ${gpu.memoryBytes} B`, 'vllm/engine/arg_utils.py gpu_memory_utilization');
   const kvCacheBytesPerToken = model.kvCacheBytesPerToken(inputs.kvBytesPerElement);

@@ -1,7 +1,7 @@
+import { InferencePrecision, KvCacheDtype } from './quantization';
 import { GpuType } from '../catalog/gpu-type';
 import { ModelSpec } from '../catalog/model-spec';
 import { NodeShape } from '../catalog/node-shape';
-import { InferencePrecision, KvCacheDtype } from './quantization';
 
 /** Expected traffic of an inference service. */
 export interface InferenceTrafficProps {

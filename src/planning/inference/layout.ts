@@ -1,9 +1,9 @@
-import { PlanningError } from '../../errors';
-import { GpuType } from '../catalog/gpu-type';
-import { ModelSpec } from '../catalog/model-spec';
 import { activationPeakBytes, blockRoundedTokens, KvCapacity, kvCapacity, weightBytes, WeightBytes } from './memory';
 import { kvTokensPerSequence } from './model-math';
 import { InferencePrecision } from './quantization';
+import { PlanningError } from '../../errors';
+import { GpuType } from '../catalog/gpu-type';
+import { ModelSpec } from '../catalog/model-spec';
 
 /** Most pipeline stages the planner tries before declaring the model too large (one stage per layer at most). */
 export const MAX_PIPELINE_STAGES = 64;

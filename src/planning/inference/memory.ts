@@ -1,6 +1,6 @@
-import { ModelSpec } from '../catalog/model-spec';
 import { kvBytesPerTokenPerGpu, parameterBreakdown } from './model-math';
 import { BF16_BYTES, InferencePrecision, quantizedBytesPerParameter } from './quantization';
+import { ModelSpec } from '../catalog/model-spec';
 
 /**
  * vLLM allocates KV cache in blocks of 16 tokens (vLLM `CacheConfig.block_size` default 16; Kwon et al. 2023,

@@ -1,7 +1,7 @@
-import { GpuType } from '../catalog/gpu-type';
-import { ModelSpec } from '../catalog/model-spec';
 import { attentionDims, kvBytesPerTokenPerGpu, kvTokensPerSequence, parameterBreakdown } from './model-math';
 import { InferencePrecision, quantizedBytesPerParameter } from './quantization';
+import { GpuType } from '../catalog/gpu-type';
+import { ModelSpec } from '../catalog/model-spec';
 
 /**
  * Fraction of dense tensor-core peak that prefill GEMMs reach. Large-token GEMMs on H100 run at 60–75% of peak;

@@ -1,8 +1,8 @@
-import { Explanation } from '../private/explanation';
+import { usesFp8 } from './bytes-per-parameter';
 import { Layout, PlanContext } from './context';
 import { ModelShape } from './model-math';
-import { usesFp8 } from './bytes-per-parameter';
 import { RecomputeMode, TrainingFramework } from './precision';
+import { Explanation } from '../private/explanation';
 
 /**
  * Activation memory saved for backward, per transformer layer and per micro-batch, in units of

@@ -1,6 +1,6 @@
 import { GpuType, ModelSpec } from '../catalog';
-import { ModelShape } from './model-math';
 import { BytesPerParameter } from './bytes-per-parameter';
+import { ModelShape } from './model-math';
 import { OptimizerKind, RecomputeMode, TrainingFramework, TrainingPrecision } from './precision';
 
 /** Everything the evaluation of one layout needs, validated and resolved once per plan (internal). */

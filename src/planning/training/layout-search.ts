@@ -1,8 +1,8 @@
-import { PlanningError } from '../../errors';
 import { Layout, PlanContext } from './context';
 import { StageMemory, staticLowerBoundBytes, worstStageMemory } from './memory';
 import { TrainingFramework } from './precision';
 import { StepTime, stepTime } from './step-time';
+import { PlanningError } from '../../errors';
 
 /** Parallel sizes fixed by the caller; unset ones are searched (internal). */
 export interface FixedParallelism {
@@ -141,8 +141,12 @@ export function searchLayouts(ctx: PlanContext, gpus: number, fixed: FixedParall
 /** GPU counts near `gpus` that factor into tp·pp·cp·dp with dp dividing the global batch (for error messages). */
 export function nearbyValidGpuCounts(ctx: PlanContext, gpus: number): number[] {
   const counts = new Set<number>();
-  for (const tp of tpCandidates(ctx)) for (const pp of ppCandidates(ctx)) for (const cp of cpCandidates(ctx)) {
-    for (const dp of divisors(ctx.globalSeqs)) counts.add(tp * pp * cp * dp);
+  for (const tp of tpCandidates(ctx)) {
+    for (const pp of ppCandidates(ctx)) {
+      for (const cp of cpCandidates(ctx)) {
+        for (const dp of divisors(ctx.globalSeqs)) counts.add(tp * pp * cp * dp);
+      }
+    }
   }
   const sorted = [...counts].sort((a, b) => Math.abs(a - gpus) - Math.abs(b - gpus) || a - b);
   return sorted.slice(0, 3).sort((a, b) => a - b);
@@ -154,10 +158,14 @@ export function candidateGpuCounts(ctx: PlanContext, fixed: FixedParallelism, ma
   const tps = fixed.tp !== undefined ? [fixed.tp] : tpCandidates(ctx);
   const pps = fixed.pp !== undefined ? [fixed.pp] : ppCandidates(ctx);
   const cps = fixed.cp !== undefined ? [fixed.cp] : cpCandidates(ctx);
-  for (const tp of tps) for (const pp of pps) for (const cp of cps) {
-    for (const dp of divisors(ctx.globalSeqs)) {
-      const g = tp * pp * cp * dp;
-      if (g <= maxGpus && g % ctx.gpusPerNode === 0) counts.add(g);
+  for (const tp of tps) {
+    for (const pp of pps) {
+      for (const cp of cps) {
+        for (const dp of divisors(ctx.globalSeqs)) {
+          const g = tp * pp * cp * dp;
+          if (g <= maxGpus && g % ctx.gpusPerNode === 0) counts.add(g);
+        }
+      }
     }
   }
   return [...counts].sort((a, b) => a - b);

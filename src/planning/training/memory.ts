@@ -1,8 +1,8 @@
-import { Explanation } from '../private/explanation';
 import { activationBytes } from './activations';
-import { Layout, PlanContext } from './context';
 import { BytesPerParameter } from './bytes-per-parameter';
+import { Layout, PlanContext } from './context';
 import { TrainingPrecision } from './precision';
+import { Explanation } from '../private/explanation';
 
 /**
  * Device memory that is neither model state nor activations: the CUDA context, cuBLAS/cuDNN

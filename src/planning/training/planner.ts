@@ -1,16 +1,16 @@
 import { PlanningError } from '../../errors';
 import { GpuType, ModelSpec, NodeShape } from '../catalog';
-import { requireInRange, requirePositive, requirePositiveInteger } from '../private/checks';
-import { Explanation, formatQuantity } from '../private/explanation';
 import { bytesPerParameter, usesFp8 } from './bytes-per-parameter';
 import { Layout, PlanContext } from './context';
 import { candidateGpuCounts, FixedParallelism, nearbyValidGpuCounts, SearchResult, searchLayouts, validateFixed } from './layout-search';
 import { DEFAULT_MEMORY_RESERVE_FRACTION, worstStageMemory } from './memory';
 import { modelFlopsPerToken, modelShape } from './model-math';
 import { OptimizerKind, RecomputeMode, TrainingFramework, TrainingPrecision } from './precision';
+import { DEFAULT_BF16_EFFICIENCY, DEFAULT_FP8_EFFICIENCY, stepTime } from './step-time';
 import { TrainingPlan } from './training-plan';
 import { TrainingPlanProps } from './training-types';
-import { DEFAULT_BF16_EFFICIENCY, DEFAULT_FP8_EFFICIENCY, stepTime } from './step-time';
+import { requireInRange, requirePositive, requirePositiveInteger } from '../private/checks';
+import { Explanation, formatQuantity } from '../private/explanation';
 
 /**
  * Inter-node bandwidth per GPU when no node shape is given: 400 Gb/s, one 400G NIC per GPU as on

@@ -1,8 +1,8 @@
-import { Explanation } from '../private/explanation';
+import { usesFp8 } from './bytes-per-parameter';
 import { Layout, PlanContext } from './context';
 import { attentionForwardFlopsPerToken } from './model-math';
-import { usesFp8 } from './bytes-per-parameter';
 import { RecomputeMode, TrainingFramework } from './precision';
+import { Explanation } from '../private/explanation';
 
 /**
  * Default achievable fraction of the dense BF16 peak for large transformer GEMMs, before the GEMM-width

@@ -91,6 +91,7 @@ describe('properties', () => {
       (m, g, p, util, prompt, out, rps) => {
         let plan;
         try {
+          // eslint-disable-next-line @stylistic/max-len
           plan = InferencePlanner.plan({ model: ModelSpec.of(m), gpu: GpuType.of(g), precision: p, gpuMemoryUtilization: util, traffic: { promptTokens: prompt, outputTokens: out, peakRequestsPerSecond: rps } });
         } catch (e) {
           expect(e).toBeInstanceOf(PlanningError);

@@ -6,6 +6,7 @@ import { closedBatchOutputTokensPerSecond, decodeStep, Layout, prefill } from '.
 const H200 = GpuType.of('h200-141gb');
 const layout = (id: string, precision: InferencePrecision, tp: number): Layout => {
   const model = ModelSpec.of(id);
+  // eslint-disable-next-line @stylistic/max-len
   return { model, gpu: H200, precision, kvBytesPerElement: 2, tp, pp: 1, weightsBytesPerGpu: weightBytes(model, precision, tp, 1).perGpuBytes, interNodeBytesPerSecondPerGpu: 50e9, maxNumBatchedTokens: 8192 };
 };
 

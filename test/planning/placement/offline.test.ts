@@ -52,6 +52,7 @@ function bruteForce(pods: PodReq[], s: OfflineShape): number {
 }
 
 let highs: HighsLike;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 beforeAll(async () => { highs = await require('highs')(); });
 
 describe('offline placement', () => {

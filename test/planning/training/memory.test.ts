@@ -1,10 +1,10 @@
 import { GpuType, ModelSpec } from '../../../src/planning/catalog';
+import { TrainingPlanner } from '../../../src/planning/training';
 import { megatronLayerUnits } from '../../../src/planning/training/activations';
+import { bytesPerParameter } from '../../../src/planning/training/bytes-per-parameter';
 import { zeroPartitionedBytes } from '../../../src/planning/training/memory';
 import { modelShape } from '../../../src/planning/training/model-math';
 import { OptimizerKind, RecomputeMode, TrainingPrecision } from '../../../src/planning/training/precision';
-import { bytesPerParameter } from '../../../src/planning/training/bytes-per-parameter';
-import { TrainingPlanner } from '../../../src/planning/training';
 
 const GB = 1e9;
 

@@ -158,7 +158,7 @@ export class FragModel {
         if (max >= g.gpuMilli) {
           gf = 0;
           for (let k = 0; k < c; k++) if (lefts[k] < g.gpuMilli) gf += lefts[k];
-        } else gf = total;
+        } else {gf = total;}
       } else {
         gf = full >= g.gpuCount ? total - full * MILLI : total;
       }

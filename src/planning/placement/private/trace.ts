@@ -148,7 +148,7 @@ export function replay(nodes: readonly NodeInit[], models: Interner, seq: readon
     const a = Math.round((100 * arrived) / cap);
     const e = sums.get(a);
     const alloc = (100 * allocated) / cap;
-    if (e) { e.s += alloc; e.n++; } else sums.set(a, { s: alloc, n: 1 });
+    if (e) { e.s += alloc; e.n++; } else {sums.set(a, { s: alloc, n: 1 });}
   }
   const unallocatedPct = arrivedPcts.map((a) => {
     let e = sums.get(a);
