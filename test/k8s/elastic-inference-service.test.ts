@@ -1,6 +1,7 @@
 import { Testing } from 'cdk8s';
 import { inferencePlan, ofKind, testChart, testPool } from './fixtures';
 import { ConstructValidationError } from '../../src/errors';
+import { HourlySeries, ScalingSchedule } from '../../src/planning/forecast';
 import { ElasticInferenceService, ElasticInferenceServiceProps, InferenceEngine } from '../../src/k8s';
 import { describeWithShared } from '../harness/shared';
 import { expectValidObjects } from '../harness/validate';
@@ -63,6 +64,21 @@ describe('ElasticInferenceService', () => {
     expect(inflight.metadata.threshold).toBe(String(Math.max(1, Math.floor(plan.concurrencyPerReplica))));
     expect(kv.metadata.query).toMatch(/vllm:kv_cache_usage_perc/);
     expect(cron).toEqual({ type: 'cron', name: 'prescale-0', metadata: { timezone: 'Etc/UTC', start: '45 7 * * 1-5', end: '0 19 * * 1-5', desiredReplicas: '2' } });
+  });
+
+  test('cron triggers in the ScaledObject match the forecast schedule window for window', () => {
+    const plan = inferencePlan();
+    // Two weeks of a weekday 09:00–17:00 peak of 30 req/s over 3 req/s.
+    const values = Array.from({ length: 2 * 168 }, (_, h) => ((h % 168) < 120 && h % 24 >= 9 && h % 24 < 17 ? 30 : 3));
+    const schedule = ScalingSchedule.fromHistory({
+      history: HourlySeries.fromValues({ id: 'chat', start: '2026-10-05T00:00:00Z', values }),
+      capacityPerReplica: plan.requestsPerSecondPerReplica, minReplicas: plan.replicas.min, maxReplicas: plan.replicas.max,
+      startupSeconds: plan.modelLoadSeconds,
+    });
+    expect(schedule.cronTriggers().length).toBeGreaterThan(0);
+    const so = ofKind(build({ prescaleWindows: [], prescaleSchedule: schedule }), 'ScaledObject')[0];
+    const crons = so.spec.triggers.filter((t: any) => t.type === 'cron').map((t: any) => t.metadata);
+    expect(crons).toEqual(schedule.cronTriggers().map((t) => ({ timezone: t.timezone, start: t.start, end: t.end, desiredReplicas: t.desiredReplicas })));
   });
 
   test('the PodDisruptionBudget, Service and ServiceMonitor select the engine pods', () => {

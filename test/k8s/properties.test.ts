@@ -16,7 +16,7 @@
 import { Chart, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import {
-  cronSpec, exactSplit, imageSpec, invalidName, opt, secretRef, SharingSpec, sharingSpec, someFraction, someInt, someName,
+  cronSpec, exactSplit, imageSpec, mostly, opt, secretRef, SharingSpec, sharingSpec, someFraction, someInt, someName,
   tenantSpec, validName, workloadSpec,
 } from './arbitraries';
 import { ConstructValidationError, PlanningError } from '../../src/errors';
@@ -41,10 +41,18 @@ const CASES = 1000;
 class Tally {
   readonly counts: Record<string, number> = {};
   lastFailure = '';
-  add(kind: string): void { this.counts[kind] = (this.counts[kind] ?? 0) + 1; }
+  readonly examples: Record<string, string> = {};
+  /** Rejections by prop (indices and names in brackets dropped). */
+  readonly props: Record<string, number> = {};
+  add(kind: string, example = ''): void {
+    this.counts[kind] = (this.counts[kind] ?? 0) + 1;
+    if (example && !(kind in this.examples)) this.examples[kind] = example.split('\n').slice(0, 2).join(' ').slice(0, 200);
+  }
   print(name: string, ms: number): void {
     // eslint-disable-next-line no-console
-    console.log(`property ${name} outcomes in ${ms} ms: ${Object.entries(this.counts).sort().map(([k, v]) => `${k}=${v}`).join(', ')}`);
+    console.log(`property ${name} outcomes in ${ms} ms: ${Object.entries(this.counts).sort().map(([k, v]) => `${k}=${v}`).join(', ')}\n`
+      + Object.entries(this.examples).map(([k, v]) => `  e.g. ${k}: ${v}`).join('\n')
+      + `\n  rejected props: ${Object.entries(this.props).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k}=${v}`).join(', ')}`);
   }
 }
 
@@ -142,7 +150,9 @@ function checkCaseInner(tally: Tally, build: () => Chart): void {
     objects = Testing.synth(build());
   } catch (e) {
     const { category, problem } = classifyError(e);
-    tally.add(category);
+    tally.add(category, (e as Error)?.message);
+    const prop = e instanceof ConstructValidationError ? e.prop : e instanceof PlanningError ? e.field : undefined;
+    if (prop !== undefined) tally.props[prop.replace(/\[[^\]]*\]/g, '[]')] = (tally.props[prop.replace(/\[[^\]]*\]/g, '[]')] ?? 0) + 1;
     if (problem) throw new Error(problem);
     return;
   }
@@ -181,7 +191,7 @@ function explore<T>(name: string, arb: fc.Arbitrary<T>, predicate: (value: T) =>
     try {
       predicate(value);
     } catch (e) {
-      const key = (e as Error).message.split('\n').slice(0, 2).join(' | ').replace(/\d+(\.\d+)?(e[+-]?\d+)?/g, '#').replace(/'[^']*'/g, "'…'").slice(0, 300);
+      const key = (e as Error).message.split('\n').slice(0, 2).join(' | ').replace(/\b([A-Z]\w+) [a-z0-9.-]+(\/[a-z0-9.-]+)?/g, '$1 …').replace(/\d+(\.\d+)?(e[+-]?\d+)?/g, '#').replace(/'[^']*'/g, "'…'").slice(0, 300);
       const input = fc.stringify(value);
       const g = groups.get(key);
       if (!g) {groups.set(key, { count: 1, input });} else { g.count++; if (input.length < g.input.length) g.input = input; }
@@ -248,7 +258,43 @@ function poolFor(chart: Chart, index: number, monitoring?: MonitoringStack): Gpu
   });
 }
 
-const TENANT = fc.oneof({ weight: 6, arbitrary: fc.constantFrom('research', 'serving') }, { weight: 1, arbitrary: someName() });
+const TENANT = mostly(fc.constantFrom('research', 'serving'), someName());
+
+// ---------------------------------------------------------------------------------------------
+// KNOWN BUGS found by these properties. Each region below is kept out of the properties (so they
+// keep checking everything else) and pinned by a failing regression test in 'known bugs found by
+// the robustness properties' at the end of this file. When a bug is fixed, delete its region here.
+
+/** Beyond any real setting: the constructs take these (no upper bound) and emit broken output. */
+const HUGE = 1e15;
+/** Images the constructs' pin check accepts but that carry no tag (rejected later by policy AIDC-IMG-1). */
+const UNTAGGED_BUT_ACCEPTED = ['registry.local:5000/acme/trainer', 'trainer:'];
+/** `secret/key` references whose secret name is not a DNS-1123 subdomain (accepted as is). */
+const badSecretRef = (ref: string | undefined): boolean => ref !== undefined && ref.split('/')[0] !== '' && !DNS_SUBDOMAIN.test(ref.split('/')[0]);
+/** Two (namespace, name) pairs that join to the same `<namespace>-<name>` (PodMonitor construct id and object name). */
+const joinsCollide = (items: Array<{ namespace: string; name: string }>): boolean =>
+  items.some((a, i) => items.some((b, j) => j > i && `${a.namespace}-${a.name}` === `${b.namespace}-${b.name}` && (a.namespace !== b.namespace || a.name !== b.name)));
+
+const KNOWN_BUGS = {
+  // BUG-1: maxNodes has no upper bound: 1e300 → plain Error from quantityOfBytes; 1e21 → invalid quantity; 2^53-1 → unsafe integers.
+  // BUG-9: addWorkload podCount 1e21 → RangeError 'Invalid array length' (PoolPlanner).
+  pool: (c: { maxNodes: number; workloads: Array<{ podCount: number }> }): boolean => c.maxNodes > HUGE || c.workloads.some((w) => w.podCount > HUGE),
+  // BUG-2: nonRetriableExitCodes [] or with duplicates → podFailurePolicy values the apiserver rejects.
+  // BUG-3: maxRestarts 1e21 → unsafe integer in the JobSet; checkpointsKept 1e300 → plain Error (quantityOfBytes Infinity).
+  // BUG-4: untagged images pass the constructs' pin check. BUG-5: invalid secret names pass.
+  training: (c: { image: string; nonRetriableExitCodes?: number[]; maxRestarts?: number; checkpointsKept?: number; secretEnv?: { [k: string]: string } }): boolean =>
+    UNTAGGED_BUT_ACCEPTED.includes(c.image)
+    || (c.nonRetriableExitCodes !== undefined && (c.nonRetriableExitCodes.length === 0 || new Set(c.nonRetriableExitCodes).size !== c.nonRetriableExitCodes.length))
+    || (c.maxRestarts ?? 0) > HUGE || (c.checkpointsKept ?? 0) > HUGE
+    || Object.values(c.secretEnv ?? {}).some(badSecretRef),
+  // BUG-4 (engine image), BUG-5 (huggingFaceTokenSecret), BUG-6: drainSeconds 1e21 → terminationGracePeriodSeconds beyond int64.
+  inference: (c: { engine?: { image?: string }; huggingFaceTokenSecret?: string; drainSeconds?: number }): boolean =>
+    UNTAGGED_BUT_ACCEPTED.includes(c.engine?.image ?? '') || badSecretRef(c.huggingFaceTokenSecret) || (c.drainSeconds ?? 0) > HUGE,
+  // BUG-7: durations 1e21 s → `for: 1e+21s` / `interval: 1e+21s` (schema-invalid). BUG-8: PodMonitor id/name collisions → plain Error.
+  monitoring: (c: { props: any; services: Array<{ namespace: string; name: string; podMonitor?: boolean }>; jobs: Array<{ namespace: string; name: string; metricsPortName?: string; stallAfterSeconds?: number }>; pools: Array<{ backlogAfterSeconds?: number }> }): boolean =>
+    [c.props.scrapeIntervalSeconds, c.props.idleGpuAfterSeconds, c.props.queueBacklogAfterSeconds, ...c.jobs.map((j) => j.stallAfterSeconds), ...c.pools.map((p) => p.backlogAfterSeconds)].some((v) => (v ?? 0) > HUGE)
+    || joinsCollide(c.services.filter((x) => x.podMonitor !== false)) || joinsCollide(c.jobs.filter((j) => j.metricsPortName !== undefined)),
+};
 
 // ---------------------------------------------------------------------------------------------
 // The properties
@@ -271,7 +317,7 @@ describeWithShared('construct robustness properties (random valid and invalid pr
       monitoringNamespace: opt(someName(), 1),
       gpuOperatorNamespace: opt(someName(), 1),
       workloads: fc.array(workloadSpec, { maxLength: 3 }),
-    });
+    }).filter((c) => !KNOWN_BUGS.pool(c));
     property('GpuResourcePool', arb, tally, (c) => checkCase(tally, () => {
       const chart = quietChart();
       const monitoring = c.monitoring ? new MonitoringStack(chart, 'monitoring') : undefined;
@@ -306,7 +352,7 @@ describeWithShared('construct robustness properties (random valid and invalid pr
       monitoring: fc.boolean(),
       env: opt(fc.dictionary(fc.constantFrom('WANDB_PROJECT', 'LOG_LEVEL', 'NCCL_DEBUG'), fc.constantFrom('x', '', 'INFO'))),
       secretEnv: opt(fc.dictionary(fc.constantFrom('HF_TOKEN', 'WANDB_API_KEY'), secretRef)),
-    });
+    }).filter((c) => !KNOWN_BUGS.training(c));
     property('AiTrainingCluster', arb, tally, (c) => checkCase(tally, () => {
       const chart = quietChart();
       const monitoring = c.monitoring ? new MonitoringStack(chart, 'monitoring') : undefined;
@@ -336,7 +382,7 @@ describeWithShared('construct robustness properties (random valid and invalid pr
       prescaleWindows: opt(fc.array(fc.record({ start: cronSpec, end: cronSpec, replicas: someInt(1, 12) }), { maxLength: 3 })),
       monitoring: fc.boolean(),
       drainSeconds: opt(someInt(0, 3600)),
-    });
+    }).filter((c) => !KNOWN_BUGS.inference(c));
     property('ElasticInferenceService', arb, tally, (c) => checkCase(tally, () => {
       const chart = quietChart();
       const monitoring = c.monitoring ? new MonitoringStack(chart, 'monitoring') : undefined;
@@ -355,7 +401,10 @@ describeWithShared('construct robustness properties (random valid and invalid pr
   test('MonitoringStack: any props and registrations synthesize valid objects or fail with the library\'s own error', () => {
     const tally = new Tally();
     const seconds = (min: number, max: number) => opt(someInt(min, max));
-    const labels = fc.dictionary(fc.constantFrom('app', 'app.kubernetes.io/name', 'bad key!'), fc.constantFrom('chat', 'x', 'Not Valid!'), { maxKeys: 2 });
+    const labels = mostly<{ [key: string]: string }>(
+      fc.dictionary(fc.constantFrom('app', 'app.kubernetes.io/name'), fc.constantFrom('chat', 'x'), { minKeys: 1, maxKeys: 2 }),
+      fc.constantFrom<{ [key: string]: string }>({}, { 'bad key!': 'x' }, { app: 'Not Valid!' }, { app: 'v'.repeat(64) }),
+    );
     const arb = fc.record({
       props: fc.record({
         namespace: opt(someName(), 1),
@@ -366,31 +415,31 @@ describeWithShared('construct robustness properties (random valid and invalid pr
         gpuOperatorNamespace: opt(someName(), 1),
         kueueMetrics: opt(fc.boolean()),
         kueueNamespace: opt(someName(), 1),
-        grafanaDashboardLabel: opt(fc.constantFrom('grafana_dashboard', 'custom', 'bad label')),
-        grafanaDashboardLabelValue: opt(fc.constantFrom('1', 'true', '', 'no way')),
-        gpuTemperatureThresholdCelsius: opt(fc.oneof(fc.double({ min: 1, max: 120, noNaN: true }), fc.constantFrom(0, -5, NaN, Infinity, 1e300, 1e-7))),
-        idleGpuUtilizationPercent: opt(someFraction(0, 100)),
+        grafanaDashboardLabel: opt(mostly(fc.constantFrom('grafana_dashboard', 'custom'), fc.constant('bad label'))),
+        grafanaDashboardLabelValue: opt(mostly(fc.constantFrom('1', 'true', ''), fc.constant('no way'))),
+        gpuTemperatureThresholdCelsius: opt(mostly(fc.double({ min: 1, max: 120, noNaN: true }), fc.constantFrom(0, -5, NaN, Infinity, 1e300, 1e-7))),
+        idleGpuUtilizationPercent: opt(someFraction(1, 99)),
         idleGpuAfterSeconds: seconds(60, 86400),
         queueBacklogAfterSeconds: seconds(60, 86400),
-        runbookBaseUrl: opt(fc.constantFrom('https://runbooks.example.com/gpu', 'ftp://x', 'https://x#frag', 'not a url')),
+        runbookBaseUrl: opt(mostly(fc.constant('https://runbooks.example.com/gpu'), fc.constantFrom('ftp://x', 'https://x#frag', 'not a url'))),
       }),
       services: fc.array(fc.record({
         name: someName(), namespace: someName(), selectorLabels: labels,
-        ttftSloSeconds: fc.oneof(fc.constantFrom(...MonitoringStack.VLLM_TTFT_BUCKETS_SECONDS), fc.constantFrom(0, -1, 0.3, NaN, 1e9)),
-        ttftObjective: opt(someFraction(0.9, 1)), availabilityTarget: opt(someFraction(0.9, 1)),
+        ttftSloSeconds: mostly(fc.constantFrom(...MonitoringStack.VLLM_TTFT_BUCKETS_SECONDS), fc.constantFrom(0, -1, 0.3, NaN, 1e9)),
+        ttftObjective: opt(someFraction(0.95, 0.9999)), availabilityTarget: opt(someFraction(0.95, 0.9999)),
         metricsPortName: opt(someName(15), 1), podMonitor: opt(fc.boolean()),
-        maxWaitingRequests: opt(someInt(0, 100)), kvCacheUsageThreshold: opt(someFraction()),
+        maxWaitingRequests: opt(someInt(0, 100)), kvCacheUsageThreshold: opt(someFraction(0.5, 0.99)),
       }), { maxLength: 3 }),
       jobs: fc.array(fc.record({
         name: someName(), namespace: someName(), selectorLabels: opt(labels),
-        metricsPortName: opt(someName(15)), progressMetric: opt(fc.constantFrom('trainer_step_total', 'step', 'bad-metric', '9x')),
-        stallAfterSeconds: seconds(300, 86400), gpuUtilizationFloorPercent: opt(someFraction(0, 100)), maxRestartsPerHour: opt(someInt(0, 20)),
+        metricsPortName: opt(someName(15)), progressMetric: opt(mostly(fc.constantFrom('trainer_step_total', 'step'), fc.constantFrom('bad-metric', '9x'))),
+        stallAfterSeconds: seconds(300, 86400), gpuUtilizationFloorPercent: opt(someFraction(1, 99)), maxRestartsPerHour: opt(someInt(0, 20)),
       }), { maxLength: 3 }),
       pools: fc.array(fc.record({
-        name: someName(), clusterQueueNames: fc.array(someName(), { maxLength: 3 }),
-        gpuResourceName: opt(fc.constantFrom('nvidia.com/gpu', 'nvidia.com/mig-1g.10gb', 'not a resource')), backlogAfterSeconds: seconds(60, 86400),
+        name: someName(), clusterQueueNames: mostly(fc.array(someName(), { minLength: 1, maxLength: 3 }), fc.constant<string[]>([])),
+        gpuResourceName: opt(mostly(fc.constantFrom('nvidia.com/gpu', 'nvidia.com/mig-1g.10gb'), fc.constant('not a resource'))), backlogAfterSeconds: seconds(60, 86400),
       }), { maxLength: 2 }),
-    });
+    }).filter((c) => !KNOWN_BUGS.monitoring(c));
     property('MonitoringStack', arb, tally, (c) => checkCase(tally, () => {
       const chart = quietChart();
       const stack = new MonitoringStack(chart, 'monitoring', c.props);
@@ -404,6 +453,100 @@ describeWithShared('construct robustness properties (random valid and invalid pr
   });
 });
 
-// Keep `invalidName` and `validName` referenced for readers: the pools above use fixed names on purpose.
-void invalidName;
-void validName;
+
+// ---------------------------------------------------------------------------------------------
+// Regression tests of the KNOWN BUGS above, asserting the CORRECT behaviour: they fail until the
+// constructs are fixed (src/ is not this file's to change). Minimal inputs as the properties shrank them.
+
+/** Builds and synthesizes; passes when it throws the library's error naming `prop`, or when `accept(objects)` holds. */
+function expectRejectedOrSound(build: (chart: Chart) => void, prop: RegExp, accept: (objects: any[]) => boolean = () => false): void {
+  let objects: any[] | undefined;
+  let error: unknown;
+  try {
+    const chart = quietChart();
+    build(chart);
+    objects = Testing.synth(chart);
+  } catch (e) {
+    error = e;
+  }
+  if (objects !== undefined) {
+    expect({ accepted: accept(objects), bad: findBadValues(objects), api: apiServerIssues(objects) }).toEqual({ accepted: true, bad: [], api: [] });
+    return;
+  }
+  const named = error instanceof ConstructValidationError ? error.prop : error instanceof PlanningError ? error.field : undefined;
+  expect({ type: (error as Error)?.constructor?.name, message: (error as Error)?.message?.split('\n')[0] }).toEqual({ type: expect.stringMatching(/^(ConstructValidationError|PlanningError)$/), message: expect.any(String) });
+  expect(named).toMatch(prop);
+}
+
+const simplePool = (chart: Chart, maxNodes = 8): GpuResourcePool => new GpuResourcePool(chart, 'h100', {
+  nodeShape: NodeShape.P5_48XLARGE, maxNodes, tenants: [{ name: 'research', share: 0.6 }, { name: 'serving', share: 0.4 }],
+});
+const trainer = (chart: Chart, props: Partial<ConstructorParameters<typeof AiTrainingCluster>[2]>): AiTrainingCluster => new AiTrainingCluster(chart, 'sft', {
+  pool: simplePool(chart), tenant: 'research', plan: TRAINING_PLANS[1], image: 'ghcr.io/acme/trainer:1.0.0', script: ['train.py'], ...props,
+});
+const server = (chart: Chart, props: Partial<ConstructorParameters<typeof ElasticInferenceService>[2]>): ElasticInferenceService => new ElasticInferenceService(chart, 'chat', {
+  pool: simplePool(chart), tenant: 'serving', plan: INFERENCE_PLANS[0], modelRef: 'meta-llama/Llama-3.1-8B-Instruct', ...props,
+});
+const exitCodeRule = (objects: any[]): any => objects.find((o) => o.kind === 'JobSet').spec.replicatedJobs[0].template.spec.podFailurePolicy.rules.find((r: any) => r.onExitCodes);
+
+describe('known bugs found by the robustness properties (fail until fixed in src/)', () => {
+  test.each([
+    // BUG-1: 1e300 → `Error: quantityOfBytes: invalid byte count Infinity`; 1e21 → ResourceQuota `requests.storage` not a quantity; 2^53-1 → ClusterQueue nominalQuota 7.2e16.
+    ['BUG-1 GpuResourcePool maxNodes 1e300', (c: Chart) => simplePool(c, 1e300), /^maxNodes$/],
+    ['BUG-1 GpuResourcePool maxNodes 1e21', (c: Chart) => simplePool(c, 1e21), /^maxNodes$/],
+    ['BUG-1 GpuResourcePool maxNodes 2^53-1', (c: Chart) => simplePool(c, Number.MAX_SAFE_INTEGER), /^maxNodes$/],
+    // BUG-9: `RangeError: Invalid array length` from PoolPlanner.
+    ['BUG-9 GpuResourcePool.addWorkload podCount 1e21', (c: Chart) => simplePool(c).addWorkload({
+      name: 'w', tenant: 'research', podCount: 1e21, gpusPerPod: 1, cpuCoresPerPod: 1, memoryBytesPerPod: 2 ** 30, gang: false, topology: PlacementTopology.NONE, minReplicas: 1, maxReplicas: 1,
+    }), /podCount/],
+    // BUG-3: JobSet failurePolicy.maxRestarts 1e21 (int32 in the JobSet CRD); checkpointsKept 1e300 → `Error: quantityOfBytes: invalid byte count Infinity`.
+    ['BUG-3 AiTrainingCluster maxRestarts 1e21', (c: Chart) => trainer(c, { maxRestarts: 1e21 }), /^maxRestarts$/],
+    ['BUG-3 AiTrainingCluster checkpointsKept 1e300', (c: Chart) => trainer(c, { checkpointsKept: 1e300 }), /^checkpointsKept$/],
+    // BUG-4: the constructs' pin check (/[:@]/ and not :latest) takes a registry port or an empty tag as a tag; policy AIDC-IMG-1 then fails synthesis without naming the prop.
+    ['BUG-4 AiTrainingCluster image with a registry port and no tag', (c: Chart) => trainer(c, { image: 'registry.local:5000/acme/trainer' }), /^image$/],
+    ['BUG-4 AiTrainingCluster image with an empty tag', (c: Chart) => trainer(c, { image: 'trainer:' }), /^image$/],
+    ['BUG-4 InferenceEngine.vllm image with a registry port and no tag', (c: Chart) => server(c, { engine: InferenceEngine.vllm({ image: 'registry.local:5000/vllm/vllm-openai' }) }), /image/],
+    // BUG-5: a Secret name that is not a DNS-1123 subdomain goes into secretKeyRef.name as is.
+    ['BUG-5 AiTrainingCluster secretEnv with an invalid Secret name', (c: Chart) => trainer(c, { secretEnv: { HF_TOKEN: 'Bad_Secret/token' } }), /^secretEnv\.HF_TOKEN$/],
+    ['BUG-5 ElasticInferenceService huggingFaceTokenSecret with an invalid Secret name', (c: Chart) => server(c, { huggingFaceTokenSecret: 'Bad_Secret/token' }), /^huggingFaceTokenSecret$/],
+    // BUG-6: terminationGracePeriodSeconds 1e21+15 (int64 field).
+    ['BUG-6 ElasticInferenceService drainSeconds 1e21', (c: Chart) => server(c, { drainSeconds: 1e21 }), /^drainSeconds$/],
+    // BUG-7: PrometheusRule `for: 1e+21s` and ServiceMonitor `interval: 1e+21s` fail the CRD patterns.
+    ['BUG-7 MonitoringStack idleGpuAfterSeconds 1e21', (c: Chart) => new MonitoringStack(c, 'monitoring', { idleGpuAfterSeconds: 1e21 }), /idleGpuAfterSeconds/],
+    ['BUG-7 MonitoringStack scrapeIntervalSeconds 1e21', (c: Chart) => new MonitoringStack(c, 'monitoring', { scrapeIntervalSeconds: 1e21 }), /scrapeIntervalSeconds/],
+    ['BUG-7 MonitoringStack.addGpuPool backlogAfterSeconds 1e21', (c: Chart) => new MonitoringStack(c, 'monitoring').addGpuPool({ name: 'h100', clusterQueueNames: ['q'], backlogAfterSeconds: 1e21 }), /backlogAfterSeconds/],
+  ])('%s fails with the library\'s error naming the prop', (_name, build, prop) => {
+    expectRejectedOrSound(build, prop);
+  });
+
+  test.each([
+    // BUG-2: values [] ("at least one value is required") and [1, 1] ("must be ordered and unique") are rejected by the apiserver's Job validation.
+    ['[]', [] as number[]],
+    ['[1, 1]', [1, 1]],
+  ])('BUG-2 AiTrainingCluster nonRetriableExitCodes %s is rejected or emitted as a valid exit-code rule', (_name, codes) => {
+    expectRejectedOrSound((c) => trainer(c, { nonRetriableExitCodes: codes }), /^nonRetriableExitCodes$/, (objects) => {
+      const rule = exitCodeRule(objects);
+      return rule === undefined || (rule.onExitCodes.values.length > 0 && rule.onExitCodes.values.every((v: number, i: number, a: number[]) => i === 0 || v > a[i - 1]));
+    });
+  });
+
+  test.each([
+    // BUG-8: `Error: There is already a Construct with name 'Inference-a-b-c' in MonitoringStack [monitoring]` (and the objects would share the name aidc-inference-a-b-c).
+    ['inference services a-b/c and a/b-c', (s: MonitoringStack) => {
+      s.addInferenceService({ name: 'c', namespace: 'a-b', selectorLabels: { app: 'x' }, ttftSloSeconds: 1 });
+      s.addInferenceService({ name: 'b-c', namespace: 'a', selectorLabels: { app: 'y' }, ttftSloSeconds: 1 });
+    }],
+    ['training jobs a-b/c and a/b-c with metrics ports', (s: MonitoringStack) => {
+      s.addTrainingJob({ name: 'c', namespace: 'a-b', metricsPortName: 'metrics' });
+      s.addTrainingJob({ name: 'b-c', namespace: 'a', metricsPortName: 'metrics' });
+    }],
+  ])('BUG-8 MonitoringStack %s get distinct PodMonitors or a library error', (_name, register) => {
+    expectRejectedOrSound((c) => register(new MonitoringStack(c, 'monitoring')), /name|namespace/,
+      (objects) => objects.filter((o) => o.kind === 'PodMonitor').length === 2);
+  });
+
+  // BUG-9b: GpuResourcePool.addWorkload with minReplicas 1e21 exhausts the heap and aborts the process
+  // (PoolPlanner expands replicas one by one; minReplicas 1e4 with maxNodes 64 takes ~13 s to report that it
+  // does not fit, 1e5 over 100 s). Not runnable as a test: it would kill the jest worker.
+  test.todo('BUG-9b GpuResourcePool.addWorkload with minReplicas 1e21 fails fast with a ConstructValidationError instead of exhausting the heap');
+});

@@ -37,12 +37,15 @@ export const RESTRICTED_CONTAINER_SECURITY = {
   seccompProfile: { type: 'RuntimeDefault' },
 };
 
-/** Pod-level security context: non-root with a fixed uid/gid and RuntimeDefault seccomp. */
+/**
+ * Pod-level security context: non-root with a fixed uid/gid above 10000 (clear of host users;
+ * Kubernetes best-practice checks flag lower ids) and RuntimeDefault seccomp.
+ */
 export const RESTRICTED_POD_SECURITY = {
   runAsNonRoot: true,
-  runAsUser: 1000,
-  runAsGroup: 1000,
-  fsGroup: 1000,
+  runAsUser: 10001,
+  runAsGroup: 10001,
+  fsGroup: 10001,
   seccompProfile: { type: 'RuntimeDefault' },
 };
 
