@@ -4,6 +4,7 @@ import * as YAML from 'yaml';
 import { TfTaint } from './node-metadata';
 import { deepMerge, EXACT_VERSION, PINNED_CHARTS, PinnedChart } from './private/charts';
 import { fail, requireFiniteJson, requireInteger, requireLabelName, requireName, requireOneOf, sortKeysDeep } from './private/checks';
+import { kueueManagerConfigYaml } from './private/kueue-config';
 import { checkTaints } from './private/node-checks';
 
 /** The cluster add-ons the platform installs. */
@@ -192,7 +193,7 @@ export class ClusterAddons extends Construct {
     if (on(props.lws)) this.install('lws', Addon.LWS, props.lws ?? {}, {}, [], timeout);
     if (on(props.kueue)) {
       // Kueue's jobset and leaderworkerset integrations need those CRDs; its ServiceMonitor needs Prometheus Operator.
-      this.install('kueue', Addon.KUEUE, props.kueue ?? {}, { enablePrometheus: monitoring },
+      this.install('kueue', Addon.KUEUE, props.kueue ?? {}, { enablePrometheus: monitoring, managerConfig: { controllerManagerConfigYaml: kueueManagerConfigYaml() } },
         [Addon.JOBSET, Addon.LWS, Addon.KUBE_PROMETHEUS_STACK], timeout);
     }
     if (on(props.keda)) {

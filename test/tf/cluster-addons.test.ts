@@ -114,9 +114,17 @@ describe('ClusterAddons', () => {
     expect(releaseOf(json, 'keda').values).toBeUndefined();
   });
 
+  test('configures Kueue to export ClusterQueue quota metrics and to admit gangs only when all pods are ready', () => {
+    const { json } = build();
+    const config = parse(parse(releaseOf(json, 'kueue').values[0]).managerConfig.controllerManagerConfigYaml);
+    expect(config.metrics.enableClusterQueueResources).toBe(true);
+    expect(config.waitForPodsReady).toMatchObject({ blockAdmission: true });
+    expect(config.integrations.frameworks).toEqual(expect.arrayContaining(['jobset.x-k8s.io/jobset', 'leaderworkerset.x-k8s.io/leaderworkerset']));
+  });
+
   test('deep-merges user values over the derived ones', () => {
     const { json } = build({ kueue: { values: { controllerManager: { replicas: 2 }, enablePrometheus: false } } });
-    expect(parse(releaseOf(json, 'kueue').values[0])).toEqual({ controllerManager: { replicas: 2 }, enablePrometheus: false });
+    expect(parse(releaseOf(json, 'kueue').values[0])).toMatchObject({ controllerManager: { replicas: 2 }, enablePrometheus: false });
   });
 
   test('maps each CRD API group to the release that installs it', () => {
