@@ -6,7 +6,7 @@ import { GpuResourcePool, WorkloadPriority } from './gpu-resource-pool';
 import { JobSet } from './imports/jobset.x-k8s.io-jobset.x-k8s.io';
 import { MonitoringStack } from './monitoring-stack';
 import { container, RESTRICTED_POD_SECURITY, shmVolume, tolerationFor } from './private/containers';
-import { commonLabels, requireDnsLabel } from './private/names';
+import { commonLabels, parseSecretRef, requireDnsLabel, requirePinnedImage, requireWholeNumber } from './private/names';
 import { quantityOfBytes } from './private/quantities';
 import { TENANT_WORKLOAD_SERVICE_ACCOUNT } from './tenancy';
 import { PlacementTopology } from '../planning/placement/types';
@@ -96,18 +96,15 @@ export class AiTrainingCluster extends Construct {
     if (plan.gpuId !== pool.nodeShape.gpuType.id) {
       throw new ConstructValidationError(path, 'plan', `the plan is for ${plan.gpuId} but pool '${pool.poolName}' has ${pool.nodeShape.gpuType.id}; plan with gpu ${pool.nodeShape.gpuType.id}`);
     }
-    if (!/[:@]/.test(props.image) || /:latest$/.test(props.image)) {
-      throw new ConstructValidationError(path, 'image', `'${props.image}' must be pinned by a tag other than latest or a digest`);
-    }
+    requirePinnedImage(path, 'image', props.image);
     if (props.script.length === 0) throw new ConstructValidationError(path, 'script', 'needs at least the training entry point');
     const kept = props.checkpointsKept ?? 2;
     const maxRestarts = props.maxRestarts ?? 3;
-    for (const [prop, v, min] of [['checkpointsKept', kept, 1], ['maxRestarts', maxRestarts, 0]] as const) {
-      if (!Number.isInteger(v) || v < min) throw new ConstructValidationError(path, prop, `${v} must be a whole number >= ${min}`);
-    }
+    requireWholeNumber(path, 'checkpointsKept', kept, 1, 100);
+    requireWholeNumber(path, 'maxRestarts', maxRestarts, 0, 1000);
     const exitCodes = [...(props.nonRetriableExitCodes ?? [1, 2])].sort((a, b) => a - b);
-    if (exitCodes.some((c) => !Number.isInteger(c) || c < 1 || c > 255)) {
-      throw new ConstructValidationError(path, 'nonRetriableExitCodes', `${exitCodes.join(',')}: exit codes are whole numbers 1-255`);
+    if (exitCodes.length === 0 || exitCodes.some((c, i) => !Number.isInteger(c) || c < 1 || c > 255 || (i > 0 && c === exitCodes[i - 1]))) {
+      throw new ConstructValidationError(path, 'nonRetriableExitCodes', `[${exitCodes.join(',')}]: give at least one distinct exit code, each a whole number 1-255`);
     }
 
     this.gpusPerPod = Math.min(plan.gpus, pool.gpusPerNode);
@@ -156,11 +153,7 @@ export class AiTrainingCluster extends Construct {
       `--master-port=${RENDEZVOUS_PORT}`,
       ...props.script,
     ];
-    const secretEnv = Object.fromEntries(Object.entries(props.secretEnv ?? {}).map(([name, ref]) => {
-      const [secret, key] = ref.split('/');
-      if (!secret || !key) throw new ConstructValidationError(path, `secretEnv.${name}`, `'${ref}' must be 'secret-name/key'`);
-      return [name, { secret, key }];
-    }));
+    const secretEnv = Object.fromEntries(Object.entries(props.secretEnv ?? {}).map(([name, ref]) => [name, parseSecretRef(path, `secretEnv.${name}`, ref)]));
     const worker = container({
       name: 'trainer',
       image: props.image,

@@ -9,7 +9,7 @@ import { ServiceMonitor } from './imports/monitoring.coreos.com-monitoring.coreo
 import { InferenceEngine } from './inference-engine';
 import { MonitoringStack } from './monitoring-stack';
 import { container, omitUndefined, RESTRICTED_POD_SECURITY, shmVolume, tolerationFor } from './private/containers';
-import { commonLabels, requireDnsLabel } from './private/names';
+import { commonLabels, parseSecretRef, requireDnsLabel, requireWholeNumber } from './private/names';
 import { quantityOfBytes } from './private/quantities';
 import { TENANT_WORKLOAD_SERVICE_ACCOUNT } from './tenancy';
 import { ScalingSchedule } from '../planning/forecast';
@@ -114,7 +114,7 @@ export class ElasticInferenceService extends Construct {
       throw new ConstructValidationError(path, 'plan', `the plan is for ${plan.gpuId} but pool '${pool.poolName}' has ${pool.nodeShape.gpuType.id}; plan with gpu ${pool.nodeShape.gpuType.id}`);
     }
     const drain = props.drainSeconds ?? 120;
-    if (!Number.isInteger(drain) || drain < 0) throw new ConstructValidationError(path, 'drainSeconds', `${drain} must be a whole number of seconds >= 0`);
+    requireWholeNumber(path, 'drainSeconds', drain, 0, 3600);
     if (!props.modelRef) throw new ConstructValidationError(path, 'modelRef', 'must name the model to serve');
 
     this.podsPerReplica = plan.nodesPerReplica;
@@ -323,8 +323,6 @@ export class ElasticInferenceService extends Construct {
   }
 
   private secretRef(ref: string): { secret: string; key: string } {
-    const [secret, key] = ref.split('/');
-    if (!secret || !key) throw new ConstructValidationError(this.node.path, 'huggingFaceTokenSecret', `'${ref}' must be 'secret-name/key'`);
-    return { secret, key };
+    return parseSecretRef(this.node.path, 'huggingFaceTokenSecret', ref);
   }
 }

@@ -20,7 +20,7 @@ import {
   toJson_ClusterQueueV1Beta2Spec,
 } from './imports/kueue.x-k8s.io-kueue.x-k8s.io';
 import { MonitoringStack } from './monitoring-stack';
-import { commonLabels, requireDnsLabel } from './private/names';
+import { commonLabels, requireDnsLabel, requireWholeNumber } from './private/names';
 import { PoolWorkloadOptions } from './private/pool-sizing';
 import { quantityOfBytes } from './private/quantities';
 import { tenantManifests } from './tenancy';
@@ -118,6 +118,9 @@ const PRIORITY_VALUES: Record<WorkloadPriority, number> = {
  */
 const ALLOCATABLE_FRACTION = 0.9;
 
+/** Most nodes a pool may declare. */
+const MAX_POOL_NODES = 100_000;
+
 /** Node taint that keeps non-GPU pods off GPU nodes. */
 export const GPU_NODE_TAINT = { key: 'nvidia.com/gpu', value: 'present', effect: 'NoSchedule' };
 
@@ -151,9 +154,10 @@ export class GpuResourcePool extends Construct {
     this.poolName = requireDnsLabel(this.node.path, 'id', id, 40);
     this.nodeShape = props.nodeShape;
     this.sharing = props.sharing ?? GpuSharing.exclusive();
-    this.maxNodes = this.requireWhole('maxNodes', props.maxNodes, 1);
+    // 100,000 nodes: an order of magnitude above the largest published GPU clusters; keeps every quota finite and exact.
+    this.maxNodes = requireWholeNumber(this.node.path, 'maxNodes', props.maxNodes, 1, MAX_POOL_NODES);
     if (props.minNodes !== undefined) {
-      this.requireWhole('minNodes', props.minNodes, 0);
+      requireWholeNumber(this.node.path, 'minNodes', props.minNodes, 0, MAX_POOL_NODES);
       if (props.minNodes > props.maxNodes) {
         throw new ConstructValidationError(this.node.path, 'minNodes', `${props.minNodes} is more than maxNodes ${props.maxNodes}`);
       }
@@ -206,6 +210,15 @@ export class GpuResourcePool extends Construct {
   public addWorkload(workload: PoolWorkloadOptions): void {
     if (!this.tenants.some((t) => t.name === workload.tenant)) {
       throw new ConstructValidationError(this.node.path, 'tenant', `workload '${workload.name}' names tenant '${workload.tenant}', which is not a tenant of pool '${this.poolName}' (tenants: ${this.tenants.map((t) => t.name).join(', ') || 'none'})`);
+    }
+    const prop = `workloads[${workload.name}]`;
+    const path = this.node.path;
+    const unitsLimit = MAX_POOL_NODES * this.gpusPerNode;
+    requireWholeNumber(path, `${prop}.podCount`, workload.podCount, 1, unitsLimit);
+    requireWholeNumber(path, `${prop}.minReplicas`, workload.minReplicas, 0, unitsLimit);
+    requireWholeNumber(path, `${prop}.maxReplicas`, workload.maxReplicas, Math.max(workload.minReplicas, 0), unitsLimit);
+    for (const [field, v] of [['gpusPerPod', workload.gpusPerPod], ['cpuCoresPerPod', workload.cpuCoresPerPod], ['memoryBytesPerPod', workload.memoryBytesPerPod]] as const) {
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new ConstructValidationError(path, `${prop}.${field}`, `${v} must be a finite number >= 0`);
     }
     this.workloads.push(workload);
     this.sizingCache = undefined;
@@ -406,13 +419,6 @@ export class GpuResourcePool extends Construct {
     // Sizing throws with the shortfall when the workloads do not fit within maxNodes.
     if (errors.length === 0) void this.sizing;
     return errors;
-  }
-
-  private requireWhole(prop: string, v: number, min: number): number {
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
-      throw new ConstructValidationError(this.node.path, prop, `${v} must be a whole number >= ${min}`);
-    }
-    return v;
   }
 
   private emitPoolObjects(): void {

@@ -1,4 +1,5 @@
 import { PlanningError } from '../errors';
+import { isPinnedImage } from './private/names';
 
 /** Props of a vLLM engine. */
 export interface VllmEngineOptions {
@@ -44,8 +45,8 @@ export class InferenceEngine {
    */
   public static vllm(options: VllmEngineOptions = {}): InferenceEngine {
     const image = options.image ?? 'vllm/vllm-openai:v0.11.0';
-    if (!/[:@]/.test(image) || /:latest$/.test(image)) {
-      throw new PlanningError('engine.image', image, 'pin the image by a tag other than latest, or by digest');
+    if (!isPinnedImage(image)) {
+      throw new PlanningError('engine.image', image, 'pin the image by a tag other than latest (repo:1.2.3), or by digest (repo@sha256:…); a registry port is not a tag');
     }
     return new InferenceEngine('vllm', image, [...(options.extraArgs ?? [])]);
   }

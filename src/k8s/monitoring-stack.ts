@@ -255,7 +255,7 @@ export class MonitoringStack extends Construct {
     this.namespace = requireDnsLabel(path, 'namespace', props.namespace ?? 'monitoring');
     this.prometheusReleaseName = requireDnsLabel(path, 'prometheusReleaseName', props.prometheusReleaseName ?? 'kube-prometheus-stack', 53);
     this.prefix = requireDnsLabel(path, 'namePrefix', props.namePrefix ?? 'aidc', 20);
-    this.interval = promDuration(requireSeconds(path, 'scrapeIntervalSeconds', props.scrapeIntervalSeconds ?? 30, 1));
+    this.interval = promDuration(requireSeconds(path, 'scrapeIntervalSeconds', props.scrapeIntervalSeconds ?? 30, 1, 3600));
     const runbookBaseUrl = props.runbookBaseUrl ?? 'https://github.com/ai-datacenter-constructs/ai-datacenter-constructs/blob/main/docs/runbooks.md';
     if (!/^https?:\/\/\S+$/.test(runbookBaseUrl) || runbookBaseUrl.includes('#')) {
       throw new ConstructValidationError(path, 'runbookBaseUrl', `'${runbookBaseUrl}' must be an http(s) URL without a fragment`);
@@ -348,8 +348,9 @@ export class MonitoringStack extends Construct {
     const port = requireDnsLabel(path, `${prop}.metricsPortName`, options.metricsPortName ?? 'http', 15);
     this.services.push(cfg);
     if (options.podMonitor ?? true) {
-      new PodMonitor(this, `Inference-${namespace}-${name}`, {
-        metadata: this.metadata(`${this.prefix}-inference-${namespace}-${name}`),
+      // '.' cannot occur in a namespace or a DNS-label name, so `<namespace>.<name>` never collides.
+      new PodMonitor(this, `Inference.${namespace}.${name}`, {
+        metadata: this.metadata(`${this.prefix}-inference.${namespace}.${name}`),
         spec: {
           selector: { matchLabels: selectorLabels },
           namespaceSelector: { matchNames: [namespace] },
@@ -391,8 +392,8 @@ export class MonitoringStack extends Construct {
     this.jobs.push(cfg);
     if (options.metricsPortName !== undefined) {
       const port = requireDnsLabel(path, `${prop}.metricsPortName`, options.metricsPortName, 15);
-      new PodMonitor(this, `Training-${namespace}-${name}`, {
-        metadata: this.metadata(`${this.prefix}-training-${namespace}-${name}`),
+      new PodMonitor(this, `Training.${namespace}.${name}`, {
+        metadata: this.metadata(`${this.prefix}-training.${namespace}.${name}`),
         spec: {
           selector: { matchLabels: selectorLabels },
           namespaceSelector: { matchNames: [namespace] },

@@ -93,7 +93,8 @@ export const exactSplit: fc.Arbitrary<number[]> = fc.constantFrom([1], [0.5, 0.5
 /** A workload registered directly with `GpuResourcePool.addWorkload` (the public method). */
 export const workloadSpec = fc.record({
   name: validName(40),
-  tenantIndex: fc.nat(5),
+  /** Index into the pool's tenants (modulo); -1 names a tenant the pool does not have. */
+  tenantIndex: mostly(fc.nat(3), fc.constant(-1)),
   podCount: someInt(1, 8),
   gpusPerPod: someInt(1, 8),
   cpuCoresPerPod: mostly(fc.integer({ min: 1, max: 200 }), fc.constantFrom(0, -1, 0.5, NaN)),

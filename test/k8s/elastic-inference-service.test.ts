@@ -1,8 +1,8 @@
 import { Testing } from 'cdk8s';
 import { inferencePlan, ofKind, testChart, testPool } from './fixtures';
 import { ConstructValidationError } from '../../src/errors';
-import { HourlySeries, ScalingSchedule } from '../../src/planning/forecast';
 import { ElasticInferenceService, ElasticInferenceServiceProps, InferenceEngine } from '../../src/k8s';
+import { HourlySeries, ScalingSchedule } from '../../src/planning/forecast';
 import { describeWithShared } from '../harness/shared';
 import { expectValidObjects } from '../harness/validate';
 

@@ -18,9 +18,12 @@ export function requirePositiveNumber(path: string, prop: string, value: number)
 }
 
 /** Throws unless `value` is a whole number of seconds of at least `min`. */
-export function requireSeconds(path: string, prop: string, value: number, min = 60): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw new ConstructValidationError(path, prop, `${value} must be a whole number of seconds, at least ${min}`);
+/** Longest duration accepted (one year): longer `for`/`interval` values are mistakes, and render in exponent form. */
+const MAX_DURATION_SECONDS = 365 * 24 * 3600;
+
+export function requireSeconds(path: string, prop: string, value: number, min = 60, max = MAX_DURATION_SECONDS): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new ConstructValidationError(path, prop, `${value} must be a whole number of seconds between ${min} and ${max}`);
   }
   return value;
 }

@@ -97,6 +97,18 @@ export class PoolPlan {
       throw new PlanningError('workloads', '[]', 'register at least one workload with the pool');
     }
     const checked = props.workloads.map((w, k) => checkWorkload(w, k, shape, props.gpuSharing ?? false, perRack));
+    // Cheap lower bound before any pod is expanded: nodes needed by GPUs, CPU and memory at max replicas.
+    // Keeps absurd inputs (1e21 pods) from allocating per pod.
+    const demand = (pick: (c: Checked) => number): number => checked.reduce((sum, c) => sum + c.max * c.w.podCount * pick(c), 0);
+    const lowerBound = Math.max(
+      Math.ceil(demand((c) => c.w.gpusPerPod) / shape.gpuCount - 1e-9),
+      Math.ceil(demand((c) => c.pod.cpuMilli) / (shape.vcpu * 1000) - 1e-9),
+      Math.ceil(demand((c) => c.pod.memoryBytes) / shape.memoryBytes - 1e-9),
+    );
+    if (!Number.isFinite(lowerBound) || lowerBound > maxNodes) {
+      throw new PlanningError('maxNodes', String(maxNodes),
+        `the workloads at max replicas need at least ${lowerBound} ${shape.id} nodes by their GPU, CPU and memory requests alone; raise maxNodes or lower maxReplicas`);
+    }
     const ex = new Explanation();
     const src = 'first-fit-decreasing, best fit (src/planning/placement/pool-planner.ts)';
     const atMin = pack(checked, shape, zones, perRack, false);

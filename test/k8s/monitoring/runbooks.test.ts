@@ -6,9 +6,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
-import { MonitoringStack } from '../../../src/k8s/monitoring-stack';
-import { CRITICAL_XIDS, HW_THROTTLE_BITS } from '../../../src/k8s/monitoring/gpu-rules';
 import { prometheusRules } from './fixture';
+import { CRITICAL_XIDS, HW_THROTTLE_BITS } from '../../../src/k8s/monitoring/gpu-rules';
+import { MonitoringStack } from '../../../src/k8s/monitoring-stack';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 const RUNBOOKS = path.join(REPO_ROOT, 'docs', 'runbooks.md');
