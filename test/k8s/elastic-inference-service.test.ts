@@ -67,16 +67,16 @@ describe('ElasticInferenceService', () => {
   });
 
   test('cron triggers in the ScaledObject match the forecast schedule window for window', () => {
-    const plan = inferencePlan();
-    // Two weeks of a weekday 09:00–17:00 peak of 30 req/s over 3 req/s.
-    const values = Array.from({ length: 2 * 168 }, (_, h) => ((h % 168) < 120 && h % 24 >= 9 && h % 24 < 17 ? 30 : 3));
+    const plan = inferencePlan('llama-3.1-8b', 80);
+    // Two weeks of a weekday 09:00–17:00 peak of 70 req/s over 3 req/s: more than the two-replica floor serves.
+    const values = Array.from({ length: 2 * 168 }, (_, h) => ((h % 168) < 120 && h % 24 >= 9 && h % 24 < 17 ? 70 : 3));
     const schedule = ScalingSchedule.fromHistory({
       history: HourlySeries.fromValues({ id: 'chat', start: '2026-10-05T00:00:00Z', values }),
       capacityPerReplica: plan.requestsPerSecondPerReplica, minReplicas: plan.replicas.min, maxReplicas: plan.replicas.max,
       startupSeconds: plan.modelLoadSeconds,
     });
     expect(schedule.cronTriggers().length).toBeGreaterThan(0);
-    const so = ofKind(build({ prescaleWindows: [], prescaleSchedule: schedule }), 'ScaledObject')[0];
+    const so = ofKind(build({ plan, prescaleWindows: [], prescaleSchedule: schedule }), 'ScaledObject')[0];
     const crons = so.spec.triggers.filter((t: any) => t.type === 'cron').map((t: any) => t.metadata);
     expect(crons).toEqual(schedule.cronTriggers().map((t) => ({ timezone: t.timezone, start: t.start, end: t.end, desiredReplicas: t.desiredReplicas })));
   });

@@ -76,7 +76,7 @@ describe('MonitoringStack', () => {
   });
 
   test('an inference service gets a PodMonitor that labels its series with the service name', () => {
-    const pm = byName(synth((m) => m.addInferenceService(chat)), 'aidc-inference-team-a-chat');
+    const pm = byName(synth((m) => m.addInferenceService(chat)), 'aidc-inference.team-a.chat');
     expect(pm.metadata.namespace).toBe('monitoring');
     expect(pm.spec.selector).toEqual({ matchLabels: { app: 'chat' } });
     expect(pm.spec.namespaceSelector).toEqual({ matchNames: ['team-a'] });
@@ -129,7 +129,7 @@ describe('MonitoringStack', () => {
 
   test('training jobs without a metrics port get no PodMonitor; with one they do', () => {
     const objects = synth((m) => m.addTrainingJob({ name: 'ft', namespace: 'team-b', metricsPortName: 'metrics' }));
-    const pm = byName(objects, 'aidc-training-team-b-ft');
+    const pm = byName(objects, 'aidc-training.team-b.ft');
     expect(pm.spec.selector).toEqual({ matchLabels: { 'jobset.sigs.k8s.io/jobset-name': 'ft' } });
     expect(pm.spec.podMetricsEndpoints[0].port).toBe('metrics');
   });

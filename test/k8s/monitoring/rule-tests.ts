@@ -154,8 +154,8 @@ export const RULE_TESTS: { [alert: string]: AlertTest } = {
     silent: { series: [s(`vllm:kv_cache_usage_perc{${CHAT}}`, '0.6x30'), s(`vllm:gpu_cache_usage_perc{${CHAT}}`, '0.6x30')], evalTime: '20m', alerts: [] },
   },
   InferenceEngineDown: {
-    fires: { series: [s(`up{${CHAT},job="monitoring/aidc-inference-team-a-chat"}`, '0x20')], evalTime: '10m', alerts: [{ labels: chatLabels('critical') }] },
-    silent: { series: [s(`up{${CHAT},job="monitoring/aidc-inference-team-a-chat"}`, '1x20')], evalTime: '10m', alerts: [] },
+    fires: { series: [s(`up{${CHAT},job="monitoring/aidc-inference.team-a.chat"}`, '0x20')], evalTime: '10m', alerts: [{ labels: chatLabels('critical') }] },
+    silent: { series: [s(`up{${CHAT},job="monitoring/aidc-inference.team-a.chat"}`, '1x20')], evalTime: '10m', alerts: [] },
   },
   TrainingJobGpuUtilizationCollapsed: {
     fires: { series: [s(`DCGM_FI_DEV_GPU_UTIL{${GPU},${FT}}`, '2x60')], evalTime: '45m', alerts: [{ labels: ftLabels('warning') }] },
