@@ -106,8 +106,12 @@ export class PoolPlan {
       Math.ceil(demand((c) => c.pod.memoryBytes) / shape.memoryBytes - 1e-9),
     );
     if (!Number.isFinite(lowerBound) || lowerBound > maxNodes) {
+      const need = Math.ceil(lowerBound * (1 + headroom) - 1e-9);
+      const short = need - maxNodes;
       throw new PlanningError('maxNodes', String(maxNodes),
-        `the workloads at max replicas need at least ${lowerBound} ${shape.id} nodes by their GPU, CPU and memory requests alone; raise maxNodes or lower maxReplicas`);
+        `the workloads at max replicas need at least ${lowerBound} ${shape.id} nodes by their GPU, CPU and memory requests alone; `
+        + `with ${Math.round(headroom * 100)}% headroom at least ${need}: short by ${short} nodes (${short * shape.gpuCount} GPUs). `
+        + `Raise maxNodes to ${need} or more, lower headroomFraction or maxReplicas`);
     }
     const ex = new Explanation();
     const src = 'first-fit-decreasing, best fit (src/planning/placement/pool-planner.ts)';
