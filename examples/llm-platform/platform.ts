@@ -12,6 +12,7 @@ import * as cdktf from 'cdktf';
 import { chatTrafficHistory } from './traffic';
 import { AiTrainingCluster, ElasticInferenceService, GpuResourcePool, MonitoringStack } from '../../src/k8s';
 import { GpuType, ModelSpec, NodeShape } from '../../src/planning/catalog';
+import { PoolMixOptimizer, PoolMixPlan } from '../../src/planning/cost';
 import { HourlySeries, ScalingSchedule } from '../../src/planning/forecast';
 import { InferencePlanner } from '../../src/planning/inference';
 import { PlacementPicture } from '../../src/planning/placement';
@@ -32,6 +33,8 @@ export interface Platform {
   readonly planMarkdown: string;
   readonly planJson: any;
   readonly poolSvg: string;
+  /** GPU demand per hour of the week (training gang + forecast inference replicas), input of the cost optimiser. */
+  readonly gpuDemandByHourOfWeek: number[];
 }
 
 /** A stack with the kubernetes and helm providers configured from the kubeconfig. */
@@ -154,17 +157,42 @@ export function buildPlatform(outDir: string): Platform {
     ...schedule.cronTriggers().map((t) => `| \`${t.start}\` | \`${t.end}\` | ${t.desiredReplicas} |`),
     '',
   ].join('\n');
-  return { k8sApp, chart, tfApp, infraStack, workloadsStack, planMarkdown, planJson, poolSvg };
+  const gpuDemandByHourOfWeek = schedule.replicasByHourOfWeek.map((r) => training.gpus + r * inference.gpusPerReplica);
+  return { k8sApp, chart, tfApp, infraStack, workloadsStack, planMarkdown, planJson, poolSvg, gpuDemandByHourOfWeek };
+}
+
+/**
+ * The cheapest capacity mix for a week of the platform's demand (HiGHS MILP). The discounts are this
+ * example's assumptions, not catalog data: spot 60% below on-demand, reserved (1-year commitment) 35% below,
+ * at most 25% of the GPUs on spot.
+ */
+export async function planCapacityMix(platform: Platform): Promise<PoolMixPlan> {
+  return PoolMixOptimizer.optimize({
+    shapes: [{ nodeShape: NodeShape.P5_48XLARGE, spotDiscount: 0.6, reservedDiscount: 0.35 }],
+    gpuDemandByHour: platform.gpuDemandByHourOfWeek,
+    maxSpotShare: 0.25,
+  });
 }
 
 /** Synthesizes the example into `outDir` (k8s/, tf/, plan.md, plan.json, pool.svg). */
-export function synthesizeLlmPlatform(outDir: string): void {
+export async function synthesizeLlmPlatform(outDir: string): Promise<void> {
   fs.rmSync(outDir, { recursive: true, force: true });
   fs.mkdirSync(outDir, { recursive: true });
   const platform = buildPlatform(outDir);
   platform.k8sApp.synth();
   platform.tfApp.synth();
-  fs.writeFileSync(path.join(outDir, 'plan.md'), platform.planMarkdown);
-  fs.writeFileSync(path.join(outDir, 'plan.json'), JSON.stringify(platform.planJson, null, 2) + '\n');
+  const mix = await planCapacityMix(platform);
+  const markdown = [
+    platform.planMarkdown.trimEnd(),
+    '',
+    '## Capacity mix (cost optimiser)',
+    '',
+    'Assumed discounts: spot 60%, reserved 35%; spot capped at 25% of the GPUs.',
+    '',
+    '```text', mix.explain().trimEnd(), '```',
+    '',
+  ].join('\n');
+  fs.writeFileSync(path.join(outDir, 'plan.md'), markdown);
+  fs.writeFileSync(path.join(outDir, 'plan.json'), JSON.stringify({ ...platform.planJson, capacityMix: mix.toJson() }, null, 2) + '\n');
   fs.writeFileSync(path.join(outDir, 'pool.svg'), platform.poolSvg);
 }

@@ -31,18 +31,19 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 describe(`the flagship example (${EXAMPLE_NAME})`, () => {
   const first = path.join(tmp, 'first');
   const second = path.join(tmp, 'second');
-  beforeAll(() => {
-    synthesizeLlmPlatform(first);
-    synthesizeLlmPlatform(second);
+  beforeAll(async () => {
+    await synthesizeLlmPlatform(first);
+    await synthesizeLlmPlatform(second);
   });
 
   test('writes k8s/*.yaml, tf/, plan.md and plan.json', () => {
     const files = [...readTree(first).keys()].sort();
     expect(files).toEqual(expect.arrayContaining(['k8s/platform.k8s.yaml', 'plan.json', 'plan.md', 'pool.svg', 'tf/manifest.json', 'tf/stacks/infra/cdk.tf.json', 'tf/stacks/workloads/cdk.tf.json']));
     const plan = JSON.parse(fs.readFileSync(path.join(first, 'plan.json'), 'utf8'));
-    expect(Object.keys(plan)).toEqual(['example', 'pool', 'training', 'inference', 'prescale']);
+    expect(Object.keys(plan)).toEqual(['example', 'pool', 'training', 'inference', 'prescale', 'capacityMix']);
+    expect(plan.capacityMix.costUsd).toBeLessThanOrEqual(plan.capacityMix.onDemandOnlyCostUsd);
     expect(findBadValues(plan)).toEqual([]);
-    expect(fs.readFileSync(path.join(first, 'plan.md'), 'utf8')).toMatch(/## Training: llama-8b-sft/);
+    expect(fs.readFileSync(path.join(first, 'plan.md'), 'utf8')).toMatch(/## Training: llama-8b-sft[\s\S]*## Capacity mix/);
   });
 
   test('synthesizes byte-identical output twice', () => {
