@@ -123,7 +123,7 @@ export class AiTrainingCluster extends Construct {
 
     pool.addWorkload({
       name: this.jobName, tenant: props.tenant, podCount: this.nodes, gpusPerPod: this.gpusPerPod,
-      cpuCoresPerPod: cpu, memoryBytesPerPod: memory, gang: true,
+      cpuCoresPerPod: cpu, memoryBytesPerPod: memory, storageBytes: this.checkpointVolumeBytes, gang: true,
       // Each pod holds whole TP groups on one node (its NVLink domain); the gang itself only needs to start together.
       topology: PlacementTopology.NONE,
       minReplicas: 1, maxReplicas: 1,

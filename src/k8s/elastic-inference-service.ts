@@ -85,6 +85,8 @@ export interface ElasticInferenceServiceProps {
 }
 
 const CACHE_DIR = '/models';
+/** Model cache = weights + 25% for tokenizer/config files and the download's temporary copy of a shard. */
+const MODEL_CACHE_FACTOR = 1.25;
 
 /**
  * A model server that scales with traffic, sized by an {@link InferencePlan}: a Deployment (one node
@@ -128,7 +130,7 @@ export class ElasticInferenceService extends Construct {
     const memory = pool.memoryBytesForGpus(gpusPerPod);
     pool.addWorkload({
       name: this.serviceName, tenant: props.tenant, podCount: this.podsPerReplica, gpusPerPod,
-      cpuCoresPerPod: cpu, memoryBytesPerPod: memory, gang: this.podsPerReplica > 1,
+      cpuCoresPerPod: cpu, memoryBytesPerPod: memory, storageBytes: plan.memory.weightsBytes * MODEL_CACHE_FACTOR, gang: this.podsPerReplica > 1,
       topology: PlacementTopology.NONE, spreadAcrossZones: true,
       minReplicas: plan.replicas.min, maxReplicas: plan.replicas.max,
     });
@@ -143,8 +145,7 @@ export class ElasticInferenceService extends Construct {
       spec: {
         accessModes: ['ReadWriteMany'],
         storageClassName: props.modelCacheStorageClass ?? 'aidc-model-cache',
-        // Weights plus 25% for tokenizer files, the download's temporary copy and a second revision.
-        resources: { requests: { storage: quantityOfBytes(plan.memory.weightsBytes * 1.25) } },
+        resources: { requests: { storage: quantityOfBytes(plan.memory.weightsBytes * MODEL_CACHE_FACTOR) } },
       },
     } as any);
 

@@ -217,7 +217,7 @@ export class GpuResourcePool extends Construct {
     requireWholeNumber(path, `${prop}.podCount`, workload.podCount, 1, unitsLimit);
     requireWholeNumber(path, `${prop}.minReplicas`, workload.minReplicas, 0, unitsLimit);
     requireWholeNumber(path, `${prop}.maxReplicas`, workload.maxReplicas, Math.max(workload.minReplicas, 0), unitsLimit);
-    for (const [field, v] of [['gpusPerPod', workload.gpusPerPod], ['cpuCoresPerPod', workload.cpuCoresPerPod], ['memoryBytesPerPod', workload.memoryBytesPerPod]] as const) {
+    for (const [field, v] of [['gpusPerPod', workload.gpusPerPod], ['cpuCoresPerPod', workload.cpuCoresPerPod], ['memoryBytesPerPod', workload.memoryBytesPerPod], ['storageBytes', workload.storageBytes ?? 0]] as const) {
       if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new ConstructValidationError(path, `${prop}.${field}`, `${v} must be a finite number >= 0`);
     }
     this.workloads.push(workload);
@@ -405,6 +405,15 @@ export class GpuResourcePool extends Construct {
     };
   }
 
+  /**
+   * Storage quota of a tenant: twice what its workloads claim (room to write a new checkpoint set or model
+   * revision before the old one is deleted), at least 100 GiB for ad-hoc claims.
+   */
+  private storageQuotaBytes(tenant: string): number {
+    const claimed = this.workloads.filter((w) => w.tenant === tenant).reduce((sum, w) => sum + (w.storageBytes ?? 0), 0);
+    return Math.max(100 * 2 ** 30, 2 * claimed);
+  }
+
   private validatePool(): string[] {
     const errors: string[] = [];
     if (this.tenants.length === 0) errors.push(`${this.node.path}: tenants: a pool needs at least one tenant (addTenant)`);
@@ -470,7 +479,7 @@ export class GpuResourcePool extends Construct {
       gpuQuota: 0, // replaced lazily below: quota = nominal + borrowing
       cpuQuota: Math.max(1, Math.floor(share(node.vcpu))),
       memoryQuotaBytes: Math.max(2 ** 30, share(node.memoryBytes)),
-      storageQuotaBytes: Math.max(2 ** 30, share(Math.max(node.localNvmeBytes, 1e12))),
+      storageQuotaBytes: 0, // replaced lazily below: from the workloads' claims
       monitoringNamespace: this.props.monitoringNamespace ?? this.props.monitoring?.namespace ?? 'monitoring',
       editorGroups: t.editorGroups ?? [],
       viewerGroups: t.viewerGroups ?? [],
@@ -479,9 +488,14 @@ export class GpuResourcePool extends Construct {
     });
     for (const m of manifests) {
       if (m.kind === 'ResourceQuota') {
+        // GPU and storage quotas depend on every tenant and workload registered, so they resolve at synthesis.
         const gpuKey = `requests.${this.sharing.resourceName}`;
-        const { ['requests.nvidia.com/gpu']: _, ...hard } = m.spec.hard;
-        m.spec.hard = { ...hard, [gpuKey]: Lazy.any({ produce: () => { const q = this.quotaTable().get(t.name)!; return String(q.nominal + q.borrowing); } }) };
+        const { ['requests.nvidia.com/gpu']: _gpu, ['requests.storage']: _storage, ...hard } = m.spec.hard;
+        m.spec.hard = {
+          ...hard,
+          [gpuKey]: Lazy.any({ produce: () => { const q = this.quotaTable().get(t.name)!; return String(q.nominal + q.borrowing); } }),
+          'requests.storage': Lazy.any({ produce: () => quantityOfBytes(this.storageQuotaBytes(t.name)) }),
+        };
       }
       new ApiObject(scope, `${m.kind}-${m.metadata.name}`.toLowerCase(), m);
     }

@@ -3,6 +3,7 @@ import { ofKind, testChart, testPool } from './fixtures';
 import { ConstructValidationError } from '../../src/errors';
 import { GpuSharing } from '../../src/k8s';
 import { NodeShape } from '../../src/planning/catalog';
+import { PlacementTopology } from '../../src/planning/placement';
 import { describeWithShared } from '../harness/shared';
 import { expectValidObjects } from '../harness/validate';
 
@@ -120,5 +121,20 @@ describeWithShared('GpuResourcePool output', () => {
     const chart = testChart();
     testPool(chart, { sharing, tenants: [{ name: 'a', share: 0.5, editorGroups: ['x'], egressCidrs: ['10.0.0.0/8'] }, { name: 'b', share: 0.25 }] });
     expectValidObjects(Testing.synth(chart));
+  });
+});
+
+describe('GpuResourcePool storage quota', () => {
+  test('is twice what the tenant\'s workloads claim, at least 100 GiB', () => {
+    const chart = testChart();
+    const pool = testPool(chart);
+    pool.addWorkload({
+      name: 'ft', tenant: 'research', podCount: 2, gpusPerPod: 8, cpuCoresPerPod: 100, memoryBytesPerPod: 2 ** 40,
+      gang: true, topology: PlacementTopology.NONE, minReplicas: 1, maxReplicas: 1, storageBytes: 300 * 2 ** 30,
+    });
+    const quotas = ofKind(Testing.synth(chart), 'ResourceQuota');
+    const hard = (ns: string): any => quotas.find((q) => q.metadata.namespace === ns).spec.hard;
+    expect(hard('research')['requests.storage']).toBe('600Gi');
+    expect(hard('serving')['requests.storage']).toBe('100Gi');
   });
 });

@@ -23,6 +23,11 @@ export interface PoolWorkloadOptions {
   /** Replicas at the high end. */
   readonly maxReplicas: number;
   /**
+   * Persistent storage the workload claims (checkpoints, model cache), bytes; sizes the tenant's storage quota.
+   * @default 0
+   */
+  readonly storageBytes?: number;
+  /**
    * Spread replicas across zones.
    * @default false
    */
