@@ -1,6 +1,8 @@
 import { Testing } from 'cdk8s';
 import { inferencePlan, ofKind, testChart, testPool } from './fixtures';
-import { ConstructValidationError } from '../../src/errors';
+import { ConstructValidationError, PlanningError } from '../../src/errors';
+import { GpuType, ModelSpec } from '../../src/planning/catalog';
+import { InferencePlanner } from '../../src/planning/inference';
 import { ElasticInferenceService, ElasticInferenceServiceProps, InferenceEngine } from '../../src/k8s';
 import { HourlySeries, ScalingSchedule } from '../../src/planning/forecast';
 import { describeWithShared } from '../harness/shared';
@@ -115,5 +117,18 @@ describeWithShared('ElasticInferenceService output', () => {
     const pool = testPool(chart, { maxNodes: 16 });
     new ElasticInferenceService(chart, 'big', { pool, tenant: 'serving', plan: inferencePlan('llama-3.1-405b', 2), modelRef: 'meta-llama/Llama-3.1-405B-Instruct' });
     expectValidObjects(Testing.synth(chart));
+  });
+});
+
+describe('ElasticInferenceService inputs that fail before the construct', () => {
+  test.each([
+    ['an unknown model', () => inferencePlan('llama-3.1-9b'), /model=llama-3\.1-9b: unknown model id; did you mean/],
+    ['an SLO the GPU cannot meet', () => InferencePlanner.plan({
+      model: ModelSpec.of('llama-3.1-70b'), gpu: GpuType.L4_24GB,
+      traffic: { promptTokens: 1024, outputTokens: 256, peakRequestsPerSecond: 5 }, slo: { ttftP95Seconds: 0.2, tpotP95Seconds: 0.005 },
+    }), /slo\./],
+  ])('%s is a PlanningError naming the field, so no construct is built from it', (_name, plan, message) => {
+    expect(plan).toThrow(PlanningError);
+    expect(plan).toThrow(message);
   });
 });

@@ -21,7 +21,8 @@ export interface OfflineShape {
   readonly cost?: number;
 }
 
-interface OpenNode {
+/** An open node of the heuristics (free CPU, memory and per-GPU milli; pods and their GPUs). */
+export interface OpenNode {
   shape: number; cpu: number; mem: number; gpus: Int32Array; pods: number[]; gpuOf: number[][];
 }
 
@@ -35,14 +36,16 @@ export interface OfflinePacking {
   readonly unplaceable: number[];
 }
 
-function allowed(p: PodReq, s: OfflineShape): boolean {
+/** Whether pod p could run on an empty node of shape s. */
+export function allowed(p: PodReq, s: OfflineShape): boolean {
   if (p.cpuMilli > s.cpuMilli || p.memoryBytes > s.memoryBytes) return false;
   if (p.gpuCount === 0) return true;
   if (s.model < 0 || (p.modelMask !== -1 && ((p.modelMask >>> s.model) & 1) === 0)) return false;
   return p.gpuCount <= s.gpuCount;
 }
 
-function tryPut(n: OpenNode, p: PodReq, commit: boolean): number[] | undefined {
+/** Whether p fits node n (best-fit GPU for a fractional pod); commits when asked. Returns the GPUs used. */
+export function tryPut(n: OpenNode, p: PodReq, commit: boolean): number[] | undefined {
   if (n.cpu < p.cpuMilli || n.mem < p.memoryBytes) return undefined;
   const used: number[] = [];
   if (p.gpuCount > 0) {
@@ -67,7 +70,8 @@ function tryPut(n: OpenNode, p: PodReq, commit: boolean): number[] | undefined {
   return used;
 }
 
-function freeGpu(n: OpenNode): number {
+/** Free milli-GPU of node n. */
+export function freeGpu(n: OpenNode): number {
   let f = 0;
   for (let k = 0; k < n.gpus.length; k++) f += n.gpus[k];
   return f;
@@ -193,9 +197,49 @@ export function lpRelaxation(pods: readonly PodReq[], shapes: readonly OfflineSh
     if (gpu) lines.push(` gpu${k}: ${gpu} - ${s.gpuCount} y${k} <= 0`);
     const slots = sum((p) => (p.gpuCount > 0 && p.gpuMilli * 2 > MILLI ? p.gpuCount : 0));
     if (slots) lines.push(` slot${k}: ${slots} - ${s.gpuCount} y${k} <= 0`);
+    // per-GPU packing cuts: Σ f(gpu milli) ≤ GPUs·y for each dual-feasible function f (gpuDffs)
+    const seen = new Set<string>();
+    gpuDffs(ts.map((ti) => tl[ti].p)).forEach((f, d) => {
+      const terms = ts.map((ti) => { const p = tl[ti].p; return { c: p.gpuCount > 0 ? p.gpuCount * f(p.gpuCount > 0 && p.gpuMilli < MILLI ? p.gpuMilli : MILLI) : 0, v: `x${ti}_${k}` }; })
+        .filter((e) => e.c > 1e-12);
+      const key = terms.map((e) => `${e.c.toFixed(9)}${e.v}`).join();
+      if (!terms.length || seen.has(key)) return;
+      seen.add(key);
+      lines.push(` dff${k}_${d}: ${terms.map((e) => `${+e.c.toFixed(9)} ${e.v}`).join(' + ')} - ${s.gpuCount} y${k} <= 0`);
+    });
   });
   lines.push('End');
   return lines.join('\n');
+}
+
+/**
+ * Dual-feasible functions on one GPU (capacity MILLI): maps f: [0, MILLI] → [0, 1] with f(MILLI) = 1 such
+ * that any pods sharing one GPU (Σ milli ≤ MILLI) have Σ f ≤ 1, so Σ_pods f(milli) ≤ GPUs used is a
+ * valid cut (Fekete & Schepers, "New classes of fast lower bounds for bin packing problems",
+ * Math. Program. 91, 2001; Clautiaux, Alves & Valério de Carvalho, "A survey of dual-feasible and
+ * superadditive functions", Ann. Oper. Res. 179, 2010, §3):
+ * - threshold f_K (1 ≤ K ≤ MILLI/2): 1 above MILLI − K, x/MILLI in [K, MILLI − K], 0 below K — a GPU
+ *   holding a pod above MILLI − K has < K left, so its other pods count 0;
+ * - rounding u^(k) (k ≥ 1): x/MILLI when (k+1)x/MILLI is whole, else ⌊(k+1)x/MILLI⌋ / k.
+ * Thresholds are taken at the fractional sizes present (and MILLI − size + 1), k = 1..10.
+ */
+export function gpuDffs(pods: readonly PodReq[]): ((milli: number) => number)[] {
+  const sizes = new Set<number>();
+  for (const p of pods) if (p.gpuCount > 0 && p.gpuMilli < MILLI) sizes.add(p.gpuMilli);
+  const ks = new Set<number>();
+  for (const v of sizes) {
+    if (v <= MILLI / 2) ks.add(v);
+    if (v > MILLI / 2 && MILLI - v + 1 <= MILLI / 2) ks.add(MILLI - v + 1);
+  }
+  const out: ((milli: number) => number)[] = [(x) => x / MILLI];
+  for (const K of [...ks].sort((a, b) => a - b)) out.push((x) => (x > MILLI - K ? 1 : x >= K ? x / MILLI : 0));
+  for (let k = 1; k <= 10; k++) {
+    out.push((x) => {
+      const y = ((k + 1) * x) / MILLI;
+      return Math.abs(y - Math.round(y)) < 1e-9 ? x / MILLI : Math.floor(y) / k;
+    });
+  }
+  return out;
 }
 
 /** Minimal shape of the highs-js module we use. */
