@@ -25,12 +25,16 @@ export interface BytesPerParameter {
  * - SGD with momentum keeps one momentum buffer in the optimizer's dtype.
  * - `fp8-mixed` keeps bf16 weights and fp32 master/optimizer states like `bf16-mixed`; Transformer
  *   Engine's FP8 weight casts are transient and covered by the memory reserve.
+ * - `fp32GradientBuffer`: Megatron-LM accumulates and all-reduces bf16 gradients in an fp32 buffer
+ *   (`accumulate_allreduce_grads_in_fp32` is forced on with `--bf16` in megatron/training/arguments.py), so
+ *   mixed precision holds 2 + 4 + 12 = 18 bytes/parameter, the "bf16 param, fp32 grads" row of Megatron-LM's
+ *   docs/source/api-guide/dist_optimizer.md (18 bytes non-distributed, 6 + 12/d distributed).
  */
-export function bytesPerParameter(precision: TrainingPrecision, optimizer: OptimizerKind): BytesPerParameter {
+export function bytesPerParameter(precision: TrainingPrecision, optimizer: OptimizerKind, fp32GradientBuffer = false): BytesPerParameter {
   const mixed = precision === TrainingPrecision.BF16_MIXED || precision === TrainingPrecision.FP8_MIXED;
   const fp32 = precision === TrainingPrecision.FP32_AMP;
   const weights = fp32 ? 4 : 2;
-  const gradients = fp32 ? 4 : 2;
+  const gradients = fp32 || (mixed && fp32GradientBuffer) ? 4 : 2;
   const master = mixed ? 4 : 0;
   let states: number;
   let stateText: string;

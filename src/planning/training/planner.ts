@@ -69,7 +69,7 @@ function resolve(props: TrainingPlanProps): { ctx: PlanContext; fixed: FixedPara
   };
   const ctx: PlanContext = {
     model: props.model, shape: modelShape(props.model), gpu: props.gpu, precision, optimizer,
-    bytes: bytesPerParameter(precision, optimizer), zeroStage, recompute, framework, seqLen, globalSeqs: gbt / seqLen,
+    bytes: bytesPerParameter(precision, optimizer, framework === TrainingFramework.MEGATRON), zeroStage, recompute, framework, seqLen, globalSeqs: gbt / seqLen,
     gpusPerNode, tpMax, networkBytesPerSecondPerGpu: networkBits / 8, nvlinkBytesPerSecond: props.gpu.nvlinkBandwidthBytesPerSecond / 2,
     computeEfficiency: eff, dpOverlapFraction: overlap, memoryReserveFraction: reserve, virtualStages: vpp,
   };

@@ -31,6 +31,21 @@ describe('ZeRO model-state memory', () => {
     const b = bytesPerParameter(p, o);
     expect(b.weights + b.gradients + b.optimizer).toBe(bytes);
   });
+
+  test.each([
+    // Megatron-LM docs/source/api-guide/dist_optimizer.md: "bf16 param, fp32 grads": 18 bytes without the
+    // distributed optimizer, 6 + 12/d with it (exact).
+    [TrainingPrecision.BF16_MIXED, 18],
+    [TrainingPrecision.FP8_MIXED, 18],
+    [TrainingPrecision.FP32_AMP, 16],
+  ])('Megatron\'s fp32 gradient buffer makes %s hold %d bytes per parameter', (p, bytes) => {
+    const b = bytesPerParameter(p, OptimizerKind.ADAMW, true);
+    expect(b.weights + b.gradients + b.optimizer).toBe(bytes);
+    if (bytes === 18) {
+      const d = 64;
+      expect(b.weights + b.gradients + b.optimizer / d).toBeCloseTo(6 + 12 / d, 12);
+    }
+  });
 });
 
 describe('activation memory (Korthikanti et al. 2022, arXiv:2205.05198, Table 2)', () => {

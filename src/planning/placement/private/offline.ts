@@ -163,19 +163,24 @@ export function volumeLowerBound(pods: readonly PodReq[], shape: OfflineShape): 
   return Math.ceil(lb - 1e-9);
 }
 
+/** Pods grouped by identical request (first-seen order): the pod types of the LP relaxation. */
+export function podTypes(pods: readonly PodReq[]): { p: PodReq; n: number; members: number[] }[] {
+  const types = new Map<string, { p: PodReq; n: number; members: number[] }>();
+  pods.forEach((p, i) => {
+    const k = `${p.cpuMilli}|${p.memoryBytes}|${p.gpuMilli}|${p.gpuCount}|${p.modelMask}`;
+    const e = types.get(k);
+    if (e) { e.n++; e.members.push(i); } else types.set(k, { p, n: 1, members: [i] });
+  });
+  return [...types.values()];
+}
+
 /**
  * CPLEX-LP text of the aggregated relaxation: x[t][s] pods of type t on shape s, y[s] nodes of shape s;
  * every type covered; per shape CPU, memory and GPU milli within y·capacity; whole GPUs plus fractional
  * pods above half a GPU (at most one per GPU) within y·GPUs. Minimise Σ cost·y.
  */
 export function lpRelaxation(pods: readonly PodReq[], shapes: readonly OfflineShape[]): string {
-  const types = new Map<string, { p: PodReq; n: number }>();
-  for (const p of pods) {
-    const k = `${p.cpuMilli}|${p.memoryBytes}|${p.gpuMilli}|${p.gpuCount}|${p.modelMask}`;
-    const e = types.get(k);
-    if (e) e.n++; else types.set(k, { p, n: 1 });
-  }
-  const tl = [...types.values()];
+  const tl = podTypes(pods);
   const lines: string[] = ['Minimize', ' obj: ' + shapes.map((s, k) => `${s.cost ?? 1} y${k}`).join(' + '), 'Subject To'];
   const cols: string[][] = shapes.map(() => []);
   tl.forEach((t, ti) => {
