@@ -64,6 +64,7 @@ const AGGREGATES: Array<{ kind: string; name: RegExp; why: string }> = [
   { kind: 'ResourceFlavor', name: /^h100$/, why: 'pool min/max node annotations come from placing all workloads' },
   { kind: 'PrometheusRule', name: /^aidc-(inference|training|kueue)$/, why: 'one rule group per registered service/job; backlog rules over every tenant ClusterQueue' },
   { kind: 'ConfigMap', name: /^aidc-dashboard-(training|inference-slo)$/, why: 'dashboards list the registered workloads' },
+  { kind: 'ResourceQuota', name: /^compute$/, why: 'a tenant\'s storage quota is twice what its workloads claim, so a new workload raises its own tenant\'s quota' },
 ];
 const isAggregate = (k: string): boolean => AGGREGATES.some((a) => k.startsWith(`${a.kind} `) && a.name.test(k.slice(k.indexOf('/') + 1)));
 

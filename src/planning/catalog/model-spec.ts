@@ -1,5 +1,7 @@
 import { parseHuggingFaceConfig } from './huggingface-config';
+import { kvCacheTokens, kvCacheValuesPerTokenPerLayer } from './kv-cache';
 import { AttentionKind, FfnKind, ModelSpecProps } from './model-architecture';
+import { blockParameters, embeddingParameters, transformerParameters } from './parameter-breakdown';
 import { PlanningError } from '../../errors';
 import { closestIds } from '../private/did-you-mean';
 
@@ -13,7 +15,8 @@ const HF = 'https://huggingface.co';
  *
  * Parameter counts follow the Hugging Face `transformers` module layout of each family
  * (e.g. `models/llama/modeling_llama.py`, `models/deepseek_v3/modeling_deepseek_v3.py`) and reproduce the
- * safetensors totals shown on the model cards; see test/planning/catalog/model-spec.test.ts.
+ * safetensors totals shown on the model cards; see test/planning/catalog/model-spec.test.ts. The formulas live
+ * once, in parameter-breakdown.ts, which the training and inference planners read as well.
  */
 export class ModelSpec {
   // Must be initialised before the static catalog members below register themselves.
@@ -344,7 +347,8 @@ export class ModelSpec {
    * Sum of `embeddingParameterCount()` and the transformer blocks; MoE counts every routed expert.
    */
   public parameterCount(): number {
-    return this.embeddingParameterCount() + this.blockParameterCount(false);
+    const p = transformerParameters(this);
+    return embeddingParameters(p) + blockParameters(p, false);
   }
 
   /**
@@ -352,7 +356,8 @@ export class ModelSpec {
    * attention, dense layers and embeddings); equals `parameterCount()` for dense models.
    */
   public activeParameterCount(): number {
-    return this.embeddingParameterCount() + this.blockParameterCount(true);
+    const p = transformerParameters(this);
+    return embeddingParameters(p) + blockParameters(p, true);
   }
 
   /**
@@ -360,16 +365,12 @@ export class ModelSpec {
    * learned position embeddings, and OPT-style project_in/project_out when wordEmbeddingSize ≠ hiddenSize.
    */
   public embeddingParameterCount(): number {
-    const token = this.vocabSize * this.wordEmbeddingSize;
-    const head = this.tiedEmbeddings ? 0 : this.vocabSize * this.wordEmbeddingSize;
-    const positions = this.learnedPositionEmbeddings * this.hiddenSize;
-    const projections = this.wordEmbeddingSize !== this.hiddenSize ? 2 * this.hiddenSize * this.wordEmbeddingSize : 0;
-    return token + head + positions + projections;
+    return embeddingParameters(transformerParameters(this));
   }
 
   /** Parameters outside the embeddings (`parameterCount() - embeddingParameterCount()`), the N of Kaplan et al. 2020 (arXiv:2001.08361) §2.1. */
   public nonEmbeddingParameterCount(): number {
-    return this.blockParameterCount(false);
+    return blockParameters(transformerParameters(this), false);
   }
 
   /**
@@ -384,10 +385,7 @@ export class ModelSpec {
     if (typeof bytesPerElement !== 'number' || !Number.isFinite(bytesPerElement) || bytesPerElement <= 0) {
       throw new PlanningError('kvCacheBytesPerElement', String(bytesPerElement), 'must be a positive number of bytes per element, e.g. 2 for bf16, 1 for fp8');
     }
-    if (this.attentionKind === AttentionKind.MLA) {
-      return this.layers * (this.kvLoraRank + this.qkRopeHeadDim) * bytesPerElement;
-    }
-    return 2 * this.layers * this.kvHeads * this.headDim * bytesPerElement;
+    return this.layers * kvCacheValuesPerTokenPerLayer(this, this.kvHeads) * bytesPerElement;
   }
 
   /**
@@ -399,7 +397,7 @@ export class ModelSpec {
     if (typeof contextTokens !== 'number' || !Number.isInteger(contextTokens) || contextTokens < 1) {
       throw new PlanningError('contextTokens', String(contextTokens), 'must be a whole number of tokens, at least 1');
     }
-    return this.slidingWindow > 0 ? Math.min(contextTokens, this.slidingWindow) : contextTokens;
+    return kvCacheTokens(this, contextTokens);
   }
 
   /** A plain JSON object with the architecture and derived parameter counts (for `--json` output). */
@@ -417,51 +415,5 @@ export class ModelSpec {
       embeddingParameterCount: this.embeddingParameterCount(), kvCacheBytesPerTokenBf16: this.kvCacheBytesPerToken(2),
       source: this.source,
     };
-  }
-
-  /** All transformer blocks plus the final norm; `activeOnly` counts only the routed experts a token uses. */
-  private blockParameterCount(activeOnly: boolean): number {
-    const h = this.hiddenSize;
-    const normWidth = this.linearBias ? 2 * h : h; // LayerNorm weight+bias, or RMSNorm weight
-    const perLayerCommon = this.attentionParameterCount() + 2 * normWidth;
-    const denseFfnLayers = this.layers - this.moeLayers;
-    let total = this.layers * perLayerCommon + denseFfnLayers * this.mlpParameterCount(this.ffnHiddenSize);
-    if (this.isMoe) {
-      const routed = activeOnly ? this.activeExperts : this.experts;
-      const moeLayer = this.experts * h /* router */
-        + (routed + this.sharedExperts) * this.mlpParameterCount(this.moeFfnHiddenSize);
-      total += this.moeLayers * moeLayer;
-    }
-    return total + normWidth; // final norm
-  }
-
-  /** One attention block (projections and their biases; MLA also its two latent RMSNorms). */
-  private attentionParameterCount(): number {
-    const h = this.hiddenSize;
-    if (this.attentionKind === AttentionKind.MLA) {
-      // modeling_deepseek_v3.py DeepseekV3Attention: q_a_proj, q_a_layernorm, q_b_proj (or q_proj),
-      // kv_a_proj_with_mqa, kv_a_layernorm, kv_b_proj, o_proj; no biases (attention_bias: false).
-      const qHead = this.qkNopeHeadDim + this.qkRopeHeadDim;
-      const q = this.qLoraRank > 0
-        ? h * this.qLoraRank + this.qLoraRank + this.qLoraRank * this.attentionHeads * qHead
-        : h * this.attentionHeads * qHead;
-      const kv = h * (this.kvLoraRank + this.qkRopeHeadDim) + this.kvLoraRank
-        + this.kvLoraRank * this.attentionHeads * (this.qkNopeHeadDim + this.vHeadDim);
-      const o = this.attentionHeads * this.vHeadDim * h;
-      return q + kv + o;
-    }
-    const qWidth = this.attentionHeads * this.headDim;
-    const kvWidth = this.kvHeads * this.headDim;
-    const weights = h * qWidth + 2 * h * kvWidth + qWidth * h;
-    const qkvBias = this.qkvBias || this.linearBias ? qWidth + 2 * kvWidth : 0;
-    const oBias = this.linearBias ? h : 0;
-    return weights + qkvBias + oBias;
-  }
-
-  /** One feed-forward block of intermediate size `f`: SwiGLU has gate, up and down (3·h·f); GELU has up and down (2·h·f) plus biases when `linearBias`. */
-  private mlpParameterCount(f: number): number {
-    const h = this.hiddenSize;
-    if (this.ffnKind === FfnKind.SWIGLU) return 3 * h * f + (this.linearBias ? 2 * f + h : 0);
-    return 2 * h * f + (this.linearBias ? f + h : 0);
   }
 }

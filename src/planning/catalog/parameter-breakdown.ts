@@ -118,7 +118,7 @@ export interface TransformerParameters {
  * qLoraRank × heads·(nope+rope)), or a single `q_proj` when qLoraRank = 0; `kv_a_proj_with_mqa` (W^DKV and the
  * shared rotary key W^KR, h × (kvLoraRank + rope)) + `kv_a_layernorm` + `kv_b_proj` (W^UK and W^UV,
  * kvLoraRank × heads·(nope+v)); `o_proj` (heads·v × h). The down-projections produce a latent every head reads,
- * so TP replicates them (vLLM `ReplicatedLinear` in deepseek_v2.py).
+ * so TP replicates them (`ReplicatedLinear` in vLLM's and SGLang's models/deepseek_v2.py).
  */
 export function attentionParameters(a: TransformerArchitecture): AttentionParameters {
   const h = a.hiddenSize;

@@ -1,13 +1,15 @@
-import { AttentionKind, FfnKind, ModelSpec } from '../catalog';
+import { FfnKind, ModelSpec } from '../catalog';
+import { transformerParameters } from '../catalog/parameter-breakdown';
 
 /**
  * Parameter and FLOP breakdown of a decoder-only transformer, split the way tensor, pipeline and
  * expert parallelism shard it. Internal to the training planner (not exported to jsii).
  *
- * Counting follows the architecture's matrices: attention Q/K/V/O, the feed-forward block (three h×f
- * matrices for SwiGLU, two for GELU), routed/shared experts and router for MoE layers, two norms per
- * layer, the token embedding and (unless tied) the output projection. Biases, learned position tables
- * and other sub-0.1% terms are ignored.
+ * Every count is read from the catalog's per-layer breakdown (catalog/parameter-breakdown.ts, which holds the
+ * formulas and their sources): attention Q/K/V/O (MLA with its down-projections and latent norms), the
+ * feed-forward block, routed/shared experts and router for MoE layers, two norm weights per layer, the token
+ * embedding and (unless tied) the output projection. Biases, LayerNorm biases, learned position tables and
+ * other sub-0.1% terms (`auxiliaryParameters` there) are left out.
  */
 export interface ModelShape {
   readonly layers: number;
@@ -57,43 +59,32 @@ export interface ModelShape {
 
 /** Builds the breakdown for a catalog or custom model. */
 export function modelShape(m: ModelSpec): ModelShape {
+  const p = transformerParameters(m);
   const h = m.hiddenSize;
-  const mla = m.attentionKind === AttentionKind.MLA && m.kvLoraRank > 0;
-  let qDim: number; let kDim: number; let vDim: number; let attn: number;
-  if (mla) {
-    const qk = m.qkNopeHeadDim + m.qkRopeHeadDim;
-    qDim = m.attentionHeads * qk;
-    kDim = qDim;
-    vDim = m.attentionHeads * m.vHeadDim;
-    // DeepSeek-V2 (arXiv:2405.04434) §2.1.2: W_DQ, W_UQ (or W_Q), W_DKV + rope key, W_UK/W_UV, W_O.
-    const q = m.qLoraRank > 0 ? h * m.qLoraRank + m.qLoraRank * qDim + m.qLoraRank : h * qDim;
-    const kv = h * (m.kvLoraRank + m.qkRopeHeadDim) + m.kvLoraRank * m.attentionHeads * (m.qkNopeHeadDim + m.vHeadDim) + m.kvLoraRank;
-    attn = q + kv + vDim * h;
-  } else {
-    qDim = m.attentionHeads * m.headDim;
-    kDim = m.kvHeads * m.headDim;
-    vDim = kDim;
-    attn = h * qDim + 2 * h * kDim + qDim * h;
-  }
-  const oDim = mla ? vDim : qDim;
+  const qDim = m.attentionHeads * p.queryHeadDim;
+  const kDim = p.attentionKvHeads * p.queryHeadDim;
+  const vDim = p.attentionKvHeads * p.valueHeadDim;
+  const oDim = m.attentionHeads * p.valueHeadDim;
+  const attn = p.attention.sharded + p.attention.replicated + p.attention.latentNorms;
   const swiglu = m.ffnKind === FfnKind.SWIGLU;
-  const mats = swiglu ? 3 : 2;
-  const denseFfn = mats * h * m.ffnHiddenSize;
-  const isMoe = m.experts > 0;
-  const moeLayers = isMoe ? m.layers - m.denseLayers : 0;
-  const denseLayers = m.layers - moeLayers;
-  const expert = mats * h * m.moeFfnHiddenSize;
-  const routed = isMoe ? m.experts * expert : 0;
-  const sharedMoe = isMoe ? m.sharedExperts * expert + h * m.experts : 0;
-  const activeMoe = isMoe ? (m.activeExperts + m.sharedExperts) * expert : 0;
-  const norms = 2 * h;
-  const embedding = m.vocabSize * h;
-  const output = m.tiedEmbeddings ? 0 : m.vocabSize * h;
+  const denseFfn = p.denseMlp.weights;
+  const isMoe = m.isMoe;
+  const { moeLayers, denseLayers } = p;
+  const expert = p.expertMlp.weights;
+  const routed = p.routedExperts * expert;
+  const sharedMoe = p.sharedExperts * expert + p.router;
+  const activeMoe = (p.activeRoutedExperts + p.sharedExperts) * expert;
+  const norms = p.layerNormWeights;
+  // The token table and output projection are sized vocab × hiddenSize here; the catalog's `embedding`/`lmHead`
+  // (vocab × wordEmbeddingSize) differ only for OPT-350m-style models with word_embed_proj_dim ≠ hidden_size.
+  const vocabMatrix = m.vocabSize * h;
+  const embedding = vocabMatrix;
+  const output = m.tiedEmbeddings ? 0 : vocabMatrix;
   const perLayerCommon = attn + norms;
-  const total = m.layers * perLayerCommon + denseLayers * denseFfn + moeLayers * (routed + sharedMoe) + embedding + output + h;
-  const active = m.layers * perLayerCommon + denseLayers * denseFfn + moeLayers * (activeMoe + h * m.experts) + embedding + output + h;
+  const total = m.layers * perLayerCommon + denseLayers * denseFfn + moeLayers * (routed + sharedMoe) + embedding + output + p.finalNormWeights;
+  const active = m.layers * perLayerCommon + denseLayers * denseFfn + moeLayers * (activeMoe + p.router) + embedding + output + p.finalNormWeights;
   // Per token, the output projection multiplies by V×h whether or not it is tied; the embedding lookup does no matmul.
-  const matmulPerToken = m.layers * attn + denseLayers * denseFfn + moeLayers * (activeMoe + h * m.experts) + m.vocabSize * h;
+  const matmulPerToken = m.layers * attn + denseLayers * denseFfn + moeLayers * (activeMoe + p.router) + vocabMatrix;
   const ffnForAct = (denseLayers * m.ffnHiddenSize + moeLayers * m.moeFfnHiddenSize * (m.activeExperts + m.sharedExperts)) / m.layers;
   return {
     layers: m.layers, hidden: h, vocab: m.vocabSize, qDim, kDim, vDim, oDim,

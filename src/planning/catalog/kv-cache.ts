@@ -1,0 +1,35 @@
+import { AttentionKind } from './model-architecture';
+
+/**
+ * KV-cache sizing shared by `ModelSpec.kvCacheBytesPerToken` / `kvCacheTokensPerSequence` and the inference
+ * planner's per-GPU figures. Internal: not re-exported from catalog/index.ts (not part of the jsii API).
+ */
+
+/** The architecture fields KV-cache sizing reads (`ModelSpec` satisfies it). */
+export interface KvCacheArchitecture {
+  readonly attentionKind: AttentionKind;
+  readonly headDim: number;
+  readonly kvLoraRank: number;
+  readonly qkRopeHeadDim: number;
+  readonly slidingWindow: number;
+}
+
+/**
+ * Values cached per token per layer when `kvHeadsStored` KV heads are kept.
+ * GQA/MHA/MQA: 2 (K and V) × kvHeadsStored × headDim (Kwon et al. 2023, arXiv:2309.06180 §3).
+ * MLA: kvLoraRank + qkRopeHeadDim whatever the heads — only the compressed latent and the decoupled rotary key
+ * are cached (DeepSeek-V2, arXiv:2405.04434 §2.1.2–2.1.3 and Table 1).
+ */
+export function kvCacheValuesPerTokenPerLayer(a: KvCacheArchitecture, kvHeadsStored: number): number {
+  if (a.attentionKind === AttentionKind.MLA) return a.kvLoraRank + a.qkRopeHeadDim;
+  return 2 * kvHeadsStored * a.headDim;
+}
+
+/**
+ * Tokens one sequence keeps in the KV cache at a context length: min(context, slidingWindow) when the model uses a
+ * sliding window (Mistral 7B, Jiang et al. 2023, arXiv:2310.06825 §2 "rolling buffer cache"), else the context.
+ * Unchecked: callers validate (the inference planner passes fractional average contexts).
+ */
+export function kvCacheTokens(a: KvCacheArchitecture, contextTokens: number): number {
+  return a.slidingWindow > 0 ? Math.min(contextTokens, a.slidingWindow) : contextTokens;
+}
