@@ -1,10 +1,10 @@
 import { Testing } from 'cdk8s';
 import { inferencePlan, ofKind, testChart, testPool } from './fixtures';
 import { ConstructValidationError, PlanningError } from '../../src/errors';
-import { GpuType, ModelSpec } from '../../src/planning/catalog';
-import { InferencePlanner } from '../../src/planning/inference';
 import { ElasticInferenceService, ElasticInferenceServiceProps, InferenceEngine } from '../../src/k8s';
+import { GpuType, ModelSpec } from '../../src/planning/catalog';
 import { HourlySeries, ScalingSchedule } from '../../src/planning/forecast';
+import { InferencePlanner } from '../../src/planning/inference';
 import { describeWithShared } from '../harness/shared';
 import { expectValidObjects } from '../harness/validate';
 

@@ -1,6 +1,7 @@
 import * as fc from 'fast-check';
 import { MILLI, PodReq } from '../../../src/planning/placement/private/cluster';
-import { exactMinNodes, HighsLike, lpLowerBound, OfflineShape, packOffline, volumeLowerBound } from '../../../src/planning/placement/private/offline';
+import { exactMinNodes, gpuDffs, HighsLike, lpLowerBound, OfflineShape, packOffline, volumeLowerBound } from '../../../src/planning/placement/private/offline';
+import { configLp } from '../../../src/planning/placement/private/offline-cg';
 
 const MIB = 2 ** 20;
 const SHAPE: OfflineShape = { name: 's', cpuMilli: 8000, memoryBytes: 64 * 1024 * MIB, gpuCount: 2, model: 0 };
@@ -89,5 +90,51 @@ describe('offline placement', () => {
         expect(lb).toBeLessThanOrEqual(r.nodes);
         expect(lb).toBeGreaterThanOrEqual(volumeLowerBound(pods, SHAPE));
       }), { numRuns: 30, seed: 11 });
+  });
+});
+
+describe('stronger offline bounds and the configuration-LP packer', () => {
+  test('every per-GPU dual-feasible function keeps pods that share one GPU at a total of at most 1', () => {
+    fc.assert(fc.property(fc.array(fc.integer({ min: 1, max: 999 }), { minLength: 1, maxLength: 8 }), (sizes) => {
+      const onGpu: number[] = [];
+      for (const s of sizes) if (onGpu.reduce((a, b) => a + b, 0) + s <= MILLI) onGpu.push(s);
+      const fs = gpuDffs(sizes.map((m) => pod(0, m / MILLI)));
+      for (const f of fs) {
+        expect(f(MILLI)).toBeCloseTo(1, 12);
+        expect(onGpu.reduce((a, m) => a + f(m), 0)).toBeLessThanOrEqual(1 + 1e-9);
+      }
+    }), { numRuns: 200, seed: 3 });
+  });
+
+  test('five 0.4-GPU pods need two 2-GPU nodes, and the cut-strengthened LP bound says so (volume alone says one)', () => {
+    const pods = Array.from({ length: 5 }, () => pod(100, 0.4));
+    expect(volumeLowerBound(pods, SHAPE)).toBe(1);
+    expect(lpLowerBound(highs, pods, [SHAPE])).toBe(2);
+    expect(exactMinNodes(highs, pods, SHAPE, 5)).toBe(2);
+  });
+
+  test('the LP and configuration-LP bounds never exceed the exact optimum, and the packer is feasible and no better than it', () => {
+    fc.assert(fc.property(
+      fc.array(fc.record({ cpu: fc.integer({ min: 0, max: 8 }), g: fc.constantFrom(0, 0.2, 0.3, 0.4, 0.6, 0.7, 1, 2) }), { minLength: 1, maxLength: 6 }),
+      (spec) => {
+        const pods = spec.map((s) => pod(s.cpu * 1000, s.g));
+        const opt = exactMinNodes(highs, pods, SHAPE, pods.length)!;
+        expect(lpLowerBound(highs, pods, [SHAPE])).toBeLessThanOrEqual(opt);
+        const r = configLp(highs, pods, [SHAPE], { budgetMs: 2000, masterMilpSeconds: 2 });
+        expect(r.lowerBound).toBeLessThanOrEqual(opt);
+        expect(r.packing.nodes).toBeGreaterThanOrEqual(opt);
+        expect(r.packing.assignment.flatMap((a) => a.pods).sort((a, b) => a - b)).toEqual(pods.map((_, i) => i));
+        for (const a of r.packing.assignment) expect(fitsOneNode(a.pods.map((i) => pods[i]), SHAPE)).toBe(true);
+      }), { numRuns: 25, seed: 5 });
+  });
+
+  test('on two node shapes the configuration LP packs every pod within capacity and brackets its own packing', () => {
+    const big: OfflineShape = { name: 'big', cpuMilli: 16000, memoryBytes: 64 * 1024 * MIB, gpuCount: 4, model: 0 };
+    const pods = [pod(12000, 0.5), pod(12000, 0.5), pod(1000, 1), pod(1000, 1), pod(1000, 1), pod(2000, 0.3), pod(2000, 0.7), pod(6000, 0)];
+    const r = configLp(highs, pods, [SHAPE, big], { budgetMs: 3000, masterMilpSeconds: 2 });
+    expect(r.lowerBound).toBeLessThanOrEqual(r.packing.nodes);
+    expect(r.lowerBound).toBeGreaterThanOrEqual(lpLowerBound(highs, pods, [SHAPE, big]));
+    for (const a of r.packing.assignment) expect(fitsOneNode(a.pods.map((i) => pods[i]), [SHAPE, big][a.shape])).toBe(true);
+    expect(r.packing.assignment.flatMap((a) => a.pods).sort((a, b) => a - b)).toEqual(pods.map((_, i) => i));
   });
 });

@@ -1,5 +1,6 @@
 import { ClusterState, MILLI, PodReq } from '../../../src/planning/placement/private/cluster';
-import { BestFitPolicy, FragModel, PackingPolicy, fragDelta } from '../../../src/planning/placement/private/policies';
+import { AIDC_TYPICAL_THRESHOLD, BestFitPolicy, FragModel, PackingPolicy, fragDelta } from '../../../src/planning/placement/private/policies';
+import { TracePod, typicalPods } from '../../../src/planning/placement/private/trace';
 
 const GIB = 2 ** 30;
 const node = (gpus: number, cpu = 64000) => ({ name: 'n', cpuMilli: cpu, memoryBytes: 256 * GIB, gpuCount: gpus, gpuModel: 'G' });
@@ -49,4 +50,17 @@ describe('FGD fragmentation measure', () => {
   });
 
   test('MILLI is one GPU', () => expect(MILLI).toBe(1000));
+});
+
+describe('typical pods of the aidc fragmentation model', () => {
+  const tp = (name: string, cpu: number, milli: number): TracePod => ({ name, cpuMilli: cpu, memoryBytes: GIB, gpuCount: 1, gpuMilli: milli, modelMask: -1, gpuSpec: '' });
+  const pods = [tp('a', 1000, 500), tp('b', 1000, 500), tp('c', 2000, 1000), tp('d', 4000, 300)];
+  test.each([
+    // threshold, expected shares (most popular first); FGD's frag.go stops once the coverage reaches the threshold
+    [0.5, [1]],
+    [0.95, [0.5, 0.25, 0.25]],
+    [AIDC_TYPICAL_THRESHOLD, [0.5, 0.25, 0.25]],
+  ])('coverage %d keeps shapes with shares %j', (th, shares) => {
+    expect(typicalPods(pods, th).map((t) => t.share)).toEqual(shares);
+  });
 });

@@ -169,7 +169,7 @@ export function podTypes(pods: readonly PodReq[]): { p: PodReq; n: number; membe
   pods.forEach((p, i) => {
     const k = `${p.cpuMilli}|${p.memoryBytes}|${p.gpuMilli}|${p.gpuCount}|${p.modelMask}`;
     const e = types.get(k);
-    if (e) { e.n++; e.members.push(i); } else types.set(k, { p, n: 1, members: [i] });
+    if (e) { e.n++; e.members.push(i); } else {types.set(k, { p, n: 1, members: [i] });}
   });
   return [...types.values()];
 }
@@ -177,7 +177,8 @@ export function podTypes(pods: readonly PodReq[]): { p: PodReq; n: number; membe
 /**
  * CPLEX-LP text of the aggregated relaxation: x[t][s] pods of type t on shape s, y[s] nodes of shape s;
  * every type covered; per shape CPU, memory and GPU milli within y·capacity; whole GPUs plus fractional
- * pods above half a GPU (at most one per GPU) within y·GPUs. Minimise Σ cost·y.
+ * pods above half a GPU (at most one per GPU) within y·GPUs, and one cut per dual-feasible function of
+ * gpuDffs (Σ f(milli) ≤ y·GPUs). Minimise Σ cost·y.
  */
 export function lpRelaxation(pods: readonly PodReq[], shapes: readonly OfflineShape[]): string {
   const tl = podTypes(pods);
