@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { ConstructValidationError } from '../errors';
 import { PolicyChecks } from '../policy';
 import { GpuResourcePool, WorkloadPriority } from './gpu-resource-pool';
+import { GpuSharingMode } from './gpu-sharing';
 import { JobSet } from './imports/jobset.x-k8s.io-jobset.x-k8s.io';
 import { MonitoringStack } from './monitoring-stack';
 import { container, RESTRICTED_POD_SECURITY, shmVolume, tolerationFor } from './private/containers';
@@ -97,6 +98,9 @@ export class AiTrainingCluster extends Construct {
       throw new ConstructValidationError(path, 'plan', `the plan is for ${plan.gpuId} but pool '${pool.poolName}' has ${pool.nodeShape.gpuType.id}; plan with gpu ${pool.nodeShape.gpuType.id}`);
     }
     requirePinnedImage(path, 'image', props.image);
+    if (pool.sharing.mode !== GpuSharingMode.EXCLUSIVE) {
+      throw new ConstructValidationError(path, 'pool', `pool '${pool.poolName}' shares GPUs (${pool.sharing.mode}); distributed training needs whole GPUs: use a pool with GpuSharing.exclusive()`);
+    }
     if (props.script.length === 0) throw new ConstructValidationError(path, 'script', 'needs at least the training entry point');
     const kept = props.checkpointsKept ?? 2;
     const maxRestarts = props.maxRestarts ?? 3;

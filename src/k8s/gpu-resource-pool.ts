@@ -166,6 +166,11 @@ export class GpuResourcePool extends Construct {
     if (!Number.isFinite(headroom) || headroom < 0 || headroom > 1) {
       throw new ConstructValidationError(this.node.path, 'headroomFraction', `${headroom} must be between 0 and 1`);
     }
+    if (this.sharing.mode === GpuSharingMode.MIG && !this.nodeShape.gpuType.migProfiles.includes(this.sharing.migProfile)) {
+      const supported = this.nodeShape.gpuType.migProfiles;
+      throw new ConstructValidationError(this.node.path, 'sharing', `MIG profile ${this.sharing.migProfile} does not exist on ${this.nodeShape.gpuType.id}; `
+        + (supported.length ? `use one of ${supported.join(', ')}` : 'this GPU has no MIG; use time-slicing or exclusive'));
+    }
     this.cohortName = this.poolName;
     this.flavorName = this.poolName;
     for (const t of props.tenants ?? []) this.addTenant(t);
@@ -186,6 +191,14 @@ export class GpuResourcePool extends Construct {
   /** Adds a tenant namespace with its share of the pool. */
   public addTenant(options: PoolTenantOptions): void {
     requireDnsLabel(this.node.path, `tenants[${this.tenants.length}].name`, options.name);
+    const reserved = ['default', 'kube-system', 'kube-public', 'kube-node-lease', this.props.gpuOperatorNamespace ?? 'gpu-operator',
+      this.props.monitoringNamespace ?? this.props.monitoring?.namespace ?? 'monitoring'];
+    if (reserved.includes(options.name)) {
+      throw new ConstructValidationError(this.node.path, `tenants[${options.name}].name`, `'${options.name}' is a system or platform namespace; tenants get restricted pod security and default-deny networking, so pick a namespace of their own`);
+    }
+    for (const cidr of options.egressCidrs ?? []) {
+      if (!isCidr(cidr)) throw new ConstructValidationError(this.node.path, `tenants[${options.name}].egressCidrs`, `'${cidr}' is not an IPv4 or IPv6 CIDR such as 10.20.0.0/16`);
+    }
     if (this.tenants.some((t) => t.name === options.name)) {
       throw new ConstructValidationError(this.node.path, 'tenants', `tenant '${options.name}' is defined twice`);
     }
@@ -509,6 +522,14 @@ export class GpuResourcePool extends Construct {
       spec: { clusterQueue: `${this.poolName}-${t.name}` },
     });
   }
+}
+
+/** True for an IPv4 (a.b.c.d/n, n ≤ 32) or IPv6 (hex groups with '::', /n ≤ 128) CIDR. */
+function isCidr(text: string): boolean {
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(text);
+  if (v4) return v4.slice(1, 5).every((o) => Number(o) <= 255) && Number(v4[5]) <= 32;
+  const v6 = /^([0-9a-fA-F:]+)\/(\d{1,3})$/.exec(text);
+  return !!v6 && v6[1].includes(':') && Number(v6[2]) <= 128 && (v6[1].match(/::/g) ?? []).length <= 1;
 }
 
 function yamlOf(doc: any): string {

@@ -1,7 +1,7 @@
 import { Testing } from 'cdk8s';
 import { ofKind, testChart, testPool, trainingPlan } from './fixtures';
 import { ConstructValidationError } from '../../src/errors';
-import { AiTrainingCluster, AiTrainingClusterProps, GpuResourcePool } from '../../src/k8s';
+import { AiTrainingCluster, AiTrainingClusterProps, GpuResourcePool, GpuSharing } from '../../src/k8s';
 import { GpuType, ModelSpec } from '../../src/planning/catalog';
 import { TrainingPlanner } from '../../src/planning/training';
 import { describeWithShared } from '../harness/shared';
@@ -80,6 +80,10 @@ describe('AiTrainingCluster', () => {
   ])('rejects %s naming the construct and prop', (_name, overrides, message) => {
     expect(() => build(overrides as any)).toThrow(ConstructValidationError);
     expect(() => build(overrides as any)).toThrow(message);
+  });
+
+  test('training on a pool that shares GPUs is rejected', () => {
+    expect(() => build({}, (c) => testPool(c, { sharing: GpuSharing.timeSlicing(4) }))).toThrow(/distributed training needs whole GPUs/);
   });
 
   test('a gang larger than the tenant can ever get fails synthesis', () => {

@@ -85,6 +85,10 @@ describe('GpuResourcePool', () => {
     ['zero maxNodes', () => testPool(testChart(), { maxNodes: 0 }), /maxNodes/],
     ['minNodes above maxNodes', () => testPool(testChart(), { minNodes: 9 }), /minNodes/],
     ['headroom above 1', () => testPool(testChart(), { headroomFraction: 2 }), /headroomFraction/],
+    ['a MIG profile the GPU does not have', () => testPool(testChart(), { sharing: GpuSharing.mig('1g.5gb') }), /MIG profile 1g\.5gb does not exist on h100-sxm-80gb/],
+    ['a system namespace as a tenant', () => testPool(testChart(), { tenants: [{ name: 'kube-system', share: 0.5 }] }), /system or platform namespace/],
+    ['the monitoring namespace as a tenant', () => testPool(testChart(), { tenants: [{ name: 'monitoring', share: 0.5 }] }), /system or platform namespace/],
+    ['a malformed egress CIDR', () => testPool(testChart(), { tenants: [{ name: 'a', share: 0.5, egressCidrs: ['10.0.0.0/33'] }] }), /egressCidrs/],
   ])('rejects %s with an error naming the construct and prop', (_name, build, message) => {
     let error: unknown;
     try {
