@@ -37,7 +37,7 @@ const results = cases.map(([name, props]) => {
   const p = plan.parallelism;
   return {
     name, runs: RUNS, medianMs: median(ms), minMs: Math.min(...ms), maxMs: Math.max(...ms), layoutsEvaluated: plan.layoutsEvaluated,
-    layout: `tp${p.tp} pp${p.pp} cp${p.cp} dp${p.dp} mb${p.microBatch} ga${p.gradientAccumulation}`, gpus: plan.gpus,
+    layout: `tp${p.tp} pp${p.pp} vp${p.virtualPipelineStages} cp${p.cp} dp${p.dp} mb${p.microBatch} ga${p.gradientAccumulation}`, gpus: plan.gpus,
     tflopsPerGpu: Number(plan.throughput.tflopsPerGpu.toFixed(1)), mfu: Number(plan.throughput.mfu.toFixed(3)),
   };
 });

@@ -167,6 +167,7 @@ export class AiTrainingCluster extends Construct {
         // The plan's layout, for any launcher (Megatron, NeMo, torchtitan read these or take flags from them).
         AIDC_TENSOR_PARALLEL: String(p.tp),
         AIDC_PIPELINE_PARALLEL: String(p.pp),
+        AIDC_VIRTUAL_PIPELINE_STAGES: String(p.virtualPipelineStages),
         AIDC_CONTEXT_PARALLEL: String(p.cp),
         AIDC_DATA_PARALLEL: String(p.dp),
         AIDC_MICRO_BATCH: String(p.microBatch),
@@ -200,7 +201,7 @@ export class AiTrainingCluster extends Construct {
           'kueue.x-k8s.io/queue-name': pool.localQueueName(props.tenant),
         },
         annotations: {
-          'aidc.io/plan': `tp=${p.tp} pp=${p.pp} cp=${p.cp} dp=${p.dp} micro-batch=${p.microBatch} grad-accum=${p.gradientAccumulation}`,
+          'aidc.io/plan': `tp=${p.tp} pp=${p.pp} vp=${p.virtualPipelineStages} cp=${p.cp} dp=${p.dp} micro-batch=${p.microBatch} grad-accum=${p.gradientAccumulation}`,
         },
       },
       spec: {

@@ -30,8 +30,8 @@ export interface PlanContext {
   readonly dpOverlapFraction: number;
   /** Fraction of device memory kept free for fragmentation and NCCL buffers. */
   readonly memoryReserveFraction: number;
-  /** Virtual pipeline stages per GPU (interleaved 1F1B); 1 = plain 1F1B. */
-  readonly virtualStages: number;
+  /** Virtual pipeline stages per GPU fixed by the caller (interleaved 1F1B); undefined = searched. */
+  readonly fixedVirtualStages?: number;
 }
 
 /** One candidate parallel layout (internal). */
@@ -44,4 +44,6 @@ export interface Layout {
   readonly ep: number;
   readonly microBatch: number;
   readonly gradientAccumulation: number;
+  /** Virtual pipeline stages per GPU (interleaved 1F1B, Narayanan et al. 2021 §2.2.2); 1 = plain 1F1B. */
+  readonly vp: number;
 }

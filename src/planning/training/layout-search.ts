@@ -70,6 +70,23 @@ export function cpCandidates(ctx: PlanContext): number[] {
   return out;
 }
 
+/**
+ * Virtual pipeline stages (interleaved 1F1B): v model chunks per GPU, each of whole layers — v divides the
+ * layers of a stage, counting the embedding and loss as one layer each as Megatron-Core may
+ * (`account_for_embedding_in_pipeline_split`) — and, as Megatron-Core requires, the micro-batches per step
+ * divisible by pp. Narayanan et al. 2021 §2.2.2: the bubble shrinks by v, point-to-point traffic grows by v.
+ */
+export function vpCandidates(ctx: PlanContext, pp: number, gradientAccumulation: number): number[] {
+  if (ctx.fixedVirtualStages !== undefined) return [ctx.fixedVirtualStages];
+  if (pp === 1 || gradientAccumulation % pp !== 0) return [1];
+  const out = new Set<number>([1]);
+  for (const layers of [ctx.shape.layers, ctx.shape.layers + 2]) {
+    if (layers % pp !== 0) continue;
+    for (const v of divisors(layers / pp)) if (v > 1) out.add(v);
+  }
+  return [...out].sort((a, b) => a - b);
+}
+
 function epCandidates(ctx: PlanContext, dpcp: number): number[] {
   if (!ctx.shape.isMoe) return [1];
   return divisors(ctx.shape.experts).filter((e) => dpcp % e === 0);
@@ -80,8 +97,8 @@ function better(a: { t: StepTime; l: Layout }, b: { t: StepTime; l: Layout } | u
   if (!b) return true;
   const d = a.t.stepSeconds - b.t.stepSeconds;
   if (Math.abs(d) > 1e-12 * b.t.stepSeconds) return d < 0;
-  const ka = [a.l.tp, a.l.pp, a.l.cp, a.l.ep, a.l.microBatch];
-  const kb = [b.l.tp, b.l.pp, b.l.cp, b.l.ep, b.l.microBatch];
+  const ka = [a.l.tp, a.l.pp, a.l.cp, a.l.ep, a.l.microBatch, a.l.vp];
+  const kb = [b.l.tp, b.l.pp, b.l.cp, b.l.ep, b.l.microBatch, b.l.vp];
   for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return ka[i] < kb[i];
   return false;
 }
@@ -117,19 +134,26 @@ export function searchLayouts(ctx: PlanContext, gpus: number, fixed: FixedParall
         const perReplica = ctx.globalSeqs / dp;
         const mbs = fixed.microBatch !== undefined ? (perReplica % fixed.microBatch === 0 ? [fixed.microBatch] : []) : divisors(perReplica);
         for (const ep of epCandidates(ctx, dp * cp)) {
-          const probe: Layout = { tp, pp, cp, dp, ep, microBatch: mbs[0] ?? 1, gradientAccumulation: perReplica / (mbs[0] ?? 1) };
+          const probe: Layout = { tp, pp, cp, dp, ep, microBatch: mbs[0] ?? 1, gradientAccumulation: perReplica / (mbs[0] ?? 1), vp: 1 };
           if (staticLowerBoundBytes(ctx, probe) > usable) {
             evaluated++;
             noteMiss(probe, worstStageMemory(ctx, probe), true);
             continue;
           }
           for (const mb of mbs) {
-            const l: Layout = { tp, pp, cp, dp, ep, microBatch: mb, gradientAccumulation: perReplica / mb };
-            evaluated++;
-            const mem = worstStageMemory(ctx, l);
-            if (!mem.fits) { noteMiss(l, mem, false); break; }
-            const t = stepTime(ctx, l);
-            if (better({ t, l }, best)) best = { t, l, m: mem };
+            const ga = perReplica / mb;
+            let anyFit = false;
+            // Ascending v: activations grow with v, so stop at the first v that does not fit.
+            for (const vp of vpCandidates(ctx, pp, ga)) {
+              const l: Layout = { tp, pp, cp, dp, ep, microBatch: mb, gradientAccumulation: ga, vp };
+              evaluated++;
+              const mem = worstStageMemory(ctx, l);
+              if (!mem.fits) { noteMiss(l, mem, false); break; }
+              anyFit = true;
+              const t = stepTime(ctx, l);
+              if (better({ t, l }, best)) best = { t, l, m: mem };
+            }
+            if (!anyFit) break;
           }
         }
       }

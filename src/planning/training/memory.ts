@@ -104,11 +104,11 @@ export function zeroPartitionedBytes(params: number, bytes: BytesPerParameter, g
 }
 
 /** Micro-batches whose activations the given stage holds at its peak under 1F1B (Narayanan et al. 2021 §2.2.1). */
-export function inFlightMicroBatches(ctx: PlanContext, l: Layout, stage: 'first' | 'last' | 'only'): number {
+export function inFlightMicroBatches(_ctx: PlanContext, l: Layout, stage: 'first' | 'last' | 'only'): number {
   if (stage !== 'first') return 1;
   const base = Math.min(l.pp, l.gradientAccumulation);
   // Interleaved schedule: the first stage holds (1 + (p−1)/(p·v)) × p micro-batches' worth of its layers (Korthikanti et al. 2022 §4.2.3).
-  return ctx.virtualStages > 1 ? base * (1 + (l.pp - 1) / (l.pp * ctx.virtualStages)) : base;
+  return l.vp > 1 ? base * (1 + (l.pp - 1) / (l.pp * l.vp)) : base;
 }
 
 /** Memory of one stage of a layout. */

@@ -60,7 +60,7 @@ function resolve(props: TrainingPlanProps): { ctx: PlanContext; fixed: FixedPara
     : requireInRange('computeEfficiency', props.computeEfficiency, 0.01, 1);
   const overlap = props.dpOverlapFraction === undefined ? 0.8 : requireInRange('dpOverlapFraction', props.dpOverlapFraction, 0, 1);
   const reserve = props.memoryReserveFraction === undefined ? DEFAULT_MEMORY_RESERVE_FRACTION : requireInRange('memoryReserveFraction', props.memoryReserveFraction, 0, 0.9);
-  const vpp = props.virtualPipelineStages === undefined ? 1 : requirePositiveInteger('virtualPipelineStages', props.virtualPipelineStages);
+  const vpp = props.virtualPipelineStages === undefined ? undefined : requirePositiveInteger('virtualPipelineStages', props.virtualPipelineStages);
   const fixed: FixedParallelism = {
     tp: props.tensorParallel === undefined ? undefined : requirePositiveInteger('tensorParallel', props.tensorParallel),
     pp: props.pipelineParallel === undefined ? undefined : requirePositiveInteger('pipelineParallel', props.pipelineParallel),
@@ -71,7 +71,7 @@ function resolve(props: TrainingPlanProps): { ctx: PlanContext; fixed: FixedPara
     model: props.model, shape: modelShape(props.model), gpu: props.gpu, precision, optimizer,
     bytes: bytesPerParameter(precision, optimizer, framework === TrainingFramework.MEGATRON), zeroStage, recompute, framework, seqLen, globalSeqs: gbt / seqLen,
     gpusPerNode, tpMax, networkBytesPerSecondPerGpu: networkBits / 8, nvlinkBytesPerSecond: props.gpu.nvlinkBandwidthBytesPerSecond / 2,
-    computeEfficiency: eff, dpOverlapFraction: overlap, memoryReserveFraction: reserve, virtualStages: vpp,
+    computeEfficiency: eff, dpOverlapFraction: overlap, memoryReserveFraction: reserve, fixedVirtualStages: vpp,
   };
   validateFixed(ctx, fixed);
   if (fixed.microBatch !== undefined && ctx.globalSeqs % fixed.microBatch !== 0) {
@@ -148,7 +148,7 @@ function buildPlan(ctx: PlanContext, gpus: number, best: SearchResult, tokens: n
   const ex = new Explanation();
   ex.add('global batch', ctx.globalSeqs, 'sequences', `globalBatchTokens / sequenceLength ${ctx.seqLen}`);
   ex.add('parameters', ctx.shape.totalParams, 'parameters', 'attention + FFN/experts + norms per layer × layers + embedding + output', ctx.model.source);
-  ex.add('layout', gpus, 'GPUs', `tp ${l.tp} × pp ${l.pp} × cp ${l.cp} × dp ${l.dp}${l.ep > 1 ? ` (ep ${l.ep})` : ''}; micro-batch ${l.microBatch}, gradient accumulation ${l.gradientAccumulation}; fastest of ${best.evaluated} layouts evaluated`);
+  ex.add('layout', gpus, 'GPUs', `tp ${l.tp} × pp ${l.pp}${l.vp > 1 ? ` (interleaved, ${l.vp} virtual stages)` : ''} × cp ${l.cp} × dp ${l.dp}${l.ep > 1 ? ` (ep ${l.ep})` : ''}; micro-batch ${l.microBatch}, gradient accumulation ${l.gradientAccumulation}; fastest of ${best.evaluated} layouts evaluated`);
   const mem = worstStageMemory(ctx, l, ex);
   const t = stepTime(ctx, l, ex);
   let timeToTrain: number | undefined;
@@ -164,7 +164,7 @@ function buildPlan(ctx: PlanContext, gpus: number, best: SearchResult, tokens: n
     `parameters × (weights ${ctx.bytes.weights} + optimizer ${ctx.bytes.optimizer}) bytes`);
   return TrainingPlan._create({
     modelId: ctx.model.id, gpuId: ctx.gpu.id,
-    parallelism: { tp: l.tp, pp: l.pp, dp: l.dp, cp: l.cp, ep: l.ep, microBatch: l.microBatch, gradientAccumulation: l.gradientAccumulation },
+    parallelism: { tp: l.tp, pp: l.pp, dp: l.dp, cp: l.cp, ep: l.ep, microBatch: l.microBatch, gradientAccumulation: l.gradientAccumulation, virtualPipelineStages: l.vp },
     memory: {
       weightsBytes: mem.weightsBytes, gradientsBytes: mem.gradientsBytes, optimizerBytes: mem.optimizerBytes,
       activationsBytes: mem.activationsBytes, overheadBytes: mem.overheadBytes, peakBytesPerGpu: mem.peakBytesPerGpu, usableBytesPerGpu: mem.usableBytes,

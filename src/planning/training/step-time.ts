@@ -120,10 +120,11 @@ export function stepTime(ctx: PlanContext, l: Layout, ex?: Explanation): StepTim
   // Pipeline: 1F1B takes (m + (p−1)/v) micro-batch slots (bubble (p−1)/(v·m), Narayanan et al. 2021 §2.2.1–2.2.2);
   // stage-to-stage sends of s·b·h·2/t bytes (scatter/gather optimisation, §4.1) are exposed only in fill and drain.
   const m = l.gradientAccumulation;
-  const v = l.pp > 1 ? ctx.virtualStages : 1;
+  const v = l.pp > 1 ? l.vp : 1;
   const slot = computeMb + tpSeconds + cpSeconds + epSeconds;
   const bubbleFraction = l.pp > 1 ? (l.pp - 1) / (v * m) : 0;
-  const p2p = l.pp > 1 ? 2 * (l.pp - 1) * (actBytes / l.tp) / net : 0;
+  // Interleaving multiplies the stage boundaries, and so the point-to-point traffic, by v (Narayanan et al. 2021 §2.2.2).
+  const p2p = l.pp > 1 ? 2 * (l.pp - 1) * v * (actBytes / l.tp) / net : 0;
   const pipelineSeconds = slot * (m + (l.pp > 1 ? (l.pp - 1) / v : 0)) + p2p;
 
   // Data parallel: gradients reduce over the dp×cp group (ring: 2(d−1)/d × bytes for all-reduce; reduce-scatter

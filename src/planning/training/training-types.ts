@@ -114,6 +114,8 @@ export interface TrainingParallelism {
   readonly microBatch: number;
   /** Micro-batches per optimizer step per data-parallel replica. */
   readonly gradientAccumulation: number;
+  /** Virtual pipeline stages per GPU (interleaved schedule; 1 = plain 1F1B). */
+  readonly virtualPipelineStages: number;
 }
 
 /** Per-GPU memory of the worst pipeline stage, bytes. */
