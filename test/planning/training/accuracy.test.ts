@@ -92,9 +92,8 @@ describe('the free layout search', () => {
   test.each(NEMO.map(([name, , , props]) => [name, props] as const))('%s: the searched layout is never slower than the published one by the planner\'s own model', (_name, props) => {
     const published = TrainingPlanner.plan(props);
     const free = TrainingPlanner.plan({ ...props, tensorParallel: undefined, pipelineParallel: undefined, contextParallel: undefined, microBatch: undefined, virtualPipelineStages: undefined });
-    // Interleaving (VP) is not searched, so compare against the published layout without VP too.
-    const publishedNoVp = TrainingPlanner.plan({ ...props, virtualPipelineStages: undefined });
-    expect(free.throughput.stepSeconds).toBeLessThanOrEqual(publishedNoVp.throughput.stepSeconds * (1 + 1e-9));
+    // The search covers interleaving (virtual stages) too, so it is held to the published layout including its VP.
+    expect(free.throughput.stepSeconds).toBeLessThanOrEqual(published.throughput.stepSeconds * (1 + 1e-9));
     expect(published.fits && free.fits).toBe(true);
   });
 });
