@@ -133,7 +133,7 @@ export function buildPlatform(outDir: string): Platform {
     `# Capacity plan: ${EXAMPLE_NAME}`,
     '',
     `Pool \`${pool.poolName}\`: ${nodeShape.id} (${nodeShape.gpuCount}× ${gpu.name}), ${sizing.minNodes}–${sizing.maxNodes} nodes (limit ${pool.maxNodes}).`,
-    `Training \`llama-8b-sft\`: ${training.gpus} GPUs, tp=${training.parallelism.tp} pp=${training.parallelism.pp} dp=${training.parallelism.dp}, ${(training.throughput.mfu * 100).toFixed(1)}% MFU.`,
+    `Training \`llama-8b-sft\`: ${training.gpus} GPUs, tp=${training.parallelism.tp} pp=${training.parallelism.pp} (vp=${training.parallelism.virtualPipelineStages}) cp=${training.parallelism.cp} dp=${training.parallelism.dp}, ${(training.throughput.mfu * 100).toFixed(1)}% MFU, ${(training.timeToTrainSeconds! / 3600).toFixed(1)} h for 20B tokens.`,
     `Inference \`chat\`: ${inference.gpusPerReplica} GPU(s) per replica, ${inference.replicas.min}–${inference.replicas.max} replicas, ${inference.requestsPerSecondPerReplica.toFixed(1)} req/s per replica at the SLO.`,
     '',
     '## Pool',

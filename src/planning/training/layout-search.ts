@@ -70,15 +70,20 @@ export function cpCandidates(ctx: PlanContext): number[] {
   return out;
 }
 
+/** Plain-1F1B bubble fraction above which interleaving is searched. */
+const MIN_BUBBLE_FOR_INTERLEAVING = 0.05;
+
 /**
  * Virtual pipeline stages (interleaved 1F1B): v model chunks per GPU, each of whole layers — v divides the
  * layers of a stage, counting the embedding and loss as one layer each as Megatron-Core may
  * (`account_for_embedding_in_pipeline_split`) — and, as Megatron-Core requires, the micro-batches per step
  * divisible by pp. Narayanan et al. 2021 §2.2.2: the bubble shrinks by v, point-to-point traffic grows by v.
+ * Interleaving is only considered where the plain 1F1B bubble (p−1)/m exceeds 5% of the step: below that its
+ * gain is smaller than the costs the step model leaves out (a launch and a p2p latency per chunk).
  */
 export function vpCandidates(ctx: PlanContext, pp: number, gradientAccumulation: number): number[] {
   if (ctx.fixedVirtualStages !== undefined) return [ctx.fixedVirtualStages];
-  if (pp === 1 || gradientAccumulation % pp !== 0) return [1];
+  if (pp === 1 || gradientAccumulation % pp !== 0 || (pp - 1) / gradientAccumulation <= MIN_BUBBLE_FOR_INTERLEAVING) return [1];
   const out = new Set<number>([1]);
   for (const layers of [ctx.shape.layers, ctx.shape.layers + 2]) {
     if (layers % pp !== 0) continue;

@@ -102,3 +102,18 @@ describe('parameter breakdown', () => {
     expect(Math.abs(modelShape(m).totalParams / m.parameterCount() - 1)).toBeLessThan(0.01);
   });
 });
+
+describe('interleaving in the free search', () => {
+  test('is chosen where the 1F1B bubble is large and skipped where it is under 5% of the step', () => {
+    const h100 = GpuType.of('h100-sxm-80gb');
+    // 70B on 1,024 GPUs with 1,024 sequences per step: few micro-batches per replica, a large bubble.
+    const big = TrainingPlanner.plan({ model: ModelSpec.of('llama-3.1-70b'), gpu: h100, gpus: 1024, sequenceLength: 8192, globalBatchTokens: 1024 * 8192 });
+    const p = big.parallelism;
+    expect((p.pp - 1) / p.gradientAccumulation).toBeGreaterThan(0.05);
+    expect(p.virtualPipelineStages).toBeGreaterThan(1);
+    // 8B on 16 GPUs with 512 sequences per replica: the bubble is a fraction of a percent.
+    const small = TrainingPlanner.plan({ model: ModelSpec.of('llama-3.1-8b'), gpu: h100, gpus: 16, sequenceLength: 8192, globalBatchTokens: 512 * 8192 });
+    expect((small.parallelism.pp - 1) / small.parallelism.gradientAccumulation).toBeLessThanOrEqual(0.05);
+    expect(small.parallelism.virtualPipelineStages).toBe(1);
+  });
+});
