@@ -1,5 +1,6 @@
-import { ClusterState, MILLI, PodReq } from '../../../src/planning/placement/private/cluster';
-import { AIDC_TYPICAL_THRESHOLD, BestFitPolicy, FragModel, PackingPolicy, fragDelta } from '../../../src/planning/placement/private/policies';
+import { ClusterState, MILLI, PodReq, Rng } from '../../../src/planning/placement/private/cluster';
+import { placePod } from '../../../src/planning/placement/private/online';
+import { AIDC_TYPICAL_THRESHOLD, BestFitPolicy, FgdPolicy, FragModel, PackingPolicy, Policy, SIMULATOR_RANDOM_TIES, fragDelta } from '../../../src/planning/placement/private/policies';
 import { TracePod, typicalPods } from '../../../src/planning/placement/private/trace';
 
 const GIB = 2 ** 30;
@@ -62,5 +63,31 @@ describe('typical pods of the aidc fragmentation model', () => {
     [AIDC_TYPICAL_THRESHOLD, [0.5, 0.25, 0.25]],
   ])('coverage %d keeps shapes with shares %j', (th, shares) => {
     expect(typicalPods(pods, th).map((t) => t.share)).toEqual(shares);
+  });
+});
+
+// The FGD artifact's scheduler is the fork github.com/mental2008/kubernetes v1.20.5-minor (go.mod replace), whose
+// pkg/scheduler/core/generic_scheduler.go selectHost keeps the lexicographically smallest node name among equal
+// top scores; names carry a seeded random prefix, i.e. ties go to the first node of a seeded order (ClusterState.rank).
+describe('simulator policies break ties like the FGD artifact', () => {
+  const fm = new FragModel([{ cpuMilli: 4000, memoryBytes: GIB, gpuMilli: 500, gpuCount: 1, modelMask: -1, share: 1 }]);
+  const make: [string, () => Policy][] = [
+    ['bestfit', () => new BestFitPolicy()], ['packing', () => new PackingPolicy()], ['fgd', () => new FgdPolicy(fm)],
+  ];
+  test('the default tie rule is deterministic', () => expect(SIMULATOR_RANDOM_TIES).toBe(false));
+  test.each(make)('%s puts a pod on the first of equal nodes in the run order, whatever the seed', (_name, policy) => {
+    for (const seed of [1, 2, 3]) {
+      const st = new ClusterState([0, 1, 2, 3].map(() => node(8)));
+      [2, 0, 3, 1].forEach((r, i) => { st.rank[i] = r; }); // node 1 comes first
+      expect(placePod(st, pod(4000, 1, 1000), policy(), new Rng(seed))?.node).toBe(1);
+    }
+  });
+  test('FGD puts a fractional pod on the lowest-index GPU among equal integer scores (fgd_score.go)', () => {
+    const st = new ClusterState([node(4)]);
+    st.commit(0, pod(0, 1, 700), 1000); // GPU 0 → 300 left; GPUs 1..3 free
+    const fgd = new FgdPolicy(fm);
+    fgd.score(st, 0, pod(4000, 1, 500));
+    expect(fgd.shareLeft).toBe(MILLI); // 300 left cannot take 500: the first free GPU
+    expect(st.commit(0, pod(4000, 1, 500), fgd.shareLeft)).toEqual([1]);
   });
 });

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Interner } from '../../../src/planning/placement/private/cluster';
-import { AidcPolicy, BestFitPolicy, FragModel, PackingPolicy, Policy } from '../../../src/planning/placement/private/policies';
+import { AidcPolicy, BestFitPolicy, FgdPolicy, FragModel, PackingPolicy, Policy } from '../../../src/planning/placement/private/policies';
 import { arrivalSequence, parseTraceNodes, parseTracePods, replay, typicalPods } from '../../../src/planning/placement/private/trace';
 
 const dataDir = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'data', 'alibaba-gpu-v2023');
@@ -35,4 +35,16 @@ maybe('replay of the Alibaba GPU trace (a slice)', () => {
     expect(r.placed / r.pods).toBeGreaterThan(0.95); // the cluster is far from full at 3,000 pods
     for (const u of r.unallocatedPct) { expect(Number.isFinite(u)).toBe(true); expect(u).toBeGreaterThanOrEqual(0); expect(u).toBeLessThanOrEqual(100); }
   });
+
+  // Published: experiments/analysis/expected_results/analysis_allo_discrete.csv of hkust-adsl/kubernetes-scheduler-simulator,
+  // 06-FGD rows, mean of seeds 42–51 (100 − allocation % at 100% arrival): default 4.77, gpushare100 13.36. With
+  // kube-scheduler's random ties instead of the artifact's first-node ties our FGD gives 10.3 and 18.8.
+  test.each([['default', 4.77], ['gpushare100', 13.36]])('our FGD reproduces the artifact on %s within 0.6 points (one seed)', (trace, published) => {
+    const m = new Interner();
+    const ps = parseTracePods(fs.readFileSync(path.join(dataDir, `openb_pod_list_${trace}.csv`), 'utf8'), m);
+    const seq = arrivalSequence(ps, 6212, 42);
+    const r = replay(nodes, m, seq, new FgdPolicy(new FragModel(typicalPods(ps, 0.95))), 42, [100]);
+    expect(Math.abs(r.unallocatedPct[0] - (published as number))).toBeLessThan(0.6);
+  }, 60000);
 });
+

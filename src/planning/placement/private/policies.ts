@@ -3,8 +3,9 @@ import { ClusterState, MILLI, PodReq } from './cluster';
 /**
  * A node-scoring policy for online placement. The engine calls `score` for each feasible
  * candidate node (one representative per class of identical nodes) and places the pod on the
- * highest score; ties are broken uniformly at random (as kube-scheduler's selectHost does) when
- * `randomTies` is set, otherwise by `tieBreak` (lower wins) and then by the lowest node index.
+ * highest score; ties are broken uniformly at random (upstream kube-scheduler selectHost) when
+ * `randomTies` is set, otherwise by `tieBreak` (lower wins) and then by the cluster's node order
+ * (`ClusterState.rank`).
  */
 export interface Policy {
   readonly name: string;
@@ -20,6 +21,18 @@ export const MAX_SPEC_CPU = 128000;
 export const MAX_SPEC_GPU = 8000;
 /** kube-scheduler framework.MaxNodeScore. */
 export const MAX_NODE_SCORE = 100;
+
+/**
+ * Tie rule of the FGD simulator's scheduler. Its go.mod replaces k8s.io/kubernetes with the fork
+ * github.com/mental2008/kubernetes v1.20.5-minor, whose pkg/scheduler/core/generic_scheduler.go selectHost
+ * keeps the lexicographically smallest node name among the top scores ("for reproducibility") instead of
+ * upstream's reservoir sampling; the names carry a seeded random prefix (pkg/simulator/simulator.go
+ * syncClusterResourceList), i.e. ties go to the first node of a seeded random order, which `replay`
+ * reproduces with `ClusterState.rank`. Hence the simulator policies default to deterministic ties:
+ * with random ties FGD leaves 10.3% (default trace) and 18.8% (gpushare100) unallocated instead of the
+ * artifact's 4.77% and 13.36% (2 seeds, typical-pod threshold 95%).
+ */
+export const SIMULATOR_RANDOM_TIES = false;
 
 /** Smallest free milli among node i's GPUs that still fits `milli` (best-fit GPU selection). */
 export function bestFitGpuLeft(st: ClusterState, i: number, milli: number): number {
@@ -37,12 +50,14 @@ export function bestFitGpuLeft(st: ClusterState, i: number, milli: number): numb
  * BestFit, as in the FGD simulator (pkg/simulator/plugin/best_fit_score.go, getBestFitScore):
  * score = int((1 − Σ_r w_r (free_r − req_r) / maxSpec_r) × 100) over r ∈ {CPU, GPU}, w = 0.5 each,
  * maxSpec = 128 CPU cores and 8 GPUs; GPU chosen best-fit ("best" gpuSelMethod,
- * pkg/simulator/plugin/open_gpu_share.go allocateGpuIdBasedOnBestFit). Ties: random.
+ * pkg/simulator/plugin/open_gpu_share.go allocateGpuIdBasedOnBestFit). Ties: first node in the run's
+ * node order, as the simulator's scheduler does (SIMULATOR_RANDOM_TIES); `randomTies` = true gives
+ * upstream kube-scheduler's uniform choice instead.
  */
 export class BestFitPolicy implements Policy {
   public readonly name = 'bestfit';
-  public readonly randomTies = true;
   public shareLeft = -1;
+  constructor(public readonly randomTies: boolean = SIMULATOR_RANDOM_TIES) {}
   public score(st: ClusterState, i: number, p: PodReq): number {
     if (p.gpuCount > 0 && p.gpuMilli < MILLI) this.shareLeft = bestFitGpuLeft(st, i, p.gpuMilli);
     const s = 0.5 * (st.cpuLeft[i] - p.cpuMilli) / MAX_SPEC_CPU
@@ -57,12 +72,13 @@ export class BestFitPolicy implements Policy {
  * (1) a fractional pod that fits on an already shared GPU scores 100 − Σ(free% of the GPUs used)/10,
  * floored at 50; (2) a pod that needs fully free GPUs on a partly used node scores 50 − (fully free
  * GPUs used), floored at 33; (3) a pod on an untouched node scores 33 − (free GPUs), floored at that
- * count. CPU-only pods score 0 everywhere (so they land at random). Ties: random.
+ * count. CPU-only pods score 0 everywhere (so they land on the first node in the run's node order).
+ * Ties: as BestFitPolicy (SIMULATOR_RANDOM_TIES unless `randomTies` is given).
  */
 export class PackingPolicy implements Policy {
   public readonly name = 'packing';
-  public readonly randomTies = true;
   public shareLeft = -1;
+  constructor(public readonly randomTies: boolean = SIMULATOR_RANDOM_TIES) {}
   public score(st: ClusterState, i: number, p: PodReq): number {
     if (p.gpuCount === 0 || p.gpuMilli <= 0) return 0;
     const full = st.gpuFullFree[i];
@@ -209,20 +225,53 @@ export function fragDelta(fm: FragModel, st: ClusterState, i: number, p: PodReq,
 
 /**
  * FGD (Fragmentation Gradient Descent), as in the simulator (pkg/simulator/plugin/fgd_score.go):
- * score = int(sigmoid((frag_before − frag_after) / 1000) × 100), GPU chosen to maximise it; ties random.
+ * score = int(sigmoid((frag_before − frag_after) / 1000) × 100). A fractional pod goes to the GPU with the
+ * highest such integer score, the lowest GPU index among equal scores (calculateGpuShareFragExtendScore,
+ * used as gpuSelMethod by allocateGpuIdBasedOnFGDScore). Ties between nodes: SIMULATOR_RANDOM_TIES.
  * Kept as a reference point for the benchmark (not one of the required controls).
  */
 export class FgdPolicy implements Policy {
   public readonly name = 'fgd';
-  public readonly randomTies = true;
   public shareLeft = -1;
   private readonly cache = new Map<number, number>();
-  constructor(private readonly fm: FragModel) {}
+  constructor(private readonly fm: FragModel, public readonly randomTies: boolean = SIMULATOR_RANDOM_TIES) {}
   public score(st: ClusterState, i: number, p: PodReq): number {
+    if (p.gpuCount > 0 && p.gpuMilli < MILLI) return this.shareScore(st, i, p);
     const d = fragDelta(this.fm, st, i, p, this, this.cache);
-    return Math.trunc(MAX_NODE_SCORE / (1 + Math.exp(d / 1000)));
+    return fgdScore(d);
   }
   public tieBreak(): number { return 0; }
+
+  /** Fractional pod: GPUs in index order, keep the first with the highest integer score. */
+  private shareScore(st: ClusterState, i: number, p: PodReq): number {
+    const s = st.gpuStart[i];
+    const c = st.gpuCount[i];
+    for (let k = 0; k < c; k++) SCRATCH[k] = st.gpuLeft[s + k];
+    const model = st.model[i];
+    let old = this.cache.get(st.classOf[i]);
+    if (old === undefined) {
+      old = this.fm.frag(model, st.cpuLeft[i], SCRATCH, c);
+      this.cache.set(st.classOf[i], old);
+    }
+    const cpuAfter = st.cpuLeft[i] - p.cpuMilli;
+    let best = -1; let bestLeft = -1;
+    for (let k = 0; k < c; k++) {
+      const v = SCRATCH[k];
+      if (v < p.gpuMilli) continue;
+      SCRATCH[k] = v - p.gpuMilli;
+      const score = fgdScore(this.fm.frag(model, cpuAfter, SCRATCH, c) - old);
+      SCRATCH[k] = v;
+      if (score > best) { best = score; bestLeft = v; }
+    }
+    // ClusterState.commit takes the first GPU with this free milli: the same GPU as the loop's first maximum
+    this.shareLeft = bestLeft;
+    return best;
+  }
+}
+
+/** FGD's node score for a fragment change `d` (milli-GPU): int(100 · sigmoid(−d / 1000)). */
+function fgdScore(d: number): number {
+  return Math.trunc(MAX_NODE_SCORE / (1 + Math.exp(d / 1000)));
 }
 
 /** Options of the aidc policy (see AidcPolicy). */
@@ -255,8 +304,9 @@ export const AIDC_TYPICAL_THRESHOLD = 1.0;
  * The aidc online policy: FGD's fragmentation gradient (Weng et al., ATC'23 §4), score
  * int(100·sigmoid(−Δfrag / scale)), evaluated once per class of identical nodes. Differences from FGD:
  * a wider sigmoid (scale 2,000 milli-GPU instead of 1,000, so moves that free up to ~9 GPUs of fragment
- * are still told apart), ties by a fixed node order instead of at random, and fractional pods put on
- * the GPU with the smallest exact gradient. On the trace this helps most where GPU-model constraints
+ * are still told apart), fractional pods put on the GPU with the smallest exact gradient, and typical
+ * pods covering every shape (AIDC_TYPICAL_THRESHOLD). Ties go to the first node of the run's order, as in
+ * the FGD simulator (SIMULATOR_RANDOM_TIES). On the trace this helps most where GPU-model constraints
  * bind (gpuspec33) and is within noise of FGD elsewhere. Variants kept for experiments: exact
  * (unquantised) gradient, best-fit or worst-fit tie-breaks, CPU-only pods to GPU-saturated nodes —
  * all measured worse on the default trace.
