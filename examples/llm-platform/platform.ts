@@ -59,7 +59,7 @@ export function buildPlatform(outDir: string): Platform {
   });
   const inference = InferencePlanner.plan({
     model, gpu, nodeShape,
-    traffic: { promptTokens: 1024, outputTokens: 256, peakRequestsPerSecond: 40 },
+    traffic: { promptTokens: 1024, outputTokens: 256, peakRequestsPerSecond: 100 },
     slo: { ttftP95Seconds: 1, tpotP95Seconds: 0.05, availability: 0.999 },
   });
   const schedule = ScalingSchedule.fromHistory({

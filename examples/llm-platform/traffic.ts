@@ -1,6 +1,6 @@
 /**
  * An illustrative four-week hourly traffic history for the example's chat service (requests/s):
- * a weekday business-hours peak of about 30 req/s over a 4 req/s night floor, quieter weekends,
+ * a weekday business-hours peak of about 90 req/s over a 6 req/s night floor, quieter weekends,
  * and a deterministic ±10% ripple. Real deployments pass their own history (e.g. a Prometheus export).
  */
 export function chatTrafficHistory(): { start: string; values: number[] } {
@@ -11,7 +11,7 @@ export function chatTrafficHistory(): { start: string; values: number[] } {
     const daytime = Math.max(0, Math.sin(((hourOfDay - 6) / 14) * Math.PI)); // 06:00–20:00 UTC
     const weekday = dayOfWeek < 5 ? 1 : 0.45;
     const ripple = 1 + 0.1 * Math.sin(h * 1.7);
-    values.push(Number(((4 + 26 * daytime * weekday) * ripple).toFixed(3)));
+    values.push(Number(((6 + 84 * daytime * weekday) * ripple).toFixed(3)));
   }
   return { start: '2026-10-05T00:00:00Z', values };
 }

@@ -1,10 +1,11 @@
 /**
- * Renders bytes as the largest exact binary Kubernetes quantity (Ki/Mi/Gi/Ti), rounding
- * up to whole MiB when not exact, so requests never come out smaller than asked.
+ * Renders bytes as a binary Kubernetes quantity, rounding up so requests never come out smaller
+ * than asked: to whole GiB from 1 GiB up (readable quotas and volume sizes), else to whole MiB;
+ * `Ti` when exact.
  */
 export function quantityOfBytes(bytes: number): string {
   if (!Number.isFinite(bytes) || bytes < 0) throw new Error(`quantityOfBytes: invalid byte count ${bytes}`);
-  const mib = Math.ceil(bytes / 2 ** 20);
+  const mib = bytes >= 2 ** 30 ? Math.ceil(bytes / 2 ** 30) * 1024 : Math.ceil(bytes / 2 ** 20);
   if (mib % (1024 * 1024) === 0 && mib > 0) return `${mib / (1024 * 1024)}Ti`;
   if (mib % 1024 === 0 && mib > 0) return `${mib / 1024}Gi`;
   return `${mib}Mi`;
