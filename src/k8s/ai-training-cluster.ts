@@ -178,6 +178,8 @@ export class AiTrainingCluster extends Construct {
         // NCCL: surface errors instead of hanging, and keep logs quiet unless asked.
         NCCL_DEBUG: 'WARN',
         TORCH_NCCL_ASYNC_ERROR_HANDLING: '1',
+        // Flight recorder: the last 2,000 collectives per rank are dumped on a hang or timeout (PyTorch
+        // "Flight Recorder for Debugging Stuck Jobs"), enough to find the rank that stopped.
         TORCH_NCCL_TRACE_BUFFER_SIZE: '2000',
         ...(pool.nodeShape.provider === 'aws' ? { FI_PROVIDER: 'efa', FI_EFA_USE_DEVICE_RDMA: '1' } : {}),
       },
@@ -245,6 +247,7 @@ export class AiTrainingCluster extends Construct {
                   securityContext: { ...RESTRICTED_POD_SECURITY },
                   nodeSelector: pool.nodeSelector,
                   tolerations: [tolerationFor(pool.nodeTaint as any)],
+                  // Two minutes for a trainer that traps SIGTERM to finish an in-flight checkpoint write.
                   terminationGracePeriodSeconds: 120,
                   containers: [worker],
                   volumes: [shmVolume(shmBytes), { name: 'checkpoints', persistentVolumeClaim: { claimName } }],

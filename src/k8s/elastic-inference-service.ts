@@ -238,6 +238,8 @@ export class ElasticInferenceService extends Construct {
     new ApiObject(this, 'pdb', {
       apiVersion: 'policy/v1', kind: 'PodDisruptionBudget',
       metadata: { name: this.serviceName, namespace: ns, labels },
+      // One replica at a time may be drained: the plan's max replicas carry headroom for it, and a
+      // single-replica service is not blocked from node maintenance forever (as minAvailable: 1 would).
       spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
     } as any);
     new ServiceMonitor(this, 'service-monitor', {
@@ -269,6 +271,7 @@ export class ElasticInferenceService extends Construct {
         scaleTargetRef: { apiVersion: target.apiVersion, kind: target.kind, name: this.serviceName },
         minReplicaCount: plan.replicas.min,
         maxReplicaCount: plan.replicas.max,
+        // Poll at the Prometheus scrape cadence of the ServiceMonitor (15 s); faster polls see no new data.
         pollingInterval: 15,
         // A replica takes minutes to load: do not give capacity back for 10 minutes.
         cooldownPeriod: 600,
