@@ -23,6 +23,11 @@ describe('AiTrainingCluster', () => {
     expect(ofKind(build(), 'JobSet').concat(ofKind(build(), 'PersistentVolumeClaim'))).toMatchSnapshot();
   });
 
+  test('the trainer may override the allocator setting', () => {
+    const c = ofKind(build({ env: { PYTORCH_CUDA_ALLOC_CONF: 'max_split_size_mb:512' } }), 'JobSet')[0].spec.replicatedJobs[0].template.spec.template.spec.containers[0];
+    expect(c.env.filter((e: any) => e.name === 'PYTORCH_CUDA_ALLOC_CONF')).toEqual([{ name: 'PYTORCH_CUDA_ALLOC_CONF', value: 'max_split_size_mb:512' }]);
+  });
+
   test('the JobSet is a Kueue-queued gang of indexed torchrun workers with the planned layout', () => {
     const plan = trainingPlan();
     const jobset = ofKind(build(), 'JobSet')[0];
@@ -42,6 +47,8 @@ describe('AiTrainingCluster', () => {
       AIDC_TENSOR_PARALLEL: String(plan.parallelism.tp), AIDC_PIPELINE_PARALLEL: String(plan.parallelism.pp),
       AIDC_DATA_PARALLEL: String(plan.parallelism.dp), AIDC_MICRO_BATCH: String(plan.parallelism.microBatch),
       AIDC_GRADIENT_ACCUMULATION: String(plan.parallelism.gradientAccumulation),
+      // The memory plan assumes expandable segments (measured on H100; see planning/training/memory.ts).
+      PYTORCH_CUDA_ALLOC_CONF: 'expandable_segments:True',
     });
     expect(c.env.find((e: any) => e.name === 'HF_TOKEN')).toEqual({ name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: 'hf', key: 'token' } } });
     expect(pod.nodeSelector['aidc.io/pool']).toBe('h100');

@@ -1,7 +1,7 @@
 import { usesFp8 } from './bytes-per-parameter';
 import { Layout, PlanContext } from './context';
 import { ModelShape } from './model-math';
-import { RecomputeMode, TrainingFramework } from './precision';
+import { RecomputeMode, TrainingPrecision } from './precision';
 import { Explanation } from '../private/explanation';
 
 /**
@@ -41,8 +41,8 @@ export function megatronLayerUnits(s: ModelShape, seqLen: number, withScores: bo
 }
 
 /**
- * Saved tensors of one Llama-style block in eager PyTorch with bf16 autocast and SDPA/flash attention
- * (the `fsdp`/`hf` profile), in units of s·b·h bytes. Read from Hugging Face Transformers
+ * Saved tensors of one Llama-style block in eager PyTorch with SDPA/flash attention (the `fsdp`/`hf`
+ * profile), in units of s·b·h bytes, for bf16 weights. Read from Hugging Face Transformers
  * `src/transformers/models/llama/modeling_llama.py` (LlamaRMSNorm, LlamaAttention with
  * `sdpa_attention_forward`, LlamaMLP):
  * - each RMSNorm upcasts to fp32 and autograd saves the fp32 input of `pow` (4) and the bf16 normalised
@@ -53,6 +53,11 @@ export function megatronLayerUnits(s: ModelShape, seqLen: number, withScores: bo
  *   GELU MLP: fc output and GELU output: 4f/h.
  * SDPA's flash/efficient kernels keep only the log-sum-exp per row, so there is no s² term and
  * `selective` equals `none` in this profile.
+ *
+ * Measured on one H100 (bench/gpu/measure_training.py, transformers 5.17, torch 2.11; fixture
+ * test/planning/training/fixtures/h100-hf-training.json): bytes saved by the forward pass less the loss head
+ * give 53.6 units for Llama 3.2 1B (formula 54.0), 43.0 for 3B (43.3), 49.3 for Llama 3.1 8B (50.0) and
+ * 45.8 for Llama 2 7B (43.5).
  */
 export function eagerLayerUnits(s: ModelShape): number {
   const h = s.hidden;
@@ -65,14 +70,24 @@ export function eagerLayerUnits(s: ModelShape): number {
 }
 
 /**
- * Bytes per element·vocab of the loss head in the eager profile: bf16 logits (2) + the fp32 upcast
- * `logits.float()` (4) + `log_softmax` output saved by `cross_entropy` (4) + the fp32 gradient of the
- * logits materialised in backward while the saved tensors are still alive (4) = 14·s·b·V bytes.
- * Source: Hugging Face Transformers `LlamaForCausalLM.forward` (upcast before the loss) and
- * `torch.nn.functional.cross_entropy` = `log_softmax` + `nll_loss`. At V = 128,256 this term dominates:
- * 14 × 8192 × 128,256 B = 14.7 GB per sequence of 8192 tokens.
+ * Extra s·b·h units per layer under `fp32-amp` (fp32 weights, bf16 autocast) in the eager profile: the
+ * residual stream stays fp32, so both RMSNorms keep an fp32 normalised tensor (+2 each), and autocast casts
+ * the fp32 norm output separately for each of q/k/v_proj (+4) and gate/up_proj (+2). Measured: +10.1 units on
+ * Llama 3.2 1B at s = 2048 and 16384, +10.1 on 3B (H100 fixture above).
  */
-export const EAGER_LOGITS_BYTES_PER_TOKEN_VOCAB = 14;
+export const EAGER_FP32_AMP_EXTRA_UNITS = 10;
+
+/**
+ * Loss-head bytes per token·vocabulary entry in the eager profile (Hugging Face `ForCausalLMLoss`: bf16
+ * logits, `logits.float()`, `cross_entropy` = `log_softmax` + `nll_loss`):
+ * - kept for backward: the fp32 `log_softmax` output, 4;
+ * - at the end of the forward: bf16 logits 2 + fp32 upcast 4 + `log_softmax` output 4 = 10;
+ * - in the backward of `log_softmax`: its output 4 + the fp32 gradient coming in 4 + the gradient going out 4 = 12.
+ * Measured peaks on one H100 (fixture above) leave 11.6–12.2·s·b·V bytes for the head once weights,
+ * optimizer states and layer activations are taken off. At V = 128,256 the head is 12 × 8192 × 128,256 B =
+ * 12.6 GB per sequence of 8192 tokens.
+ */
+export const EAGER_LOGITS_BYTES = { kept: 4, forward: 10, backward: 12 } as const;
 
 /**
  * Megatron's vocabulary-parallel cross-entropy keeps fp32 logits: 4·s·b·V/t bytes on the last stage
@@ -80,8 +95,54 @@ export const EAGER_LOGITS_BYTES_PER_TOKEN_VOCAB = 14;
  */
 export const MEGATRON_LOGITS_BYTES_PER_TOKEN_VOCAB = 4;
 
+/** Activation memory of the eager (`hf`/`fsdp`) profile, whole model on one GPU, in bytes. */
+export interface EagerActivations {
+  /** Kept from forward to backward: every layer's saved tensors, or only each layer's input under checkpointing. */
+  readonly layers: number;
+  /** One layer re-materialised during its own backward (gradient checkpointing), else 0. */
+  readonly working: number;
+  /** Final norm and loss head at the end of the forward pass. */
+  readonly headForward: number;
+  /** Final norm and loss head during the backward of `log_softmax`. */
+  readonly headBackward: number;
+}
+
 /**
- * Activation bytes on one GPU of the given stage for `inFlight` micro-batches.
+ * Activations of the eager profile (tp = pp = cp = 1), each term measured on one H100 (see
+ * {@link eagerLayerUnits}, {@link EAGER_FP32_AMP_EXTRA_UNITS}, {@link EAGER_LOGITS_BYTES}).
+ * Gradient checkpointing (`gradient_checkpointing_enable`, one checkpoint per decoder layer) keeps each layer's
+ * input: 2·s·b·h bytes in bf16, 4·s·b·h under `fp32-amp` (fp32 residual stream). The final norm keeps
+ * 8·s·b·h (fp32 input 4, normalised 2, output 2), 10 under `fp32-amp`.
+ */
+export function eagerActivations(ctx: PlanContext, l: Layout, ex?: Explanation): EagerActivations {
+  const s = ctx.shape;
+  const amp = ctx.precision === TrainingPrecision.FP32_AMP;
+  const sbh = ctx.seqLen * l.microBatch * s.hidden;
+  const tokens = ctx.seqLen * l.microBatch;
+  const units = eagerLayerUnits(s) + (amp ? EAGER_FP32_AMP_EXTRA_UNITS : 0);
+  const checkpointed = ctx.recompute === RecomputeMode.FULL;
+  const residual = amp ? 4 : 2;
+  const perLayer = (checkpointed ? residual : units) * sbh;
+  const finalNorm = (amp ? 10 : 8) * sbh;
+  const acts: EagerActivations = {
+    layers: s.layers * perLayer,
+    working: checkpointed ? units * sbh : 0,
+    headForward: EAGER_LOGITS_BYTES.forward * tokens * s.vocab + finalNorm,
+    headBackward: EAGER_LOGITS_BYTES.backward * tokens * s.vocab + finalNorm,
+  };
+  if (ex) {
+    ex.add('activation bytes per layer', perLayer, 'bytes',
+      checkpointed ? `gradient checkpointing keeps the layer input, ${residual}·s·b·h; s=${ctx.seqLen}, b=${l.microBatch}, h=${s.hidden}`
+        : `${units.toFixed(1)}·s·b·h (eager PyTorch saved tensors with SDPA${amp ? `, + ${EAGER_FP32_AMP_EXTRA_UNITS} for the fp32 residual stream` : ''}); s=${ctx.seqLen}, b=${l.microBatch}, h=${s.hidden}`,
+      'HF transformers modeling_llama.py saved tensors; measured on H100 (bench/gpu/measure_training.py)');
+    ex.add('loss head in backward', acts.headBackward, 'bytes',
+      `${EAGER_LOGITS_BYTES.backward}·s·b·V (fp32 log-softmax output + incoming and outgoing fp32 gradients), V=${s.vocab}, + final norm`, 'measured on H100');
+  }
+  return acts;
+}
+
+/**
+ * Activation bytes on one GPU of the given stage for `inFlight` micro-batches, `megatron` profile.
  * Context parallelism divides the sequence (and so every term) by cp.
  */
 export function activationBytes(ctx: PlanContext, l: Layout, stage: 'first' | 'last' | 'only', inFlight: number, ex?: Explanation): number {
@@ -89,52 +150,29 @@ export function activationBytes(ctx: PlanContext, l: Layout, stage: 'first' | 'l
   const seqLocal = ctx.seqLen / l.cp;
   const sbh = seqLocal * l.microBatch * s.hidden;
   const layers = Math.ceil(s.layers / l.pp);
-  const megatron = ctx.framework === TrainingFramework.MEGATRON;
+  const fp8 = usesFp8(ctx.precision);
+  const full = megatronLayerUnits(s, ctx.seqLen, true, fp8);
+  const sel = megatronLayerUnits(s, ctx.seqLen, false, fp8);
   let perLayer: number; let working = 0; let formula: string;
-  if (megatron) {
-    const fp8 = usesFp8(ctx.precision);
-    const full = megatronLayerUnits(s, ctx.seqLen, true, fp8);
-    const sel = megatronLayerUnits(s, ctx.seqLen, false, fp8);
-    if (ctx.recompute === RecomputeMode.FULL) {
-      perLayer = 2 * sbh / l.tp;
-      working = sel * sbh / l.tp;
-      formula = `full recompute: 2·s·b·h/t per layer + one layer re-materialised (${sel.toFixed(1)}·s·b·h/t)`;
-    } else {
-      const units = ctx.recompute === RecomputeMode.NONE ? full : sel;
-      perLayer = units * sbh / l.tp;
-      formula = `${units.toFixed(1)}·s·b·h/t per layer (${ctx.recompute === RecomputeMode.NONE ? `${sel.toFixed(1)} + ${(full - sel).toFixed(1)} for attention scores` : 'selective: no attention scores'})`;
-    }
+  if (ctx.recompute === RecomputeMode.FULL) {
+    perLayer = 2 * sbh / l.tp;
+    working = sel * sbh / l.tp;
+    formula = `full recompute: 2·s·b·h/t per layer + one layer re-materialised (${sel.toFixed(1)}·s·b·h/t)`;
   } else {
-    const units = eagerLayerUnits(s);
-    if (ctx.recompute === RecomputeMode.FULL) {
-      perLayer = 2 * sbh;
-      working = units * sbh;
-      formula = `gradient checkpointing: 2·s·b·h per layer + one layer re-materialised (${units.toFixed(1)}·s·b·h)`;
-    } else {
-      perLayer = units * sbh;
-      formula = `${units.toFixed(1)}·s·b·h per layer (eager PyTorch saved tensors, SDPA)`;
-    }
+    const units = ctx.recompute === RecomputeMode.NONE ? full : sel;
+    perLayer = units * sbh / l.tp;
+    formula = `${units.toFixed(1)}·s·b·h/t per layer (${ctx.recompute === RecomputeMode.NONE ? `${sel.toFixed(1)} + ${(full - sel).toFixed(1)} for attention scores` : 'selective: no attention scores'})`;
   }
-  let head = 0;
-  let headText = '';
   const tokens = seqLocal * l.microBatch;
-  if (stage !== 'first') {
-    if (megatron) {
-      head = MEGATRON_LOGITS_BYTES_PER_TOKEN_VOCAB * tokens * s.vocab / l.tp + 2 * sbh / l.tp;
-      headText = ' + fp32 logits 4·s·b·V/t + final norm';
-    } else {
-      head = EAGER_LOGITS_BYTES_PER_TOKEN_VOCAB * tokens * s.vocab + 6 * sbh;
-      headText = ' + logits/loss 14·s·b·V (bf16 + fp32 upcast + log-softmax + gradient) + final norm';
-    }
-  }
-  const embedMask = megatron && !s.swiglu && stage !== 'last' ? sbh / l.tp * inFlight : 0;
+  const head = stage !== 'first' ? MEGATRON_LOGITS_BYTES_PER_TOKEN_VOCAB * tokens * s.vocab / l.tp + 2 * sbh / l.tp : 0;
+  const embedMask = !s.swiglu && stage !== 'last' ? sbh / l.tp * inFlight : 0;
   const total = layers * perLayer * inFlight + working + head + embedMask;
   if (ex) {
     ex.add('activation bytes per layer per micro-batch', perLayer, 'bytes',
-      `${formula}; s=${seqLocal} (seq ${ctx.seqLen}/cp ${l.cp}), b=${l.microBatch}, h=${s.hidden}, t=${megatron ? l.tp : 1}`,
-      megatron ? 'Korthikanti et al. 2022 (arXiv:2205.05198) §4, Table 2' : 'HF transformers modeling_llama.py saved tensors');
+      `${formula}; s=${seqLocal} (seq ${ctx.seqLen}/cp ${l.cp}), b=${l.microBatch}, h=${s.hidden}, t=${l.tp}`,
+      'Korthikanti et al. 2022 (arXiv:2205.05198) §4, Table 2');
     ex.add('micro-batches in flight on this stage', inFlight, '', `1F1B: min(pp=${l.pp}, grad. accumulation=${l.gradientAccumulation}) on the first stage, 1 on the last`, 'Narayanan et al. 2021 §2.2.1');
-    ex.add('activations per GPU', total, 'bytes', `ceil(L/pp)=${layers} layers × per-layer × in-flight${working ? ' + recompute working layer' : ''}${headText}`);
+    ex.add('activations per GPU', total, 'bytes', `ceil(L/pp)=${layers} layers × per-layer × in-flight${working ? ' + recompute working layer' : ''}${head ? ' + fp32 logits 4·s·b·V/t + final norm' : ''}`);
   }
   return total;
 }

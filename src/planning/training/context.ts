@@ -28,8 +28,8 @@ export interface PlanContext {
   readonly computeEfficiency: number;
   /** Fraction of the data-parallel gradient traffic hidden behind backward compute. */
   readonly dpOverlapFraction: number;
-  /** Fraction of device memory kept free for fragmentation and NCCL buffers. */
-  readonly memoryReserveFraction: number;
+  /** Fraction of device memory kept free, fixed by the caller; undefined = by GPU count (see `memoryReserveFor`). */
+  readonly memoryReserveFraction?: number;
   /** Virtual pipeline stages per GPU fixed by the caller (interleaved 1F1B); undefined = searched. */
   readonly fixedVirtualStages?: number;
 }

@@ -1,5 +1,5 @@
 import { Layout, PlanContext } from './context';
-import { StageMemory, staticLowerBoundBytes, worstStageMemory } from './memory';
+import { memoryReserveFor, StageMemory, staticLowerBoundBytes, worstStageMemory } from './memory';
 import { TrainingFramework } from './precision';
 import { StepTime, stepTime } from './step-time';
 import { PlanningError } from '../../errors';
@@ -123,7 +123,6 @@ export function searchLayouts(ctx: PlanContext, gpus: number, fixed: FixedParall
   let miss: SearchMiss | undefined;
   let factorable = false;
   let evaluated = 0;
-  const usable = ctx.gpu.memoryBytes * (1 - ctx.memoryReserveFraction);
   const noteMiss = (l: Layout, m: StageMemory, staticOnly: boolean): void => {
     if (!miss || m.peakBytesPerGpu < miss.memory.peakBytesPerGpu) miss = { layout: l, memory: m, staticOnly };
   };
@@ -140,7 +139,7 @@ export function searchLayouts(ctx: PlanContext, gpus: number, fixed: FixedParall
         const mbs = fixed.microBatch !== undefined ? (perReplica % fixed.microBatch === 0 ? [fixed.microBatch] : []) : divisors(perReplica);
         for (const ep of epCandidates(ctx, dp * cp)) {
           const probe: Layout = { tp, pp, cp, dp, ep, microBatch: mbs[0] ?? 1, gradientAccumulation: perReplica / (mbs[0] ?? 1), vp: 1 };
-          if (staticLowerBoundBytes(ctx, probe) > usable) {
+          if (staticLowerBoundBytes(ctx, probe) > ctx.gpu.memoryBytes * (1 - memoryReserveFor(ctx, probe))) {
             evaluated++;
             noteMiss(probe, worstStageMemory(ctx, probe), true);
             continue;

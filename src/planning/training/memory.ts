@@ -1,25 +1,42 @@
-import { activationBytes } from './activations';
+import { activationBytes, eagerActivations } from './activations';
 import { BytesPerParameter } from './bytes-per-parameter';
 import { Layout, PlanContext } from './context';
-import { TrainingPrecision } from './precision';
+import { RecomputeMode, TrainingFramework, TrainingPrecision } from './precision';
 import { Explanation } from '../private/explanation';
 
 /**
- * Device memory that is neither model state nor activations: the CUDA context, cuBLAS/cuDNN
- * workspaces and NCCL communicator state. 0.75 GiB is an estimate, not a measurement: a CUDA 12
- * context on Hopper takes roughly 0.5 GiB before the first allocation (as `nvidia-smi` shows for an
- * idle `torch.cuda.init()`), cuBLAS keeps a workspace per stream, and NCCL allocates per-communicator
- * buffers (`NCCL_BUFFSIZE`, 4 MiB per channel by default, NCCL environment-variable documentation).
- * No GPU was available to calibrate it.
+ * Device memory outside PyTorch's allocator: the CUDA context, cuBLAS/cuDNN handles and loaded kernels.
+ * Measured on one H100 80GB (driver 580.159.04, CUDA 13, torch 2.11; bench/gpu/measure_training.py): device
+ * memory in use (cudaMemGetInfo) minus `torch.cuda.memory_reserved()` after training steps was 804,061,184 B
+ * = 0.749 GiB in all 29 runs that fit. NCCL communicator buffers of multi-GPU runs are not in it; the
+ * memory reserve covers them.
  */
 export const CUDA_CONTEXT_BYTES = 0.75 * 2 ** 30;
 
 /**
- * Default fraction of device memory kept free: PyTorch's caching allocator fragments (reserved minus
- * allocated is commonly 5–10% in long training runs, see `torch.cuda.memory_stats`), and NCCL/all-gather
- * bucket buffers come and go. 8% is the middle of that range.
+ * Default fraction of device memory kept free when the job spans several GPUs: NCCL communicator and
+ * all-gather/reduce-scatter bucket buffers come and go, and long runs fragment the caching allocator
+ * (reserved minus allocated is commonly 5–10%, `torch.cuda.memory_stats`). An estimate: no multi-GPU run was
+ * measured.
  */
 export const DEFAULT_MEMORY_RESERVE_FRACTION = 0.08;
+
+/**
+ * Default fraction of device memory kept free on a single GPU, measured on one H100 80GB with
+ * `PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True` (which AiTrainingCluster sets): of 55 runs near the
+ * limit and below it, the largest that fitted was predicted at 79.25 GiB (measured 78.70 GiB allocated + CUDA
+ * context) and the smallest that ran out of memory at 79.54 GiB, of 79.65 GiB (81,559 MiB; CUDA itself reports
+ * 81,080 MiB). 0.3% puts the limit at 79.41 GiB, between the two. With PyTorch's default allocator one run
+ * predicted at 66.6 GiB failed after stranding 17.3 GiB in partly used segments, so no reserve is safe there.
+ * Fixture: test/planning/training/fixtures/h100-hf-training.json.
+ */
+export const SINGLE_GPU_MEMORY_RESERVE_FRACTION = 0.003;
+
+/** The memory reserve of a layout: the caller's, else by GPU count. */
+export function memoryReserveFor(ctx: PlanContext, l: Layout): number {
+  if (ctx.memoryReserveFraction !== undefined) return ctx.memoryReserveFraction;
+  return l.tp * l.pp * l.cp * l.dp === 1 ? SINGLE_GPU_MEMORY_RESERVE_FRACTION : DEFAULT_MEMORY_RESERVE_FRACTION;
+}
 
 /** Per-GPU memory of the worst pipeline stage, in bytes (internal). */
 export interface StageMemory {
@@ -113,6 +130,7 @@ export function inFlightMicroBatches(_ctx: PlanContext, l: Layout, stage: 'first
 
 /** Memory of one stage of a layout. */
 export function stageMemory(ctx: PlanContext, l: Layout, stage: 'first' | 'last' | 'only', ex?: Explanation): StageMemory {
+  if (ctx.framework !== TrainingFramework.MEGATRON) return eagerMemory(ctx, l, ex);
   const st = modelStateBytes(ctx, l, stage);
   const act = activationBytes(ctx, l, stage, inFlightMicroBatches(ctx, l, stage), ex);
   const zero3Gather = ctx.zeroStage >= 3 ? 2 * st.layerParams * ctx.bytes.weights : 0;
@@ -120,7 +138,8 @@ export function stageMemory(ctx: PlanContext, l: Layout, stage: 'first' | 'last'
     ? (ctx.zeroStage >= 3 ? 2 * st.layerParams : st.params) * 2 : 0;
   const overhead = CUDA_CONTEXT_BYTES + zero3Gather + autocastCache;
   const peak = st.weights + st.gradients + st.optimizer + act + overhead;
-  const usable = ctx.gpu.memoryBytes * (1 - ctx.memoryReserveFraction);
+  const reserve = memoryReserveFor(ctx, l);
+  const usable = ctx.gpu.memoryBytes * (1 - reserve);
   if (ex) {
     const w = ctx.bytes;
     const z = `dp×cp = ${l.dp * l.cp}`;
@@ -133,7 +152,7 @@ export function stageMemory(ctx: PlanContext, l: Layout, stage: 'first' | 'last'
     ex.add('overhead per GPU', overhead, 'bytes',
       `CUDA context ${(CUDA_CONTEXT_BYTES / 2 ** 30).toFixed(2)} GiB (estimate)${zero3Gather ? ' + ZeRO-3 prefetch of 2 layers' : ''}${autocastCache ? ' + autocast bf16 weight cache' : ''}`);
     ex.add('peak memory per GPU', peak, 'bytes', 'weights + gradients + optimizer + activations + overhead');
-    ex.add('usable memory per GPU', usable, 'bytes', `${ctx.gpu.id} memoryBytes × (1 − reserve ${ctx.memoryReserveFraction}) for allocator fragmentation and NCCL buffers`);
+    ex.add('usable memory per GPU', usable, 'bytes', `${ctx.gpu.id} memoryBytes × (1 − reserve ${reserve}) for allocator fragmentation and NCCL buffers`);
   }
   return {
     stage,
@@ -141,6 +160,68 @@ export function stageMemory(ctx: PlanContext, l: Layout, stage: 'first' | 'last'
     gradientsBytes: st.gradients,
     optimizerBytes: st.optimizer,
     activationsBytes: act,
+    overheadBytes: overhead,
+    peakBytesPerGpu: peak,
+    usableBytes: usable,
+    fits: peak <= usable,
+  };
+}
+
+/**
+ * Memory of the eager (`hf`/`fsdp`) profile, where the whole model sits on each GPU (tp = pp = cp = 1). Gradients
+ * are created while the backward pass frees activations, so the peak is the largest of three moments, each on
+ * top of weights, optimizer states and the CUDA context:
+ * - end of forward: layer activations + loss head (10·s·b·V) + the autocast cache of bf16 weight copies (fp32-amp);
+ * - start of backward: layer activations + loss head (12·s·b·V) + the bf16 weight copies still saved for
+ *   backward (all without checkpointing, the output layer's with it); the output layer's gradient comes after the
+ *   head's fp32 buffers are freed;
+ * - end of backward: all gradients + the layer re-materialised by checkpointing.
+ * With more than one data-parallel rank the gradients are counted at every moment (DDP's gradient buckets and
+ * ZeRO's reduce buffers live through the step; not measured here).
+ * Measured on one H100 (fixture test/planning/training/fixtures/h100-hf-training.json): the prediction is within
+ * 10% of the peak allocated bytes + CUDA context in every run of four Llama models, two precisions and two
+ * recompute settings (test/planning/training/h100-calibration.test.ts).
+ */
+function eagerMemory(ctx: PlanContext, l: Layout, ex?: Explanation): StageMemory {
+  const st = modelStateBytes(ctx, l, 'only');
+  const acts = eagerActivations(ctx, l, ex);
+  const s = ctx.shape;
+  const amp = ctx.precision === TrainingPrecision.FP32_AMP;
+  const persistentGrads = l.dp * l.cp > 1 ? st.gradients : 0;
+  const zero3Gather = ctx.zeroStage >= 3 ? 2 * st.layerParams * ctx.bytes.weights : 0;
+  // Autocast keeps a bf16 copy of every weight it casts until the autocast region exits; the copies a matmul
+  // saves for backward live until that matmul's backward. ZeRO-3 gathers (and so casts) a layer at a time.
+  const castParams = st.params - (s.outputParams > 0 ? s.embeddingParams : 0);
+  const outputCast = s.vocab * s.hidden;
+  const castAll = !amp ? 0 : ctx.zeroStage >= 3 ? 2 * 2 * st.layerParams : 2 * castParams;
+  const castSaved = !amp ? 0 : ctx.recompute === RecomputeMode.FULL || ctx.zeroStage >= 3 ? 2 * outputCast : castAll;
+  const workingCast = amp && acts.working > 0 ? 2 * st.layerParams : 0;
+  const moments = [
+    { name: 'end of forward', act: acts.layers + acts.headForward, cast: castAll, grads: persistentGrads },
+    { name: 'start of backward', act: acts.layers + acts.headBackward, cast: castSaved, grads: persistentGrads },
+    { name: 'end of backward', act: acts.working, cast: workingCast, grads: st.gradients },
+  ];
+  const total = (m: typeof moments[number]): number => m.act + m.cast + m.grads;
+  const worst = moments.reduce((a, b) => (total(b) > total(a) ? b : a));
+  const overhead = CUDA_CONTEXT_BYTES + zero3Gather + worst.cast;
+  const peak = st.weights + st.optimizer + overhead + worst.act + worst.grads;
+  const reserve = memoryReserveFor(ctx, l);
+  const usable = ctx.gpu.memoryBytes * (1 - reserve);
+  if (ex) {
+    ex.add('parameters on one GPU', st.params, 'parameters', 'whole model (eager profile: no tensor or pipeline parallelism)');
+    ex.add('weights per GPU', st.weights, 'bytes', `params × ${ctx.bytes.weights} B${ctx.zeroStage >= 3 ? ` / dp ${l.dp} (ZeRO-3)` : ''}`, 'Rajbhandari et al. 2020 §3.1, §5');
+    ex.add('gradients per GPU', st.gradients, 'bytes', `params × ${ctx.bytes.gradients} B${ctx.zeroStage >= 2 ? ` / dp ${l.dp} (ZeRO-2)` : ''}`, 'Rajbhandari et al. 2020 §5.2');
+    ex.add('optimizer states per GPU', st.optimizer, 'bytes', `params × ${ctx.bytes.optimizer} B${ctx.zeroStage >= 1 ? ` / dp ${l.dp} (ZeRO-1)` : ''}; ${ctx.bytes.formula}`, 'Rajbhandari et al. 2020 §3.1, §5.1');
+    ex.add('peak moment', moments.indexOf(worst), '', `${worst.name} (0 = end of forward, 1 = start of backward, 2 = end of backward), the largest of the three`);
+    ex.add('peak memory per GPU', peak, 'bytes', `weights + optimizer + CUDA context ${(CUDA_CONTEXT_BYTES / 2 ** 30).toFixed(2)} GiB${zero3Gather ? ' + ZeRO-3 prefetch of 2 layers' : ''} + activations${worst.cast ? ', bf16 weight copies' : ''} and gradients alive at the ${worst.name}`, 'measured on H100 (bench/gpu/measure_training.py)');
+    ex.add('usable memory per GPU', usable, 'bytes', `${ctx.gpu.id} memoryBytes × (1 − reserve ${reserve})${l.dp * l.cp === 1 ? ', measured on one H100 with expandable segments' : ''}`);
+  }
+  return {
+    stage: 'only',
+    weightsBytes: st.weights,
+    gradientsBytes: st.gradients,
+    optimizerBytes: st.optimizer,
+    activationsBytes: worst.act,
     overheadBytes: overhead,
     peakBytesPerGpu: peak,
     usableBytes: usable,

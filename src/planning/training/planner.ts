@@ -3,7 +3,7 @@ import { GpuType, ModelSpec, NodeShape } from '../catalog';
 import { bytesPerParameter, usesFp8 } from './bytes-per-parameter';
 import { Layout, PlanContext } from './context';
 import { candidateGpuCounts, FixedParallelism, nearbyValidGpuCounts, SearchResult, searchLayouts, validateFixed } from './layout-search';
-import { DEFAULT_MEMORY_RESERVE_FRACTION, worstStageMemory } from './memory';
+import { worstStageMemory } from './memory';
 import { modelFlopsPerToken, modelShape } from './model-math';
 import { OptimizerKind, RecomputeMode, TrainingFramework, TrainingPrecision } from './precision';
 import { DEFAULT_BF16_EFFICIENCY, DEFAULT_FP8_EFFICIENCY, stepTime } from './step-time';
@@ -59,7 +59,7 @@ function resolve(props: TrainingPlanProps): { ctx: PlanContext; fixed: FixedPara
   const eff = props.computeEfficiency === undefined ? (usesFp8(precision) ? DEFAULT_FP8_EFFICIENCY : DEFAULT_BF16_EFFICIENCY)
     : requireInRange('computeEfficiency', props.computeEfficiency, 0.01, 1);
   const overlap = props.dpOverlapFraction === undefined ? 0.8 : requireInRange('dpOverlapFraction', props.dpOverlapFraction, 0, 1);
-  const reserve = props.memoryReserveFraction === undefined ? DEFAULT_MEMORY_RESERVE_FRACTION : requireInRange('memoryReserveFraction', props.memoryReserveFraction, 0, 0.9);
+  const reserve = props.memoryReserveFraction === undefined ? undefined : requireInRange('memoryReserveFraction', props.memoryReserveFraction, 0, 0.9);
   const vpp = props.virtualPipelineStages === undefined ? undefined : requirePositiveInteger('virtualPipelineStages', props.virtualPipelineStages);
   const fixed: FixedParallelism = {
     tp: props.tensorParallel === undefined ? undefined : requirePositiveInteger('tensorParallel', props.tensorParallel),
