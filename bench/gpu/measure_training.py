@@ -15,7 +15,7 @@ Method, per case, each in a fresh forked process (its own CUDA context, caching 
   - recompute `full`: model.gradient_checkpointing_enable(use_reentrant=False) (one checkpoint per decoder layer);
   - optimizer: torch.optim.AdamW(fused=True) (the Trainer's `adamw_torch_fused`), zero_grad(set_to_none=True);
   - input: random token ids, labels = input ids (the model shifts them), b sequences of s tokens;
-  - 4 steps (forward, backward, optimizer step); step 1 creates the Adam states; peak counters are reset after
+  - 4 steps (forward and backward of `ga` micro-batches, default 1, then the optimizer step); step 1 creates the Adam states; peak counters are reset after
     model creation, so `peakAllocatedBytes` / `peakReservedBytes` cover all 4 steps;
   - `driverBytes` = device memory in use (cudaMemGetInfo) minus PyTorch's reserved bytes after the steps: the CUDA
     context, cuBLAS/cuDNN handles and kernel images; peak device use = driverBytes + peakReservedBytes;
@@ -86,6 +86,19 @@ def boundary_cases():
     return [dict(model=m, precision=p, recompute=r, b=b, s=s) for m, p, r, b, s in BOUNDARY]
 
 
+# Gradient accumulation: gradients of the first micro-batches stay alive through the later ones.
+ACCUMULATION = [
+    ("llama-3.2-1b", "bf16-pure", "none", 1, 8192, 2), ("llama-3.2-1b", "fp32-amp", "full", 2, 4096, 4),
+    ("llama-3.2-3b", "fp32-amp", "none", 1, 2048, 2), ("llama-3.2-3b", "bf16-pure", "none", 1, 8192, 2),
+    ("llama-3.1-8b", "bf16-pure", "full", 1, 4096, 2), ("llama-3.1-8b", "bf16-pure", "none", 1, 2048, 2),
+    ("llama-3.1-8b", "bf16-pure", "none", 1, 4096, 2), ("llama-2-7b", "bf16-pure", "none", 1, 2048, 2),
+]
+
+
+def accumulation_cases():
+    return [dict(model=m, precision=p, recompute=r, b=b, s=s, ga=ga) for m, p, r, b, s, ga in ACCUMULATION]
+
+
 def run_case(case, result):
     from transformers import LlamaConfig, LlamaForCausalLM
 
@@ -93,7 +106,7 @@ def run_case(case, result):
     free0, total = torch.cuda.mem_get_info()
     result["deviceTotalBytes"] = total
     result["freeAtStartBytes"] = free0
-    b, s = case["b"], case["s"]
+    b, s, ga = case["b"], case["s"], case.get("ga", 1)
     amp = case["precision"] == "fp32-amp"
     dtype = torch.float32 if amp else torch.bfloat16
     cfg = LlamaConfig(**MODELS[case["model"]], max_position_embeddings=max(8192, s), attn_implementation="sdpa",
@@ -120,20 +133,21 @@ def run_case(case, result):
     for step in range(4):
         torch.cuda.synchronize()
         t0 = time.perf_counter()
-        result["phase"] = f"forward{step + 1}"
-        before = torch.cuda.memory_allocated()
-        if amp:
-            with torch.autocast("cuda", dtype=torch.bfloat16):
-                loss = model(input_ids=ids, labels=ids).loss
-        else:
-            loss = model(input_ids=ids, labels=ids).loss
-        after = torch.cuda.memory_allocated()
-        if step == 1:
-            result["allocatedBeforeForwardBytes"] = before
-            result["savedForBackwardBytes"] = after - before
-        result["phase"] = f"backward{step + 1}"
-        loss.backward()
-        del loss
+        for micro in range(ga):
+            result["phase"] = f"forward{step + 1}"
+            before = torch.cuda.memory_allocated()
+            if amp:
+                with torch.autocast("cuda", dtype=torch.bfloat16):
+                    loss = model(input_ids=ids, labels=ids).loss / ga
+            else:
+                loss = model(input_ids=ids, labels=ids).loss / ga
+            after = torch.cuda.memory_allocated()
+            if step == 1 and micro == 0:
+                result["allocatedBeforeForwardBytes"] = before
+                result["savedForBackwardBytes"] = after - before
+            result["phase"] = f"backward{step + 1}"
+            loss.backward()
+            del loss
         if step == 1:
             result["allocatedAfterBackwardBytes"] = torch.cuda.memory_allocated()
         result["phase"] = f"optimizer{step + 1}"
@@ -150,7 +164,7 @@ def run_case(case, result):
     result["driverBytes"] = total - free1 - torch.cuda.memory_reserved()
     result["stepSeconds"] = statistics.median(times[1:])
     result["stepSecondsAll"] = times
-    result["tokensPerSecond"] = b * s / result["stepSeconds"]
+    result["tokensPerSecond"] = ga * b * s / result["stepSeconds"]
     result["fits"] = True
 
 
@@ -224,7 +238,8 @@ def main():
     budget = float(os.environ.get("BUDGET_SECONDS", "520"))
     env = environment()
     import transformers.models.llama.modeling_llama  # noqa: F401 - imported before fork so children start fast
-    grid = {"grid": cases, "boundary": boundary_cases, "all": lambda: boundary_cases() + cases()}
+    grid = {"grid": cases, "boundary": boundary_cases, "accumulation": accumulation_cases,
+            "all": lambda: boundary_cases() + cases()}
     which = sys.argv[sys.argv.index("--cases") + 1] if "--cases" in sys.argv else "grid"
     todo = [c for i, c in enumerate(grid[which]()) if i % parts == part - 1]
     start = time.time()

@@ -176,8 +176,9 @@ export function stageMemory(ctx: PlanContext, l: Layout, stage: 'first' | 'last'
  *   backward (all without checkpointing, the output layer's with it); the output layer's gradient comes after the
  *   head's fp32 buffers are freed;
  * - end of backward: all gradients + the layer re-materialised by checkpointing.
- * With more than one data-parallel rank the gradients are counted at every moment (DDP's gradient buckets and
- * ZeRO's reduce buffers live through the step; not measured here).
+ * With gradient accumulation the first micro-batch's gradients live through the later ones, so they are counted at
+ * every moment; so they are with more than one data-parallel rank (DDP's gradient buckets and ZeRO's reduce
+ * buffers live through the step; not measured here).
  * Measured on one H100 (fixture test/planning/training/fixtures/h100-hf-training.json): the prediction is within
  * 10% of the peak allocated bytes + CUDA context in every run of four Llama models, two precisions and two
  * recompute settings (test/planning/training/h100-calibration.test.ts).
@@ -187,7 +188,7 @@ function eagerMemory(ctx: PlanContext, l: Layout, ex?: Explanation): StageMemory
   const acts = eagerActivations(ctx, l, ex);
   const s = ctx.shape;
   const amp = ctx.precision === TrainingPrecision.FP32_AMP;
-  const persistentGrads = l.dp * l.cp > 1 ? st.gradients : 0;
+  const persistentGrads = l.dp * l.cp > 1 || l.gradientAccumulation > 1 ? st.gradients : 0;
   const zero3Gather = ctx.zeroStage >= 3 ? 2 * st.layerParams * ctx.bytes.weights : 0;
   // Autocast keeps a bf16 copy of every weight it casts until the autocast region exits; the copies a matmul
   // saves for backward live until that matmul's backward. ZeRO-3 gathers (and so casts) a layer at a time.
