@@ -95,6 +95,20 @@ ACCUMULATION = [
 ]
 
 
+# PyTorch FSDP2 (`fully_shard` on every decoder layer and on the model) in a one-rank NCCL group: the `fsdp`
+# profile's all-gather buffers and sharded gradients, with nothing to shard them over.
+FSDP = [
+    ("llama-3.2-1b", "bf16-pure", "none", 1, 4096), ("llama-3.2-1b", "fp32-amp", "none", 1, 4096),
+    ("llama-3.2-3b", "bf16-pure", "full", 1, 8192), ("llama-3.2-3b", "fp32-amp", "full", 2, 4096),
+    ("llama-3.1-8b", "bf16-pure", "full", 1, 4096), ("llama-3.1-8b", "bf16-pure", "none", 1, 2048),
+    ("llama-2-7b", "bf16-pure", "none", 1, 2048),
+]
+
+
+def fsdp_cases():
+    return [dict(model=m, precision=p, recompute=r, b=b, s=s, framework="fsdp") for m, p, r, b, s in FSDP]
+
+
 def accumulation_cases():
     return [dict(model=m, precision=p, recompute=r, b=b, s=s, ga=ga) for m, p, r, b, s, ga in ACCUMULATION]
 
@@ -120,6 +134,15 @@ def run_case(case, result):
     model.train()
     if case["recompute"] == "full":
         model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
+    if case.get("framework") == "fsdp":
+        import random
+        import torch.distributed as dist
+        from torch.distributed.fsdp import fully_shard
+        dist.init_process_group("nccl", init_method=f"tcp://127.0.0.1:{random.randint(20000, 60000)}", rank=0, world_size=1,
+                                device_id=torch.device("cuda", 0))
+        for layer in model.model.layers:
+            fully_shard(layer)
+        fully_shard(model)
     result["params"] = sum(p.numel() for p in model.parameters())
     result["paramDtype"] = str(next(model.parameters()).dtype)
     opt = torch.optim.AdamW(model.parameters(), lr=1e-5, fused=True)
@@ -166,6 +189,9 @@ def run_case(case, result):
     result["stepSecondsAll"] = times
     result["tokensPerSecond"] = ga * b * s / result["stepSeconds"]
     result["fits"] = True
+    if case.get("framework") == "fsdp":
+        import torch.distributed as dist
+        dist.destroy_process_group()
 
 
 def child(case, path):
@@ -238,7 +264,7 @@ def main():
     budget = float(os.environ.get("BUDGET_SECONDS", "520"))
     env = environment()
     import transformers.models.llama.modeling_llama  # noqa: F401 - imported before fork so children start fast
-    grid = {"grid": cases, "boundary": boundary_cases, "accumulation": accumulation_cases,
+    grid = {"grid": cases, "boundary": boundary_cases, "accumulation": accumulation_cases, "fsdp": fsdp_cases,
             "all": lambda: boundary_cases() + cases()}
     which = sys.argv[sys.argv.index("--cases") + 1] if "--cases" in sys.argv else "grid"
     todo = [c for i, c in enumerate(grid[which]()) if i % parts == part - 1]

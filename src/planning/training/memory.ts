@@ -14,6 +14,14 @@ import { Explanation } from '../private/explanation';
 export const CUDA_CONTEXT_BYTES = 0.75 * 2 ** 30;
 
 /**
+ * Device memory outside PyTorch's allocator that one NCCL communicator adds: measured 0.55 GiB on one H100
+ * (FSDP2 in a one-rank NCCL group: 1.30 GiB in use outside PyTorch against 0.75 GiB without the group, 7 runs;
+ * NCCL 2 from the torch 2.11 wheel, default NCCL_BUFFSIZE). Larger groups add buffers per peer and channel;
+ * the multi-GPU memory reserve covers those.
+ */
+export const NCCL_COMMUNICATOR_BYTES = 0.55 * 2 ** 30;
+
+/**
  * Default fraction of device memory kept free when the job spans several GPUs: NCCL communicator and
  * all-gather/reduce-scatter bucket buffers come and go, and long runs fragment the caching allocator
  * (reserved minus allocated is commonly 5–10%, `torch.cuda.memory_stats`). An estimate: no multi-GPU run was
@@ -191,11 +199,12 @@ function eagerMemory(ctx: PlanContext, l: Layout, ex?: Explanation): StageMemory
   const persistentGrads = l.dp * l.cp > 1 || l.gradientAccumulation > 1 ? st.gradients : 0;
   const zero3Gather = ctx.zeroStage >= 3 ? 2 * st.layerParams * ctx.bytes.weights : 0;
   // Autocast keeps a bf16 copy of every weight it casts until the autocast region exits; the copies a matmul
-  // saves for backward live until that matmul's backward. ZeRO-3 gathers (and so casts) a layer at a time.
+  // saves for backward live until that matmul's backward. Under ZeRO-3/FSDP the gathered full-size weights are
+  // cast too, and their bf16 copies outlive the reshard (measured with FSDP2 on H100).
   const castParams = st.params - (s.outputParams > 0 ? s.embeddingParams : 0);
   const outputCast = s.vocab * s.hidden;
-  const castAll = !amp ? 0 : ctx.zeroStage >= 3 ? 2 * 2 * st.layerParams : 2 * castParams;
-  const castSaved = !amp ? 0 : ctx.recompute === RecomputeMode.FULL || ctx.zeroStage >= 3 ? 2 * outputCast : castAll;
+  const castAll = amp ? 2 * castParams : 0;
+  const castSaved = !amp ? 0 : ctx.recompute === RecomputeMode.FULL ? 2 * outputCast : castAll;
   const workingCast = amp && acts.working > 0 ? 2 * st.layerParams : 0;
   const moments = [
     { name: 'end of forward', act: acts.layers + acts.headForward, cast: castAll, grads: persistentGrads },
@@ -204,7 +213,8 @@ function eagerMemory(ctx: PlanContext, l: Layout, ex?: Explanation): StageMemory
   ];
   const total = (m: typeof moments[number]): number => m.act + m.cast + m.grads;
   const worst = moments.reduce((a, b) => (total(b) > total(a) ? b : a));
-  const overhead = CUDA_CONTEXT_BYTES + zero3Gather + worst.cast;
+  const nccl = l.dp * l.cp > 1 || ctx.framework === TrainingFramework.FSDP ? NCCL_COMMUNICATOR_BYTES : 0;
+  const overhead = CUDA_CONTEXT_BYTES + nccl + zero3Gather + worst.cast;
   const peak = st.weights + st.optimizer + overhead + worst.act + worst.grads;
   const reserve = memoryReserveFor(ctx, l);
   const usable = ctx.gpu.memoryBytes * (1 - reserve);
@@ -214,7 +224,7 @@ function eagerMemory(ctx: PlanContext, l: Layout, ex?: Explanation): StageMemory
     ex.add('gradients per GPU', st.gradients, 'bytes', `params × ${ctx.bytes.gradients} B${ctx.zeroStage >= 2 ? ` / dp ${l.dp} (ZeRO-2)` : ''}`, 'Rajbhandari et al. 2020 §5.2');
     ex.add('optimizer states per GPU', st.optimizer, 'bytes', `params × ${ctx.bytes.optimizer} B${ctx.zeroStage >= 1 ? ` / dp ${l.dp} (ZeRO-1)` : ''}; ${ctx.bytes.formula}`, 'Rajbhandari et al. 2020 §3.1, §5.1');
     ex.add('peak moment', moments.indexOf(worst), '', `${worst.name} (0 = end of forward, 1 = start of backward, 2 = end of backward), the largest of the three`);
-    ex.add('peak memory per GPU', peak, 'bytes', `weights + optimizer + CUDA context ${(CUDA_CONTEXT_BYTES / 2 ** 30).toFixed(2)} GiB${zero3Gather ? ' + ZeRO-3 prefetch of 2 layers' : ''} + activations${worst.cast ? ', bf16 weight copies' : ''} and gradients alive at the ${worst.name}`, 'measured on H100 (bench/gpu/measure_training.py)');
+    ex.add('peak memory per GPU', peak, 'bytes', `weights + optimizer + CUDA context ${(CUDA_CONTEXT_BYTES / 2 ** 30).toFixed(2)} GiB${nccl ? ' + NCCL communicator 0.55 GiB' : ''}${zero3Gather ? ' + ZeRO-3 prefetch of 2 layers' : ''} + activations${worst.cast ? ', bf16 weight copies' : ''} and gradients alive at the ${worst.name}`, 'measured on H100 (bench/gpu/measure_training.py)');
     ex.add('usable memory per GPU', usable, 'bytes', `${ctx.gpu.id} memoryBytes × (1 − reserve ${reserve})${l.dp * l.cp === 1 ? ', measured on one H100 with expandable segments' : ''}`);
   }
   return {

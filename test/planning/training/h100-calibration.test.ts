@@ -5,7 +5,8 @@
  * randomly initialised Hugging Face `LlamaForCausalLM` models with the catalog shapes of llama-3.2-1b, llama-3.2-3b,
  * llama-3.1-8b and llama-2-7b; fp32-amp (fp32 weights, bf16 autocast) and bf16-pure; with and without gradient
  * checkpointing; 1–4 sequences of 1k–24k tokens; 1, 2 or 4 micro-batches per step; fused AdamW; 4 steps per case,
- * each case in its own process.
+ * each case in its own process. Seven more runs wrap the same models in PyTorch FSDP2 (`fully_shard`, one-rank NCCL
+ * group) for the `fsdp` profile's memory; its step time (up to 35% slower than predicted at one rank) is not fitted.
  * Peak = torch.cuda.max_memory_allocated over the 4 steps + device memory outside PyTorch (CUDA context).
  * Step time = median of steps 2–4. Out-of-memory cases record where they failed. The grid was run twice: with
  * PyTorch's default caching allocator and with `expandable_segments:True` (what AiTrainingCluster sets).
@@ -15,19 +16,20 @@ import * as path from 'path';
 import { GpuType, ModelSpec } from '../../../src/planning/catalog';
 import { TrainingPlanner } from '../../../src/planning/training';
 import { eagerLayerUnits, EAGER_LOGITS_BYTES } from '../../../src/planning/training/activations';
-import { CUDA_CONTEXT_BYTES } from '../../../src/planning/training/memory';
+import { CUDA_CONTEXT_BYTES, NCCL_COMMUNICATOR_BYTES } from '../../../src/planning/training/memory';
 import { modelShape } from '../../../src/planning/training/model-math';
 import { RecomputeMode, TrainingFramework, TrainingPrecision } from '../../../src/planning/training/precision';
 
 interface Run {
-  readonly model: string; readonly precision: string; readonly recompute: string; readonly b: number; readonly s: number; readonly ga?: number;
+  readonly model: string; readonly precision: string; readonly recompute: string; readonly b: number; readonly s: number; readonly ga?: number; readonly framework?: 'fsdp';
   readonly allocator: 'default' | 'expandable_segments'; readonly outcome: 'fit' | 'out-of-memory';
   readonly params?: number; readonly peakAllocatedBytes?: number; readonly peakReservedBytes?: number; readonly driverBytes?: number;
   readonly savedForBackwardBytes?: number; readonly stepSeconds?: number; readonly phase?: string; readonly error?: string;
 }
 
 const fixture = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'h100-hf-training.json'), 'utf8')) as { runs: Run[] };
-const runs = fixture.runs;
+const fsdpRuns = fixture.runs.filter((r) => r.framework === 'fsdp');
+const runs = fixture.runs.filter((r) => r.framework === undefined);
 const fits = runs.filter((r) => r.outcome === 'fit');
 const expandable = runs.filter((r) => r.allocator === 'expandable_segments');
 const GIB = 2 ** 30;
@@ -112,6 +114,19 @@ describe('H100 calibration of the hf profile', () => {
     const one = runs.find((r) => r.model === 'llama-3.1-8b' && r.recompute === 'none' && r.s === 4096 && r.b === 1 && !r.ga && r.allocator === 'expandable_segments');
     const two = acc.find((r) => r.model === 'llama-3.1-8b' && r.recompute === 'none' && r.s === 4096);
     expect([one?.outcome, two?.outcome]).toEqual(['fit', 'out-of-memory']);
+  });
+
+  test('fsdp profile (FSDP2, one-rank NCCL group): peak memory within 3% of measured in all 7 runs, NCCL communicator included', () => {
+    expect(fsdpRuns.length).toBe(7);
+    const off = fsdpRuns.filter((r) => {
+      const p = TrainingPlanner.plan({
+        model: ModelSpec.of(r.model), gpu: h100, gpus: 1, sequenceLength: r.s, globalBatchTokens: r.b * r.s, microBatch: r.b,
+        framework: TrainingFramework.FSDP, precision: r.precision as TrainingPrecision, recompute: r.recompute as RecomputeMode,
+      });
+      return Math.abs(p.memory.peakBytesPerGpu / measuredPeak(r) - 1) > 0.03;
+    });
+    expect(off.map(label)).toEqual([]);
+    for (const r of fsdpRuns) expect(Math.abs((r.driverBytes as number) / (CUDA_CONTEXT_BYTES + NCCL_COMMUNICATOR_BYTES) - 1)).toBeLessThan(0.01);
   });
 
   test('the CUDA context outside PyTorch is the measured 0.75 GiB (±1%)', () => {
