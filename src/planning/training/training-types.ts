@@ -130,7 +130,11 @@ export interface TrainingMemory {
   readonly activationsBytes: number;
   /** CUDA context, ZeRO-3 gather buffers, autocast weight cache. */
   readonly overheadBytes: number;
-  /** Sum of the above. */
+  /**
+   * Peak device memory: the sum of the above for `megatron`; for the eager profiles (`hf`, `fsdp`) the largest of
+   * three moments of the step (end of forward, start and end of backward), since gradients are created while
+   * activations are freed. The activation and overhead fields then hold what is alive at that moment.
+   */
   readonly peakBytesPerGpu: number;
   /** Memory the plan may use after the reserve. */
   readonly usableBytesPerGpu: number;
