@@ -101,7 +101,10 @@ function run(args: ParsedArgs): CliResult {
     renderTable(['memory per GPU', 'bytes'], [
       ['weights', formatQuantity(m.weightsBytes, 'bytes')], ['gradients', formatQuantity(m.gradientsBytes, 'bytes')],
       ['optimizer', formatQuantity(m.optimizerBytes, 'bytes')], ['activations', formatQuantity(m.activationsBytes, 'bytes')],
-      ['overhead', formatQuantity(m.overheadBytes, 'bytes')], ['peak', formatQuantity(m.peakBytesPerGpu, 'bytes')],
+      ['overhead', formatQuantity(m.overheadBytes, 'bytes')],
+      // Eager profiles: gradients are created while activations are freed, so the peak is the worst moment, not the sum.
+      [m.peakBytesPerGpu < m.weightsBytes + m.gradientsBytes + m.optimizerBytes + m.activationsBytes + m.overheadBytes - 1
+        ? 'peak (worst moment, not the sum)' : 'peak', formatQuantity(m.peakBytesPerGpu, 'bytes')],
       ['usable', formatQuantity(m.usableBytesPerGpu, 'bytes')],
     ]),
     renderTable(['throughput', 'value'], [
