@@ -1,6 +1,7 @@
+import * as fc from 'fast-check';
 import { ClusterState, MILLI, PodReq, Rng } from '../../../src/planning/placement/private/cluster';
 import { placePod } from '../../../src/planning/placement/private/online';
-import { AIDC_TYPICAL_THRESHOLD, BestFitPolicy, FgdPolicy, FragModel, PackingPolicy, Policy, SIMULATOR_RANDOM_TIES, fragDelta } from '../../../src/planning/placement/private/policies';
+import { AIDC_FRAG_OPTIONS, AIDC_TYPICAL_THRESHOLD, BestFitPolicy, FgdPolicy, FragModel, PackingPolicy, Policy, SIMULATOR_RANDOM_TIES, TypicalPod, fragDelta } from '../../../src/planning/placement/private/policies';
 import { TracePod, typicalPods } from '../../../src/planning/placement/private/trace';
 
 const GIB = 2 ** 30;
@@ -89,5 +90,46 @@ describe('simulator policies break ties like the FGD artifact', () => {
     fgd.score(st, 0, pod(4000, 1, 500));
     expect(fgd.shareLeft).toBe(MILLI); // 300 left cannot take 500: the first free GPU
     expect(st.commit(0, pod(4000, 1, 500), fgd.shareLeft)).toEqual([1]);
+  });
+});
+
+/** Definition of the CPU-stranding fragment (FragModel docs), written out naively: one typical pod at a time. */
+function naiveFrag(ts: TypicalPod[], w: number, model: number, cpuLeft: number, lefts: number[]): number {
+  const total = lefts.reduce((a, b) => a + b, 0);
+  const full = lefts.filter((v) => v === MILLI).length;
+  let f = 0;
+  for (const t of ts) {
+    const reachable = t.gpuCount > 0 && t.gpuMilli > 0 && model >= 0 && (t.modelMask === -1 || ((t.modelMask >>> model) & 1) === 1) && t.cpuMilli <= cpuLeft;
+    if (!reachable) { f += t.share * total; continue; }
+    const usable = t.gpuMilli < MILLI ? lefts.filter((v) => v >= t.gpuMilli).reduce((a, b) => a + b, 0) : (full >= t.gpuCount ? full * MILLI : 0);
+    const copies = t.cpuMilli > 0 ? Math.floor(cpuLeft / t.cpuMilli) : Infinity;
+    const fed = Math.min(usable, copies * t.gpuMilli * t.gpuCount);
+    f += t.share * ((total - usable) + w * (usable - fed));
+  }
+  return f;
+}
+
+describe('CPU-stranded GPUs in the aidc fragmentation measure', () => {
+  test('a 12-core node with 8 free GPUs feeds only one 8-core 1-GPU pod: 7 GPUs stranded, counted at the weight', () => {
+    const ts: TypicalPod[] = [{ cpuMilli: 8000, memoryBytes: 0, gpuMilli: 1000, gpuCount: 1, modelMask: -1, share: 1 }];
+    const lefts = Int32Array.from([1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000]);
+    expect(new FragModel(ts).frag(0, 12000, lefts, 8)).toBe(0); // FGD: one copy fits, so all 8 GPUs are usable
+    expect(new FragModel(ts, { cpuStrandedWeight: 1 }).frag(0, 12000, lefts, 8)).toBe(7000);
+    expect(new FragModel(ts, { cpuStrandedWeight: AIDC_FRAG_OPTIONS.cpuStrandedWeight }).frag(0, 12000, lefts, 8)).toBeCloseTo(7000 * 0.25, 9);
+  });
+
+  test('the grouped, binary-searched measure equals its one-pod-at-a-time definition on random nodes', () => {
+    const typical = fc.record({
+      cpuMilli: fc.integer({ min: 0, max: 40 }).map((c) => c * 1000), memoryBytes: fc.constant(0),
+      gpuMilli: fc.constantFrom(0, 100, 250, 500, 700, 1000), gpuCount: fc.integer({ min: 1, max: 4 }),
+      modelMask: fc.constantFrom(-1, 1, 2, 3), share: fc.double({ min: 0.01, max: 1, noNaN: true }),
+    }).map((t) => ({ ...t, gpuCount: t.gpuMilli === 0 ? 0 : t.gpuMilli < MILLI ? 1 : t.gpuCount }));
+    fc.assert(fc.property(
+      fc.array(typical, { minLength: 1, maxLength: 12 }), fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: -1, max: 1 }),
+      fc.integer({ min: 0, max: 128 }).map((c) => c * 1000), fc.array(fc.integer({ min: 0, max: 10 }).map((x) => x * 100), { minLength: 1, maxLength: 8 }),
+      (ts, w, model, cpuLeft, lefts) => {
+        const got = new FragModel(ts, { cpuStrandedWeight: w }).frag(model, cpuLeft, Int32Array.from(lefts), lefts.length);
+        expect(got).toBeCloseTo(naiveFrag(ts, w, model, cpuLeft, lefts), 6);
+      }), { numRuns: 300, seed: 11 });
   });
 });

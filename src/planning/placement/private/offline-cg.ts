@@ -1,5 +1,6 @@
 import { MILLI, PodReq } from './cluster';
 import { allowed, gpuDffs, HighsLike, lpLowerBound, OfflinePacking, OfflineShape, OpenNode, packOffline, podTypes, tryPut } from './offline';
+import { packGpuFirst } from './offline-gpufirst';
 import { consolidate } from './offline-round';
 
 /**
@@ -182,13 +183,15 @@ function masterLp(types: Types, cols: readonly Column[], integer: boolean): stri
 
 /**
  * Column generation for the configuration LP. Returns the best valid lower bound (never below the
- * aggregated LP bound) and a packing (never worse than FFD). Pods no shape can host are reported
+ * aggregated LP bound) and a packing (never worse than the better of FFD and GPU-first packing). Pods no shape can host are reported
  * unplaceable and left out of both.
  */
 export function configLp(highs: HighsLike, pods: readonly PodReq[], shapes: readonly OfflineShape[], opts: CgOptions = {}): ConfigLpResult {
   const budget = opts.budgetMs ?? 60000;
   const t0 = Date.now();
-  const ffd = packOffline(pods, shapes);
+  const ffdNodes = packOffline(pods, shapes);
+  const gpuFirst = packGpuFirst(pods, shapes);
+  const ffd = gpuFirst.nodes < ffdNodes.nodes ? gpuFirst : ffdNodes;
   const skip = new Set(ffd.unplaceable);
   const placeable = pods.map((_, i) => i).filter((i) => !skip.has(i));
   const sub = placeable.map((i) => pods[i]);
@@ -196,10 +199,10 @@ export function configLp(highs: HighsLike, pods: readonly PodReq[], shapes: read
   const typeOf = new Int32Array(sub.length);
   types.forEach((t, ti) => t.members.forEach((m) => { typeOf[m] = ti; }));
   const aggregated = sub.length ? lpLowerBound(highs, sub, shapes) : 0;
-  // initial columns: the FFD nodes (re-indexed to the placeable pods)
+  // initial columns: the nodes of both heuristics (re-indexed to the placeable pods)
   const local = new Map<number, number>();
   placeable.forEach((i, j) => local.set(i, j));
-  const cols: Column[] = ffd.assignment.map((a) => columnOfNode({
+  const cols: Column[] = [...ffdNodes.assignment, ...gpuFirst.assignment].map((a) => columnOfNode({
     shape: a.shape, cpu: 0, mem: 0, gpus: new Int32Array(0), pods: a.pods.map((i) => local.get(i)!), gpuOf: a.gpus,
   }, typeOf, sub));
   const seen = new Set<string>();
@@ -212,6 +215,7 @@ export function configLp(highs: HighsLike, pods: readonly PodReq[], shapes: read
     return true;
   };
   cols.forEach((c) => seen.add(key(c)));
+  // (duplicates among the initial columns are harmless to the master)
   let best = aggregated;
   let iterations = 0;
   let converged = false;

@@ -1,4 +1,5 @@
 import { MILLI, PodReq } from './cluster';
+import { gpuLowerBound, HighsLike } from './offline-gpubound';
 
 /**
  * Offline placement (all demands known): how many nodes, of which shapes, host every pod.
@@ -178,9 +179,10 @@ export function podTypes(pods: readonly PodReq[]): { p: PodReq; n: number; membe
  * CPLEX-LP text of the aggregated relaxation: x[t][s] pods of type t on shape s, y[s] nodes of shape s;
  * every type covered; per shape CPU, memory and GPU milli within y·capacity; whole GPUs plus fractional
  * pods above half a GPU (at most one per GPU) within y·GPUs, and one cut per dual-feasible function of
- * gpuDffs (Σ f(milli) ≤ y·GPUs). Minimise Σ cost·y.
+ * gpuDffs (Σ f(milli) ≤ y·GPUs); optionally Σ GPUs·y ≥ `minGpus` over all shapes (a valid bound on the
+ * GPUs any packing opens, e.g. gpuLowerBound). Minimise Σ cost·y.
  */
-export function lpRelaxation(pods: readonly PodReq[], shapes: readonly OfflineShape[]): string {
+export function lpRelaxation(pods: readonly PodReq[], shapes: readonly OfflineShape[], minGpus = 0): string {
   const tl = podTypes(pods);
   const lines: string[] = ['Minimize', ' obj: ' + shapes.map((s, k) => `${s.cost ?? 1} y${k}`).join(' + '), 'Subject To'];
   const cols: string[][] = shapes.map(() => []);
@@ -214,6 +216,8 @@ export function lpRelaxation(pods: readonly PodReq[], shapes: readonly OfflineSh
       lines.push(` dff${k}_${d}: ${terms.map((e) => `${+e.c.toFixed(9)} ${e.v}`).join(' + ')} - ${s.gpuCount} y${k} <= 0`);
     });
   });
+  const gpuShapes = shapes.map((s, k) => (s.gpuCount > 0 ? `${s.gpuCount} y${k}` : '')).filter(Boolean);
+  if (minGpus > 0 && gpuShapes.length) lines.push(` gpus: ${gpuShapes.join(' + ')} >= ${minGpus}`);
   lines.push('End');
   return lines.join('\n');
 }
@@ -248,14 +252,14 @@ export function gpuDffs(pods: readonly PodReq[]): ((milli: number) => number)[] 
   return out;
 }
 
-/** Minimal shape of the highs-js module we use. */
-export interface HighsLike {
-  solve(lp: string, options?: Record<string, unknown>): { Status: string; ObjectiveValue: number; Columns: Record<string, { Primal: number }> };
-}
+export type { HighsLike } from './offline-gpubound';
 
-/** LP lower bound on the cost (node count with unit costs): ceil of the relaxation optimum. */
+/**
+ * LP lower bound on the cost (node count with unit costs): ceil of the relaxation optimum, with the
+ * GPUs opened over all shapes at least gpuLowerBound (the cutting-stock bound on shared GPUs).
+ */
 export function lpLowerBound(highs: HighsLike, pods: readonly PodReq[], shapes: readonly OfflineShape[]): number {
-  const r = highs.solve(lpRelaxation(pods, shapes), { output_flag: false });
+  const r = highs.solve(lpRelaxation(pods, shapes, gpuLowerBound(highs, pods)), { output_flag: false });
   if (r.Status !== 'Optimal') throw new Error(`LP relaxation: ${r.Status}`);
   return Math.ceil(r.ObjectiveValue - 1e-6);
 }

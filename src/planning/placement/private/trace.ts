@@ -1,6 +1,6 @@
 import { ClusterState, Interner, MILLI, NodeInit, PodReq, Rng } from './cluster';
 import { placePod } from './online';
-import { Policy, TypicalPod } from './policies';
+import { AIDC_FRAG_OPTIONS, AIDC_OPTIONS, AIDC_TYPICAL_THRESHOLD, AidcPolicy, FragModel, Policy, TypicalPod } from './policies';
 
 /**
  * The Alibaba GPU cluster trace v2023 ("openb") and the FGD paper's evaluation procedure
@@ -77,6 +77,14 @@ export function typicalPods(pods: readonly TracePod[], threshold = 0.95, gpuResW
     cpuMilli: e.pod.cpuMilli, memoryBytes: e.pod.memoryBytes, gpuMilli: e.pod.gpuMilli, gpuCount: e.pod.gpuCount,
     modelMask: e.pod.modelMask, share: e.n / cum,
   }));
+}
+
+/**
+ * The aidc policy for a workload, as benchmarked: typical pods covering every shape of `pods`
+ * (AIDC_TYPICAL_THRESHOLD), CPU-stranded GPUs in the fragment (AIDC_FRAG_OPTIONS), AIDC_OPTIONS.
+ */
+export function aidcPolicyFor(pods: readonly TracePod[]): AidcPolicy {
+  return new AidcPolicy(new FragModel(typicalPods(pods, AIDC_TYPICAL_THRESHOLD), AIDC_FRAG_OPTIONS), AIDC_OPTIONS);
 }
 
 /**
