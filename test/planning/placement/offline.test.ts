@@ -137,4 +137,28 @@ describe('stronger offline bounds and the configuration-LP packer', () => {
     for (const a of r.packing.assignment) expect(fitsOneNode(a.pods.map((i) => pods[i]), [SHAPE, big][a.shape])).toBe(true);
     expect(r.packing.assignment.flatMap((a) => a.pods).sort((a, b) => a - b)).toEqual(pods.map((_, i) => i));
   });
+
+  test.each([
+    // [cost of an 8-GPU node, expected cost]: eight 1-GPU pods on 2-GPU nodes (cost 1 each) or one 8-GPU node
+    [5, 4],
+    [3, 3],
+  ])('with costs the configuration LP minimises cost, not nodes: an 8-GPU node at cost %d gives cost %d', (bigCost, expected) => {
+    const big: OfflineShape = { name: 'big', cpuMilli: 64000, memoryBytes: 64 * 1024 * MIB, gpuCount: 8, model: 0, cost: bigCost };
+    const pods = Array.from({ length: 8 }, () => pod(1000, 1));
+    const shapes = [SHAPE, big];
+    const r = configLp(highs, pods, shapes, { budgetMs: 3000, masterMilpSeconds: 2 });
+    const cost = r.packing.assignment.reduce((sum, a) => sum + (shapes[a.shape].cost ?? 1), 0);
+    expect(cost).toBe(expected);
+    expect(r.lowerBound).toBeLessThanOrEqual(cost);
+    expect(lpLowerBound(highs, pods, shapes)).toBeLessThanOrEqual(cost);
+    for (const a of r.packing.assignment) expect(fitsOneNode(a.pods.map((i) => pods[i]), shapes[a.shape])).toBe(true);
+  });
+
+  test('fractional costs give a fractional (not rounded-up) bound', () => {
+    const cheap: OfflineShape = { ...SHAPE, cost: 0.7 };
+    const pods = Array.from({ length: 3 }, () => pod(1000, 1));
+    const lb = lpLowerBound(highs, pods, [cheap]);
+    expect(lb).toBeLessThanOrEqual(1.4);
+    expect(lb).toBeGreaterThan(1.04);
+  });
 });

@@ -1,5 +1,5 @@
 import { MILLI, PodReq } from './cluster';
-import { allowed, gpuDffs, HighsLike, lpLowerBound, OfflinePacking, OfflineShape, OpenNode, packOffline, podTypes, tryPut } from './offline';
+import { allowed, gpuDffs, HighsLike, lpLowerBound, OfflinePacking, OfflineShape, OpenNode, packingCost, packOffline, podTypes, roundBound, shapeCost, tryPut } from './offline';
 import { packGpuFirst } from './offline-gpufirst';
 import { consolidate } from './offline-round';
 
@@ -14,7 +14,9 @@ import { consolidate } from './offline-round';
  * 1/value are dual feasible; at convergence it equals the configuration LP optimum, which dominates the
  * aggregated relaxation (lpRelaxation). Upper bound: the master over the generated columns solved as a
  * MILP (restricted master), realised pod by pod, then node-emptying local search.
- * Costs are unit (node count) here; shapes' `cost` is ignored.
+ * Columns cost their shape's `cost` (default 1, i.e. node count): a pattern of shape k improves the master
+ * when its dual value exceeds cost_k, and Farley's bound divides by the largest value_k / cost_k. Bounds are
+ * rounded up only when every cost is a whole number.
  */
 
 const MIB = 2 ** 20;
@@ -170,11 +172,11 @@ function columnOfNode(n: OpenNode, typeOf: Int32Array, pods: readonly PodReq[]):
 }
 
 /** Master LP (or, with `integer`, the restricted-master MILP over the realisable columns only). */
-function masterLp(types: Types, cols: readonly Column[], integer: boolean): string {
+function masterLp(types: Types, cols: readonly Column[], integer: boolean, shapes: readonly OfflineShape[]): string {
   const use = cols.map((_, j) => j).filter((j) => !integer || cols[j].real !== false);
   const rows: string[][] = types.map(() => []);
   for (const j of use) for (const [ti, a] of cols[j].count) rows[ti].push(`${a} l${j}`);
-  const L = ['Minimize', ' obj: ' + use.map((j) => `l${j}`).join(' + '), 'Subject To'];
+  const L = ['Minimize', ' obj: ' + use.map((j) => `${shapeCost(shapes[cols[j].shape])} l${j}`).join(' + '), 'Subject To'];
   rows.forEach((r, ti) => { if (r.length) L.push(` t${ti}: ${r.join(' + ')} >= ${types[ti].n}`); });
   if (integer) L.push('General', ' ' + use.map((j) => `l${j}`).join(' '));
   L.push('End');
@@ -191,7 +193,8 @@ export function configLp(highs: HighsLike, pods: readonly PodReq[], shapes: read
   const t0 = Date.now();
   const ffdNodes = packOffline(pods, shapes);
   const gpuFirst = packGpuFirst(pods, shapes);
-  const ffd = gpuFirst.nodes < ffdNodes.nodes ? gpuFirst : ffdNodes;
+  const cost = (x: OfflinePacking): number => packingCost(x.assignment.map((a) => a.shape), shapes);
+  const ffd = cost(gpuFirst) < cost(ffdNodes) ? gpuFirst : ffdNodes;
   const skip = new Set(ffd.unplaceable);
   const placeable = pods.map((_, i) => i).filter((i) => !skip.has(i));
   const sub = placeable.map((i) => pods[i]);
@@ -221,7 +224,7 @@ export function configLp(highs: HighsLike, pods: readonly PodReq[], shapes: read
   let converged = false;
   while (sub.length && Date.now() - t0 < budget) {
     iterations++;
-    const r = highs.solve(masterLp(types, cols, false), { output_flag: false });
+    const r = highs.solve(masterLp(types, cols, false, shapes), { output_flag: false });
     if (r.Status !== 'Optimal') break;
     const pi = types.map(() => 0);
     const rowsByName = new Map<string, number>();
@@ -234,7 +237,7 @@ export function configLp(highs: HighsLike, pods: readonly PodReq[], shapes: read
     if (!lastRound) {
       shapes.forEach((s, k) => {
         const pr = priceGreedy(types, pi, s, k);
-        if (pr.value > 1 + 1e-6 && fresh(pr.col)) { cols.push(pr.col); added++; }
+        if (pr.value > shapeCost(s) * (1 + 1e-6) && fresh(pr.col)) { cols.push(pr.col); added++; }
       });
       if (added > 0) continue;
     }
@@ -242,14 +245,14 @@ export function configLp(highs: HighsLike, pods: readonly PodReq[], shapes: read
     shapes.forEach((s, k) => {
       const pr = price(highs, types, pi, s, k);
       if (!pr.exact) { exact = false; return; }
-      vmax = Math.max(vmax, pr.value);
-      if (pr.value > 1 + 1e-6 && fresh(pr.col)) { cols.push(pr.col); added++; }
+      vmax = Math.max(vmax, pr.value / shapeCost(s));
+      if (pr.value > shapeCost(s) * (1 + 1e-6) && fresh(pr.col)) { cols.push(pr.col); added++; }
     });
-    if (exact) best = Math.max(best, Math.ceil(r.ObjectiveValue / vmax - 1e-6));
+    if (exact) best = Math.max(best, roundBound(r.ObjectiveValue / vmax, shapes));
     if (added === 0 || lastRound) { converged = exact && added === 0; break; }
   }
   // restricted master as a MILP, realised on actual pods
-  const rm = highs.solve(masterLp(types, cols, true), { output_flag: false, time_limit: opts.masterMilpSeconds ?? 20, mip_rel_gap: 1e-6 } as Record<string, unknown>);
+  const rm = highs.solve(masterLp(types, cols, true, shapes), { output_flag: false, time_limit: opts.masterMilpSeconds ?? 20, mip_rel_gap: 1e-6 } as Record<string, unknown>);
   let packing: OfflinePacking = ffd;
   if ((rm.Status === 'Optimal' || rm.Status === 'Time limit reached') && Number.isFinite(rm.ObjectiveValue)) {
     const left = types.map((t) => [...t.members]);
@@ -268,7 +271,7 @@ export function configLp(highs: HighsLike, pods: readonly PodReq[], shapes: read
     });
     if (ok && left.every((l) => l.length === 0)) {
       consolidate(sub, shapes, open);
-      if (open.length <= ffd.nodes) {
+      if (packingCost(open.map((n) => n.shape), shapes) <= packingCost(ffd.assignment.map((a) => a.shape), shapes)) {
         const perShape = shapes.map(() => 0);
         for (const n of open) perShape[n.shape]++;
         packing = {

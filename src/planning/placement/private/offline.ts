@@ -254,14 +254,29 @@ export function gpuDffs(pods: readonly PodReq[]): ((milli: number) => number)[] 
 
 export type { HighsLike } from './offline-gpubound';
 
+/** Cost of one node of shape s (default 1: node count). */
+export function shapeCost(s: OfflineShape): number {
+  return s.cost ?? 1;
+}
+
+/** Cost of a packing given the shape of each node. */
+export function packingCost(nodeShapes: readonly number[], shapes: readonly OfflineShape[]): number {
+  return nodeShapes.reduce((sum, k) => sum + shapeCost(shapes[k]), 0);
+}
+
+/** A lower bound on the cost from a fractional one: rounded up when every shape costs a whole number, else as is. */
+export function roundBound(value: number, shapes: readonly OfflineShape[]): number {
+  return shapes.every((s) => Number.isInteger(shapeCost(s))) ? Math.ceil(value - 1e-6) : value * (1 - 1e-9);
+}
+
 /**
- * LP lower bound on the cost (node count with unit costs): ceil of the relaxation optimum, with the
- * GPUs opened over all shapes at least gpuLowerBound (the cutting-stock bound on shared GPUs).
+ * LP lower bound on the cost (node count with unit costs): the relaxation optimum (rounded up for whole
+ * costs), with the GPUs opened over all shapes at least gpuLowerBound (the cutting-stock bound on shared GPUs).
  */
 export function lpLowerBound(highs: HighsLike, pods: readonly PodReq[], shapes: readonly OfflineShape[]): number {
   const r = highs.solve(lpRelaxation(pods, shapes, gpuLowerBound(highs, pods)), { output_flag: false });
   if (r.Status !== 'Optimal') throw new Error(`LP relaxation: ${r.Status}`);
-  return Math.ceil(r.ObjectiveValue - 1e-6);
+  return roundBound(r.ObjectiveValue, shapes);
 }
 
 /**
