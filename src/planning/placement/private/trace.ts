@@ -1,3 +1,4 @@
+import { PlanningError } from '../../../errors';
 import { ClusterState, Interner, MILLI, NodeInit, PodReq, Rng } from './cluster';
 import { placePod } from './online';
 import { AIDC_FRAG_OPTIONS, AIDC_OPTIONS, AIDC_TYPICAL_THRESHOLD, AidcPolicy, FragModel, Policy, TypicalPod } from './policies';
@@ -18,31 +19,70 @@ export interface TracePod extends PodReq {
   readonly gpuSpec: string;
 }
 
-function rows(csv: string): string[][] {
+const NODE_COLUMNS = ['sn', 'cpu_milli', 'memory_mib', 'gpu', 'model'];
+const POD_COLUMNS = ['name', 'cpu_milli', 'memory_mib', 'num_gpu', 'gpu_milli'];
+
+/**
+ * Data rows of a trace CSV whose header starts with `columns`. `source` names the input in errors
+ * (e.g. the file), which then say the line and column at fault.
+ */
+function rows(csv: string, columns: readonly string[], source: string): string[][] {
   const lines = csv.split(/\r?\n/).filter((l) => l.trim() !== '');
+  const header = (lines[0] ?? '').split(',').map((c) => c.trim());
+  if (columns.some((c, k) => header[k] !== c)) {
+    throw new PlanningError(`${source} header`, lines[0] ?? '(empty)', `expected the columns ${columns.join(',')} first (Alibaba GPU trace v2023 format)`);
+  }
   return lines.slice(1).map((l) => l.split(','));
 }
 
+/** A whole number ≥ 0 from column `k` of a CSV row, or a PlanningError naming the line and column. */
+function wholeNumber(r: string[], k: number, columns: readonly string[], source: string, line: number): number {
+  const v = Number(r[k]);
+  if (r[k] === undefined || r[k].trim() === '' || !Number.isInteger(v) || v < 0) {
+    throw new PlanningError(`${source} line ${line} ${columns[k]}`, String(r[k]), 'must be a whole number ≥ 0');
+  }
+  return v;
+}
+
 /** Parses `openb_node_list_gpu_node.csv` (`sn,cpu_milli,memory_mib,gpu,model`). */
-export function parseTraceNodes(csv: string): NodeInit[] {
-  return rows(csv).map((r) => ({
-    name: r[0], cpuMilli: Number(r[1]), memoryBytes: Number(r[2]) * MIB, gpuCount: Number(r[3]), gpuModel: r[4] ?? '',
-  }));
+export function parseTraceNodes(csv: string, source = 'nodes'): NodeInit[] {
+  return rows(csv, NODE_COLUMNS, source).map((r, i) => {
+    const line = i + 2;
+    const num = (k: number): number => wholeNumber(r, k, NODE_COLUMNS, source, line);
+    const gpuCount = num(3);
+    const model = (r[4] ?? '').trim();
+    if (gpuCount > 0 && model === '') throw new PlanningError(`${source} line ${line} model`, '(empty)', 'a node with GPUs needs its GPU model');
+    return { name: r[0], cpuMilli: num(1), memoryBytes: num(2) * MIB, gpuCount, gpuModel: model };
+  });
 }
 
 /** Parses `openb_pod_list_*.csv` (`name,cpu_milli,memory_mib,num_gpu,gpu_milli[,gpu_spec,...]`). */
-export function parseTracePods(csv: string, models: Interner): TracePod[] {
-  return rows(csv).map((r) => {
-    const gpuCount = Number(r[3]);
+export function parseTracePods(csv: string, models: Interner, source = 'pods'): TracePod[] {
+  return rows(csv, POD_COLUMNS, source).map((r, i) => {
+    const line = i + 2;
+    const num = (k: number): number => wholeNumber(r, k, POD_COLUMNS, source, line);
+    const gpuCount = num(3);
+    const milli = num(4);
+    if (gpuCount > 0 && (milli === 0 || milli > MILLI)) {
+      throw new PlanningError(`${source} line ${line} gpu_milli`, String(milli), `a GPU pod needs 1–${MILLI} milli-GPU per GPU (${MILLI} = a whole GPU)`);
+    }
+    if (gpuCount > 1 && milli < MILLI) {
+      throw new PlanningError(`${source} line ${line} gpu_milli`, String(milli), `a pod with ${gpuCount} GPUs takes them whole (gpu_milli ${MILLI}); only single-GPU pods share a GPU`);
+    }
     const spec = (r[5] ?? '').trim();
     let mask = -1;
     if (spec !== '') {
       mask = 0;
-      for (const m of spec.split('|')) if (m) mask |= 1 << models.id(m);
+      for (const m of spec.split('|')) {
+        if (!m) continue;
+        const id = models.id(m);
+        if (id > 30) throw new PlanningError(`${source} line ${line} gpu_spec`, spec, 'at most 31 distinct GPU models are supported');
+        mask |= 1 << id;
+      }
     }
     return {
-      name: r[0], cpuMilli: Number(r[1]), memoryBytes: Number(r[2]) * MIB,
-      gpuCount, gpuMilli: gpuCount > 0 ? Number(r[4]) : 0, modelMask: mask, gpuSpec: spec,
+      name: r[0], cpuMilli: num(1), memoryBytes: num(2) * MIB,
+      gpuCount, gpuMilli: gpuCount > 0 ? milli : 0, modelMask: mask, gpuSpec: spec,
     };
   });
 }
@@ -132,7 +172,8 @@ export interface ReplayResult {
  * Places `seq` one pod at a time and measures "unallocated GPU %" the way the artifact does
  * (merge_alloc_discrete_0920.py): after each pod, arrived % = 100 × arrived GPU / cluster GPUs rounded
  * to a whole number; the allocation % at arrival a is the mean over the pods whose rounded arrival is a
- * (or within a ± 1 if none); unallocated = 100 − allocation %.
+ * (or within a ± 1 if none; on small clusters where one pod jumps several levels, the last level below a);
+ * unallocated = 100 − allocation %. NaN for a level the replay never reaches.
  */
 export function replay(nodes: readonly NodeInit[], models: Interner, seq: readonly PodReq[], policy: Policy,
   seed: number, arrivedPcts: readonly number[] = [100, 130]): ReplayResult {
@@ -158,11 +199,15 @@ export function replay(nodes: readonly NodeInit[], models: Interner, seq: readon
     const alloc = (100 * allocated) / cap;
     if (e) { e.s += alloc; e.n++; } else {sums.set(a, { s: alloc, n: 1 });}
   }
+  const levels = [...sums.keys()].sort((x, y) => x - y);
   const unallocatedPct = arrivedPcts.map((a) => {
     let e = sums.get(a);
     if (!e) {
       const near = [a - 1, a, a + 1].map((x) => sums.get(x)).filter((x): x is { s: number; n: number } => !!x);
-      e = near.length ? { s: near.reduce((s, x) => s + x.s, 0), n: near.reduce((s, x) => s + x.n, 0) } : { s: NaN, n: 1 };
+      // large pods can jump over a level: then the state after the last pod that arrived below it
+      const below = levels.filter((x) => x < a).pop();
+      e = near.length ? { s: near.reduce((s, x) => s + x.s, 0), n: near.reduce((s, x) => s + x.n, 0) }
+        : below !== undefined && a <= levels[levels.length - 1] ? sums.get(below)! : { s: NaN, n: 1 };
     }
     return 100 - e.s / e.n;
   });
