@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import * as fc from 'fast-check';
 import { runCli } from '../../src/cli/main';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aidc-replay-'));
@@ -83,5 +84,24 @@ describe('aidc place replay', () => {
   test('a missing file or flag fails cleanly', () => {
     expect(runCli(['place', 'replay', '--nodes', path.join(dir, 'nope.csv'), '--pods', pods]).stderr).toMatch(/--nodes=.*nope.csv: cannot read the file/);
     expect(runCli(['place', 'replay', '--nodes', nodes]).code).toBe(2);
+  });
+
+  test('random clusters and pod lists give finite numbers in range or one clear error line (property)', () => {
+    const node = fc.record({ cpu: fc.integer({ min: 0, max: 128 }), mem: fc.integer({ min: 0, max: 1024 }), gpu: fc.integer({ min: 0, max: 8 }), model: fc.constantFrom('A', 'B', '') });
+    const pod = fc.record({ cpu: fc.integer({ min: 0, max: 64 }), mem: fc.integer({ min: 0, max: 512 }), gpus: fc.integer({ min: 0, max: 8 }), milli: fc.integer({ min: 0, max: 1200 }), spec: fc.constantFrom('', 'A', 'B', 'A|B') });
+    fc.assert(fc.property(fc.array(node, { minLength: 1, maxLength: 6 }), fc.array(pod, { minLength: 1, maxLength: 12 }), fc.integer({ min: 0, max: 99 }), (ns, ps, seed) => {
+      const nf = file('prop-nodes.csv', ['sn,cpu_milli,memory_mib,gpu,model', ...ns.map((n, i) => `n${i},${n.cpu * 1000},${n.mem * 1024},${n.gpu},${n.model}`)].join('\n'));
+      const pf = file('prop-pods.csv', ['name,cpu_milli,memory_mib,num_gpu,gpu_milli,gpu_spec', ...ps.map((p, i) => `p${i},${p.cpu * 1000},${p.mem * 1024},${p.gpus},${p.milli},${p.spec}`)].join('\n'));
+      const r = runCli(['place', 'replay', '--nodes', nf, '--pods', pf, '--seed', String(seed), '--json']);
+      if (r.code === 0) {
+        const j = JSON.parse(r.stdout);
+        for (const x of j.results) for (const v of Object.values(x.unallocatedGpuPct) as number[]) { expect(Number.isFinite(v)).toBe(true); expect(v).toBeGreaterThanOrEqual(-1e-9); expect(v).toBeLessThanOrEqual(100 + 1e-9); }
+        expect(r.stdout).not.toMatch(/NaN|Infinity|undefined/);
+      } else {
+        expect(r.code).toBe(1);
+        expect(r.stderr.trim().split('\n')).toHaveLength(1);
+        expect(r.stderr).toMatch(/^aidc place replay: --(nodes|pods|arrived)/);
+      }
+    }), { numRuns: 150, seed: 21 });
   });
 });

@@ -76,7 +76,7 @@ export const PLACE_REPLAY_COMMAND: CliCommand = {
     if (policyFlag !== 'all' && !(POLICIES as readonly string[]).includes(policyFlag)) {
       throw new PlanningError('--policy', policyFlag, `must be one of ${POLICIES.join(', ')}, all`);
     }
-    const seed = numberFlag(args, 'seed', { integer: true }) ?? DEFAULT_SEED;
+    const seed = numberFlag(args, 'seed', { integer: true, positive: false }) ?? DEFAULT_SEED;
     if (seed < 0) throw new PlanningError('--seed', String(seed), 'must be a whole number ≥ 0');
     const inflate = numberFlag(args, 'inflate', { positive: true }) ?? DEFAULT_INFLATE;
     if (inflate > 10) throw new PlanningError('--inflate', String(inflate), 'must be at most 10 (× the cluster\'s GPUs)');
