@@ -55,7 +55,7 @@ describe('aidc place replay', () => {
 
   test.each([
     [['--policy', 'kube'], /--policy=kube: must be one of aidc, fgd, bestfit, packing, all/],
-    [["--arrived", "140"], /--arrived=140: each value must be a whole percentage from 1 to 1[23][0-9] \(the GPU requests of this replay reach/],
+    [['--arrived', '140'], /--arrived=140: each value must be a whole percentage from 1 to 1[23][0-9] \(the GPU requests of this replay reach/],
     [['--inflate', '0'], /--inflate/],
     [['--seed', '1.5'], /--seed/],
   ])('bad flags %j fail with one line naming the flag', (extra, message) => {
@@ -95,7 +95,13 @@ describe('aidc place replay', () => {
       const r = runCli(['place', 'replay', '--nodes', nf, '--pods', pf, '--seed', String(seed), '--json']);
       if (r.code === 0) {
         const j = JSON.parse(r.stdout);
-        for (const x of j.results) for (const v of Object.values(x.unallocatedGpuPct) as number[]) { expect(Number.isFinite(v)).toBe(true); expect(v).toBeGreaterThanOrEqual(-1e-9); expect(v).toBeLessThanOrEqual(100 + 1e-9); }
+        for (const x of j.results) {
+          for (const v of Object.values(x.unallocatedGpuPct) as number[]) {
+            expect(Number.isFinite(v)).toBe(true);
+            expect(v).toBeGreaterThanOrEqual(-1e-9);
+            expect(v).toBeLessThanOrEqual(100 + 1e-9);
+          }
+        }
         expect(r.stdout).not.toMatch(/NaN|Infinity|undefined/);
       } else {
         expect(r.code).toBe(1);

@@ -1,7 +1,7 @@
-import { PlanningError } from '../../../errors';
 import { ClusterState, Interner, MILLI, NodeInit, PodReq, Rng } from './cluster';
 import { placePod } from './online';
 import { AIDC_FRAG_OPTIONS, AIDC_OPTIONS, AIDC_TYPICAL_THRESHOLD, AidcPolicy, FragModel, Policy, TypicalPod } from './policies';
+import { PlanningError } from '../../../errors';
 
 /**
  * The Alibaba GPU cluster trace v2023 ("openb") and the FGD paper's evaluation procedure
