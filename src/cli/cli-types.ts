@@ -24,8 +24,11 @@ export interface CliCommand {
   readonly valueFlags: string[];
   /** Flags that take no value. */
   readonly switchFlags: string[];
-  /** Runs the command; throw a PlanningError (or UsageError) for bad input. */
-  run(args: ParsedArgs): CliResult;
+  /**
+   * Runs the command; throw (or reject with) a PlanningError or UsageError for bad input. Commands that
+   * need an asynchronous solver (HiGHS) return a promise; `runCliAsync` awaits it.
+   */
+  run(args: ParsedArgs): CliResult | Promise<CliResult>;
 }
 
 /** Thrown for malformed command lines; printed as one line on stderr with exit code 2. */

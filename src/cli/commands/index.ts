@@ -2,6 +2,7 @@ import { CliCommand } from '../cli-types';
 import { CATALOG_COMMANDS } from './catalog';
 import { FORECAST_COMMANDS } from './forecast';
 import { PLACE_COMMANDS } from './place';
+import { PLACE_OFFLINE_COMMAND } from './place-offline';
 import { PLACE_REPLAY_COMMAND } from './place-replay';
 import { PLAN_INFERENCE_COMMANDS } from './plan-inference';
 import { PLAN_TRAINING_COMMAND } from './plan-training';
@@ -10,6 +11,7 @@ import { PLAN_TRAINING_COMMAND } from './plan-training';
 export const COMMANDS: CliCommand[] = [
   ...CATALOG_COMMANDS,
   ...PLACE_COMMANDS,
+  PLACE_OFFLINE_COMMAND,
   PLACE_REPLAY_COMMAND,
   ...FORECAST_COMMANDS,
   ...PLAN_INFERENCE_COMMANDS,
