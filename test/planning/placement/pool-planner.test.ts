@@ -102,3 +102,32 @@ describe('PoolPlanner', () => {
       }), { numRuns: 60, seed: 3 });
   });
 });
+
+describe('PoolPlanner on shared-GPU pools without placement constraints', () => {
+  const G6E = NodeShape.of('g6e.48xlarge'); // 8 × L40S, 192 vCPU
+  // 60 × 0.8 GPU / 4 cores, 30 × 0.3 GPU / 24 cores, 30 × 0.2 GPU / 2 cores: one pod at a time, best fit puts the
+  // CPU-heavy 0.3s together and strands GPUs; packing GPUs first, then nodes by CPU per GPU, needs 9 nodes.
+  const mix: PoolWorkload[] = [[0.8, 4000, 60], [0.3, 24000, 30], [0.2, 2000, 30]].map(([g, c, n], k) => ({
+    name: `svc${k}`, podCount: 1, gpusPerPod: g, cpuMilliPerPod: c, memoryBytesPerPod: 16 * GIB, minReplicas: n, maxReplicas: n,
+  }));
+
+  test('are packed GPU-first when that needs fewer nodes: 9 instead of 11, every GPU and node within capacity', () => {
+    const plan = PoolPlanner.plan({ nodeShape: G6E, workloads: mix, maxNodes: 50, headroomFraction: 0, gpuSharing: true });
+    expect(plan.packedNodesAtMax).toBe(9);
+    expect(plan.explain()).toMatch(/packedNodesAtMax = 9 nodes[\s\S]*GPU-first/);
+    const pods = plan.assignment.flatMap((n) => n.pods);
+    expect(pods).toHaveLength(120);
+    expect(new Set(pods).size).toBe(120);
+    for (const n of plan.assignment) {
+      expect(n.cpuMilliUsed).toBeLessThanOrEqual(G6E.vcpu * 1000);
+      for (const g of n.gpus) expect(g.usedFraction).toBeLessThanOrEqual(1 + 1e-9);
+    }
+  });
+
+  test('a gang with a topology constraint keeps the constraint-aware packer', () => {
+    const gang: PoolWorkload = { name: 'train', podCount: 2, gpusPerPod: 8, cpuMilliPerPod: 64000, memoryBytesPerPod: 256 * GIB, gang: true, topology: PlacementTopology.RACK };
+    const plan = PoolPlanner.plan({ nodeShape: G6E, workloads: [...mix, gang], maxNodes: 50, headroomFraction: 0, gpuSharing: true });
+    expect(plan.explain()).toContain('first-fit-decreasing');
+    expect(plan.explain()).not.toContain('GPU-first');
+  });
+});
