@@ -306,7 +306,7 @@ function packUnconstrained(groups: readonly { c: Checked; replica: number; pods:
   if (r.unplaceable.length > 0) return undefined;
   const assignment = r.assignment.map((a, i): PoolNodeAssignment => {
     const gpus: PoolGpuAssignment[] = Array.from({ length: shape.gpuCount }, (_, index) => {
-      const on = a.pods.filter((_, j) => a.gpus[j].includes(index));
+      const on = a.pods.filter((_pod, j) => a.gpus[j].includes(index));
       const usedMilli = on.reduce((sum, pi) => sum + (pods[pi].gpuMilli < MILLI ? pods[pi].gpuMilli : MILLI), 0);
       return { index, pods: on.map((pi) => labels[pi]), usedFraction: usedMilli / MILLI };
     });
