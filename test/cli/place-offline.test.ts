@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import * as fc from 'fast-check';
 import { runCli, runCliAsync } from '../../src/cli/main';
 import { NodeShape } from '../../src/planning/catalog';
 
@@ -61,4 +62,26 @@ describe('aidc place offline', () => {
   test('the synchronous runCli refuses it with a pointer to runCliAsync', () => {
     expect(() => runCli(['place', 'offline', '--pods', six, '--node-shape', 'g5.xlarge'])).toThrow(/runCliAsync/);
   });
+
+  test('random pod lists give a packing with a bound no larger than it and finite numbers, or one clear error line (property)', async () => {
+    const pod = fc.record({ cpu: fc.integer({ min: 0, max: 64 }), mem: fc.integer({ min: 0, max: 256 }), gpus: fc.integer({ min: 0, max: 4 }), milli: fc.integer({ min: 1, max: 1000 }), spec: fc.constantFrom('', 'a10g-24gb', 'l40s-48gb') });
+    let packed = 0;
+    await fc.assert(fc.asyncProperty(fc.array(pod, { minLength: 1, maxLength: 10 }), fc.constantFrom('nodes', 'cost'), async (ps, minimise) => {
+      const body = [HEADER, ...ps.map((p, i) => `p${i},${p.cpu * 1000},${p.mem * 1024},${p.gpus},${p.gpus > 1 ? 1000 : p.milli},${p.spec}`)].join('\n');
+      const r = await offline('--pods', file('prop.csv', body), '--node-shape', 'g5.12xlarge,g6e.48xlarge', '--minimise', minimise, '--budget-seconds', '0.5', '--json');
+      if (r.code === 0) {
+        expect(r.stdout).not.toMatch(/NaN|Infinity|null/);
+        const j = JSON.parse(r.stdout);
+        const total = minimise === 'cost' ? j.usdPerHour : j.nodes;
+        expect(j.lowerBound).toBeLessThanOrEqual(total + 1e-9);
+        expect(j.gapPct).toBeGreaterThanOrEqual(-1e-9);
+        packed++;
+      } else {
+        expect(r.code).toBe(1);
+        expect(r.stderr.trim().split('\n')).toHaveLength(1);
+        expect(r.stderr).toMatch(/^aidc place offline: --pods/);
+      }
+    }), { numRuns: 25, seed: 17 });
+    expect(packed).toBeGreaterThanOrEqual(15); // most random lists are placeable: the property is not vacuous
+  }, 120000);
 });

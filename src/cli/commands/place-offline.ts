@@ -29,6 +29,15 @@ the node list's model names with --nodes; empty = any).
 Column generation stops after --budget-seconds (default ${DEFAULT_BUDGET_SECONDS}); a run that hits the
 budget may find a slightly different packing on a faster or slower machine.`;
 
+let highsInstance: Promise<HighsLike> | undefined;
+
+/** HiGHS (WebAssembly), loaded once per process. */
+function loadHighs(): Promise<HighsLike> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  highsInstance ??= (require('highs') as () => Promise<HighsLike>)();
+  return highsInstance;
+}
+
 function readFile(flag: string, file: string): string {
   try {
     return fs.readFileSync(file, 'utf8');
@@ -92,8 +101,7 @@ export const PLACE_OFFLINE_COMMAND: CliCommand = {
     if (pods.length === 0) throw new PlanningError('--pods', podsFile, 'the file lists no pods');
     const ffd = packOffline(pods, shapes);
     if (ffd.unplaceable.length > 0) throw unplaceableError(pods, ffd.unplaceable[0], shapes);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const highs = await (require('highs') as () => Promise<HighsLike>)();
+    const highs = await loadHighs();
     const t0 = Date.now();
     const gpuFirst = packGpuFirst(pods, shapes);
     const lp = lpLowerBound(highs, pods, shapes);
