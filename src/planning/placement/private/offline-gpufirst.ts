@@ -1,15 +1,15 @@
 import { MILLI, PodReq } from './cluster';
-import { allowed, OfflinePacking, OfflineShape, OpenNode, tryPut } from './offline';
+import { allowed, bestShapeFor, OfflinePacking, OfflineShape, OpenNode, tryPut } from './offline';
 
 /**
  * GPU-first offline packing for workloads dominated by shared GPUs: first pack the fractional pods
  * into GPUs as a one-dimensional bin-packing problem (best-fit decreasing over every GPU opened so far,
- * Johnson 1974; within 11/9·OPT + 6/9 of the optimum, Dósa 2007), one pool per GPU-model constraint;
- * then pack the resulting GPU bundles (a GPU's pods, with their summed CPU and memory), the whole-GPU
- * pods and the CPU-only pods onto nodes by first-fit-decreasing on the dominant share with best fit
- * (Panigrahy et al., "Heuristics for Vector Bin Packing", MSR-TR 2011). Node-level FFD alone chooses
- * the fullest node first and wastes GPU slivers across nodes (gpushare100: 4,824 GPUs opened for
- * 3,953 GPUs of requests; best-fit decreasing over GPUs needs 4,506).
+ * Johnson 1974; at most 11/9·OPT + 6/9 GPUs, Dósa 2007), one pool per GPU-model constraint; then put
+ * the resulting GPU bundles (a GPU's pods, with their summed CPU and memory) and the whole-GPU pods
+ * onto nodes so that each node's CPU per GPU stays balanced (packNodes), and the CPU-only pods last,
+ * by best fit. Node-level FFD alone fills the fullest node first and wastes GPU slivers across nodes
+ * (gpushare100: 4,824 GPUs opened for 3,953 GPUs of requests, where best-fit decreasing over GPUs
+ * needs 4,506) and lets CPU-heavy pods exhaust a node's CPU while GPUs are still free.
  */
 
 /** A unit of the node phase: one pod, or a bundle of fractional pods that share one GPU. */
@@ -35,7 +35,7 @@ function bundle(pods: readonly PodReq[], members: readonly number[]): Item[] {
     const m = pods[pi].gpuMilli;
     let g = -1;
     for (let v = m; v < MILLI && g < 0; v++) if (byFree[v].length) g = byFree[v].pop()!;
-    if (g < 0) { g = free.length; free.push(MILLI); content.push([]); } else { /* taken out of its bucket above */ }
+    if (g < 0) { g = free.length; free.push(MILLI); content.push([]); }
     free[g] -= m;
     content[g].push(pi);
     byFree[free[g]].push(g);
@@ -59,26 +59,13 @@ function asPod(it: Item): PodReq {
 /** Items with the same request, as a stack. */
 interface ItemClass { readonly req: PodReq; readonly items: Item[]; readonly dom: number }
 
-/** The shape to open for `req`: most GPUs per unit cost, then CPU, then memory. */
-function bestShapeFor(req: PodReq, shapes: readonly OfflineShape[]): number {
-  let best = -1;
-  const c = (x: OfflineShape): number => x.cost ?? 1;
-  shapes.forEach((s, si) => {
-    if (!allowed(req, s)) return;
-    const b = best < 0 ? undefined : shapes[best];
-    if (!b || s.gpuCount / c(s) > b.gpuCount / c(b) || (s.gpuCount / c(s) === b.gpuCount / c(b)
-      && (s.cpuMilli / c(s) > b.cpuMilli / c(b) || (s.cpuMilli / c(s) === b.cpuMilli / c(b) && s.memoryBytes / c(s) > b.memoryBytes / c(b))))) best = si;
-  });
-  return best;
-}
-
 /**
- * Node phase: open a node for the largest remaining item (dominant share), then keep adding the item
- * whose demand best matches the node's remaining capacity — the largest dot product of the two
- * vectors (free whole GPUs, CPU, memory; each normalised by the shape and weighted by how scarce the
- * dimension is over the whole workload), "DotProduct" of Panigrahy et al. (MSR-TR 2011) §4 — until
- * nothing fits. This mixes CPU-heavy and CPU-light GPU bundles on one node instead of letting the
- * CPU-heavy ones exhaust a node's CPU with GPUs still free.
+ * Node phase: open a node of the best shape (bestShapeFor) for the largest remaining GPU item
+ * (dominant share), then keep adding the GPU item whose CPU per GPU is nearest the node's free CPU per
+ * free GPU until no GPU item fits; CPU-only pods then go by best fit into the CPU left over. Choosing by
+ * CPU per GPU mixes CPU-heavy and CPU-light bundles on one node, so nodes run out of GPUs and CPU
+ * together; a scarcity-weighted dot product (Panigrahy et al., MSR-TR 2011 §4) was tried first and
+ * pulled the large CPU-only pods in early (677 nodes on gpushare100 against 564).
  */
 function packNodes(pods: readonly PodReq[], shapes: readonly OfflineShape[], items: readonly Item[]): OpenNode[] {
   const ref = shapes.reduce((a, s) => (s.gpuCount > a.gpuCount || (s.gpuCount === a.gpuCount && s.cpuMilli > a.cpuMilli) ? s : a), shapes[0]);
@@ -143,8 +130,9 @@ function packNodes(pods: readonly PodReq[], shapes: readonly OfflineShape[], ite
         if (key < bestKey) { bestKey = key; best = n; }
       }
       if (!best) {
-        const s = shapes[bestShapeFor(c.req, shapes)];
-        best = { shape: shapes.indexOf(s), cpu: s.cpuMilli, mem: s.memoryBytes, gpus: new Int32Array(s.gpuCount).fill(MILLI), pods: [], gpuOf: [] };
+        const si = bestShapeFor(c.req, shapes);
+        const s = shapes[si];
+        best = { shape: si, cpu: s.cpuMilli, mem: s.memoryBytes, gpus: new Int32Array(s.gpuCount).fill(MILLI), pods: [], gpuOf: [] };
         open.push(best);
       }
       put(best, it);

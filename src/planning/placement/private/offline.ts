@@ -78,6 +78,22 @@ export function freeGpu(n: OpenNode): number {
   return f;
 }
 
+/**
+ * The shape to open for pod p: the cheapest capacity per node — most GPUs per unit cost, then CPU, then
+ * memory — among the shapes that allow it; -1 if none does.
+ */
+export function bestShapeFor(p: PodReq, shapes: readonly OfflineShape[]): number {
+  let best = -1;
+  const per = (x: OfflineShape): number[] => [x.gpuCount / (x.cost ?? 1), x.cpuMilli / (x.cost ?? 1), x.memoryBytes / (x.cost ?? 1)];
+  shapes.forEach((s, k) => {
+    if (!allowed(p, s)) return;
+    if (best < 0) { best = k; return; }
+    const a = per(s); const b = per(shapes[best]);
+    if (a[0] > b[0] || (a[0] === b[0] && (a[1] > b[1] || (a[1] === b[1] && a[2] > b[2])))) best = k;
+  });
+  return best;
+}
+
 /** First-fit-decreasing + best fit + node-emptying local search. Deterministic. */
 export function packOffline(pods: readonly PodReq[], shapes: readonly OfflineShape[]): OfflinePacking {
   const order = pods.map((_, i) => i).sort((a, b) => {
@@ -103,16 +119,7 @@ export function packOffline(pods: readonly PodReq[], shapes: readonly OfflineSha
   for (const pi of order) {
     if (place(pi, undefined, true)) continue;
     const p = pods[pi];
-    let bestShape = -1;
-    shapes.forEach((s, k) => {
-      if (!allowed(p, s)) return;
-      const b = bestShape < 0 ? undefined : shapes[bestShape];
-      // cheapest capacity per node: most GPUs (then CPU, memory) per unit cost
-      const score = (x: OfflineShape): number[] => [x.gpuCount / (x.cost ?? 1), x.cpuMilli / (x.cost ?? 1), x.memoryBytes / (x.cost ?? 1)];
-      if (!b) { bestShape = k; return; }
-      const sa = score(s); const sb = score(b);
-      if (sa[0] > sb[0] || (sa[0] === sb[0] && (sa[1] > sb[1] || (sa[1] === sb[1] && sa[2] > sb[2])))) bestShape = k;
-    });
+    const bestShape = bestShapeFor(p, shapes);
     if (bestShape < 0) { unplaceable.push(pi); continue; }
     const s = shapes[bestShape];
     const n: OpenNode = { shape: bestShape, cpu: s.cpuMilli, mem: s.memoryBytes, gpus: new Int32Array(s.gpuCount).fill(MILLI), pods: [], gpuOf: [] };
