@@ -147,6 +147,10 @@ export class GpuResourcePool extends Construct {
   private readonly tenants: PoolTenantOptions[] = [];
   private readonly workloads: PoolWorkloadOptions[] = [];
   private sizingCache: PoolPlan | undefined;
+  /** Set once the constructor has run (tenants added after it register their queues one by one). */
+  private constructed = false;
+  /** Whether the pool is registered with the monitoring stack. */
+  private watched = false;
 
   constructor(scope: Construct, id: string, props: GpuResourcePoolProps) {
     super(scope, id);
@@ -177,14 +181,9 @@ export class GpuResourcePool extends Construct {
     this.node.addValidation({ validate: () => this.validatePool() });
     // The library's rule pack runs over the whole chart at synthesis (errors fail `synth`).
     PolicyChecks.of(Chart.of(this));
-    if (props.monitoring && this.tenants.length > 0) {
-      props.monitoring.addGpuPool({
-        name: this.poolName,
-        // The tenants given in props; backlog alerts cover their ClusterQueues.
-        clusterQueueNames: this.tenants.map((t) => `${this.poolName}-${t.name}`),
-        gpuResourceName: this.sharing.resourceName,
-      });
-    }
+    this.constructed = true;
+    // Backlog alerts cover every tenant's ClusterQueue, including tenants added later (addTenant).
+    if (this.tenants.length > 0) this.watchQueues(this.tenants.map((t) => t.name));
     this.emitPoolObjects();
   }
 
@@ -217,6 +216,20 @@ export class GpuResourcePool extends Construct {
     this.tenants.push(options);
     this.sizingCache = undefined;
     this.emitTenantObjects(options);
+    if (this.constructed) this.watchQueues([options.name]);
+  }
+
+  /** Registers tenants' ClusterQueues with the monitoring stack's backlog alerts (the pool on first use). */
+  private watchQueues(tenants: string[]): void {
+    const monitoring = this.props.monitoring;
+    if (!monitoring) return;
+    const queues = tenants.map((t) => `${this.poolName}-${t}`);
+    if (this.watched) {
+      monitoring.addGpuPoolClusterQueues(this.poolName, queues);
+    } else {
+      monitoring.addGpuPool({ name: this.poolName, clusterQueueNames: queues, gpuResourceName: this.sharing.resourceName });
+      this.watched = true;
+    }
   }
 
   /** Registers a workload that runs on the pool; used for node counts and quota checks. */

@@ -432,6 +432,19 @@ export class MonitoringStack extends Construct {
     });
   }
 
+  /**
+   * Adds ClusterQueues to a GPU pool registered with addGpuPool (e.g. a tenant added to the pool
+   * later); its backlog alerts then cover them too.
+   */
+  public addGpuPoolClusterQueues(poolName: string, clusterQueueNames: string[]): void {
+    const path = this.node.path;
+    const k = this.pools.findIndex((p) => p.pool === poolName);
+    if (k < 0) throw new ConstructValidationError(path, 'gpuPools', `GPU pool ${poolName} is not registered; call addGpuPool first`);
+    const queues = clusterQueueNames.map((q, i) => requireDnsLabel(path, `gpuPools[${poolName}].clusterQueueNames[${i}]`, q));
+    const merged = [...new Set([...this.pools[k].clusterQueueNames, ...queues])].sort();
+    this.pools[k] = { ...this.pools[k], clusterQueueNames: merged };
+  }
+
   /** Names of every alert this stack emits (sorted, without duplicates). */
   public get alertNames(): string[] {
     const groups = [

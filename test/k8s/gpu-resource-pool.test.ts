@@ -1,7 +1,7 @@
 import { Testing } from 'cdk8s';
 import { ofKind, testChart, testPool } from './fixtures';
 import { ConstructValidationError } from '../../src/errors';
-import { GpuSharing } from '../../src/k8s';
+import { GpuSharing, MonitoringStack } from '../../src/k8s';
 import { NodeShape } from '../../src/planning/catalog';
 import { PlacementTopology } from '../../src/planning/placement';
 import { describeWithShared } from '../harness/shared';
@@ -113,6 +113,35 @@ describe('GpuResourcePool', () => {
     expect(pool.cpuCoresForGpus(1)).toBe(21);
     expect(pool.memoryBytesForGpus(1)).toBe(230 * 2 ** 30);
     expect(pool.cpuCoresForGpus(8)).toBe(172);
+  });
+});
+
+describe('GpuResourcePool with a MonitoringStack', () => {
+  const backlogExpr = (chart: ReturnType<typeof testChart>): string => {
+    const rule = Testing.synth(chart).find((o) => o.kind === 'PrometheusRule' && o.metadata.name.endsWith('kueue'));
+    return rule.spec.groups.find((g: any) => g.rules.some((r: any) => r.labels?.pool === 'h100')).rules[0].expr;
+  };
+
+  test('backlog alerts cover the ClusterQueues of tenants added after construction', () => {
+    const chart = testChart();
+    const monitoring = new MonitoringStack(chart, 'monitoring');
+    const pool = testPool(chart, { monitoring, tenants: [{ name: 'research', share: 0.5 }] });
+    pool.addTenant({ name: 'serving', share: 0.3 });
+    pool.addTenant({ name: 'batch', share: 0.2 });
+    expect(backlogExpr(chart)).toContain('cluster_queue=~"h100-batch|h100-research|h100-serving"');
+  });
+
+  test('a pool created without tenants is watched from its first addTenant', () => {
+    const chart = testChart();
+    const monitoring = new MonitoringStack(chart, 'monitoring');
+    const pool = testPool(chart, { monitoring, tenants: [] });
+    pool.addTenant({ name: 'research', share: 1 });
+    expect(backlogExpr(chart)).toContain('cluster_queue=~"h100-research"');
+  });
+
+  test('adding queues to a pool the stack does not know fails with the pool named', () => {
+    const m = new MonitoringStack(testChart(), 'monitoring');
+    expect(() => m.addGpuPoolClusterQueues('a100', ['team-a'])).toThrow(/GPU pool a100 is not registered; call addGpuPool first/);
   });
 });
 
