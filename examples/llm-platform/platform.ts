@@ -108,7 +108,7 @@ export function buildPlatform(outDir: string): Platform {
     nodeRole: 'KarpenterNodeRole-llm-platform', clusterName: 'llm-platform',
   });
   const addons = new ClusterAddons(infraStack, 'addons', {
-    gpuOperator: { poolTaints: [taint], devicePluginConfigMapName: `${pool.poolName}-device-plugin-config`, devicePluginDefaultConfig: pool.sharing.configName, dcgmServiceMonitor: false },
+    gpuOperator: { poolTaints: [taint], devicePluginConfigMapName: pool.devicePluginConfigMapName, devicePluginDefaultConfig: pool.sharing.configName, dcgmServiceMonitor: false },
   });
   new PlatformStorage(infraStack, 'storage', {
     classes: [

@@ -20,6 +20,7 @@ import {
   toJson_ClusterQueueV1Beta2Spec,
 } from './imports/kueue.x-k8s.io-kueue.x-k8s.io';
 import { MonitoringStack } from './monitoring-stack';
+import { DEVICE_PLUGIN_CONFIG_MAP_NAME, DevicePluginConfigMap } from './private/device-plugin-config';
 import { commonLabels, requireDnsLabel, requireWholeNumber } from './private/names';
 import { PoolWorkloadOptions } from './private/pool-sizing';
 import { quantityOfBytes } from './private/quantities';
@@ -136,6 +137,12 @@ export class GpuResourcePool extends Construct {
   public readonly nodeShape: NodeShape;
   /** GPU sharing. */
   public readonly sharing: GpuSharing;
+  /**
+   * The device-plugin ConfigMap the pool writes its sharing configuration into (key `sharing.configName`),
+   * shared by every pool of the chart in the same GPU-operator namespace; give it to ClusterAddons as
+   * `gpuOperator.devicePluginConfigMapName`.
+   */
+  public readonly devicePluginConfigMapName: string = DEVICE_PLUGIN_CONFIG_MAP_NAME;
   /** Capacity for quotas, nodes. */
   public readonly maxNodes: number;
   /** Kueue cohort of the pool's ClusterQueues. */
@@ -488,11 +495,8 @@ export class GpuResourcePool extends Construct {
         description: `ai-datacenter-constructs pool ${this.poolName}: ${p} workloads`,
       } as any);
     }
-    new ApiObject(this, 'device-plugin-config', {
-      apiVersion: 'v1', kind: 'ConfigMap',
-      metadata: { name: `${this.poolName}-device-plugin-config`, namespace: this.props.gpuOperatorNamespace ?? 'gpu-operator', labels },
-      data: { [this.sharing.configName]: yamlOf(this.sharing.devicePluginConfig()) },
-    } as any);
+    DevicePluginConfigMap.of(this, this.props.gpuOperatorNamespace ?? 'gpu-operator')
+      .add(this.sharing.configName, yamlOf(this.sharing.devicePluginConfig()), this.node.path);
   }
 
   private emitTenantObjects(t: PoolTenantOptions): void {

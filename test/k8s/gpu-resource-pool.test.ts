@@ -1,7 +1,7 @@
 import { Testing } from 'cdk8s';
 import { ofKind, testChart, testPool } from './fixtures';
 import { ConstructValidationError } from '../../src/errors';
-import { GpuSharing, MonitoringStack } from '../../src/k8s';
+import { GpuResourcePool, GpuSharing, MonitoringStack } from '../../src/k8s';
 import { NodeShape } from '../../src/planning/catalog';
 import { PlacementTopology } from '../../src/planning/placement';
 import { describeWithShared } from '../harness/shared';
@@ -113,6 +113,30 @@ describe('GpuResourcePool', () => {
     expect(pool.cpuCoresForGpus(1)).toBe(21);
     expect(pool.memoryBytesForGpus(1)).toBe(230 * 2 ** 30);
     expect(pool.cpuCoresForGpus(8)).toBe(172);
+  });
+});
+
+describe('GpuResourcePool device-plugin configuration', () => {
+  const configMaps = (chart: ReturnType<typeof testChart>): any[] => ofKind(Testing.synth(chart), 'ConfigMap').filter((c) => c.metadata.name === 'aidc-device-plugin-config');
+
+  test('pools of one chart share the single ConfigMap the GPU operator reads, one key per sharing mode', () => {
+    const chart = testChart();
+    const a = new GpuResourcePool(chart, 'h100', { nodeShape: NodeShape.P5_48XLARGE, maxNodes: 4, sharing: GpuSharing.timeSlicing(4), tenants: [{ name: 'research', share: 1 }] });
+    new GpuResourcePool(chart, 'h100b', { nodeShape: NodeShape.P5_48XLARGE, maxNodes: 4, sharing: GpuSharing.mig('1g.10gb'), tenants: [{ name: 'serving', share: 1 }] });
+    new GpuResourcePool(chart, 'h100c', { nodeShape: NodeShape.P5_48XLARGE, maxNodes: 4, sharing: GpuSharing.timeSlicing(4), tenants: [{ name: 'batch', share: 1 }] });
+    const maps = configMaps(chart);
+    expect(maps).toHaveLength(1);
+    expect(Object.keys(maps[0].data)).toEqual(['mig-1g.10gb', 'time-sliced-4']);
+    expect(maps[0].metadata.namespace).toBe('gpu-operator');
+    expect(a.devicePluginConfigMapName).toBe('aidc-device-plugin-config');
+    expectValidObjects(maps);
+  });
+
+  test('pools in different GPU-operator namespaces get one ConfigMap each', () => {
+    const chart = testChart();
+    new GpuResourcePool(chart, 'h100', { nodeShape: NodeShape.P5_48XLARGE, maxNodes: 4, tenants: [{ name: 'research', share: 1 }] });
+    new GpuResourcePool(chart, 'h100b', { nodeShape: NodeShape.P5_48XLARGE, maxNodes: 4, gpuOperatorNamespace: 'nvidia', tenants: [{ name: 'serving', share: 1 }] });
+    expect(configMaps(chart).map((c) => c.metadata.namespace).sort()).toEqual(['gpu-operator', 'nvidia']);
   });
 });
 
