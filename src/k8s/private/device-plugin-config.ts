@@ -1,7 +1,7 @@
 import { ApiObject, Chart, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ConstructValidationError } from '../../errors';
 import { commonLabels } from './names';
+import { ConstructValidationError } from '../../errors';
 
 /** Name of the device-plugin ConfigMap every pool writes into (ClusterAddons' default `devicePluginConfigMapName`). */
 export const DEVICE_PLUGIN_CONFIG_MAP_NAME = 'aidc-device-plugin-config';
