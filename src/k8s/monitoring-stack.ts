@@ -441,7 +441,7 @@ export class MonitoringStack extends Construct {
     const k = this.pools.findIndex((p) => p.pool === poolName);
     if (k < 0) throw new ConstructValidationError(path, 'gpuPools', `GPU pool ${poolName} is not registered; call addGpuPool first`);
     const queues = clusterQueueNames.map((q, i) => requireDnsLabel(path, `gpuPools[${poolName}].clusterQueueNames[${i}]`, q));
-    const merged = [...new Set([...this.pools[k].clusterQueueNames, ...queues])].sort();
+    const merged = [...new Set([...(this.pools[k].clusterQueueNames ?? []), ...queues])].sort();
     this.pools[k] = { ...this.pools[k], clusterQueueNames: merged };
   }
 
