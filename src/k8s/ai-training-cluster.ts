@@ -171,6 +171,10 @@ export class AiTrainingCluster extends Construct {
         AIDC_TENSOR_PARALLEL: String(p.tp),
         AIDC_PIPELINE_PARALLEL: String(p.pp),
         AIDC_VIRTUAL_PIPELINE_STAGES: String(p.virtualPipelineStages),
+        // even | embedding-and-loss (Megatron-Core --account-for-embedding-in-pipeline-split
+        // --account-for-loss-in-pipeline-split) | uneven; and the decoder layers of each rank, first to last.
+        AIDC_PIPELINE_SPLIT: p.pipelineSplit,
+        AIDC_PIPELINE_STAGE_LAYERS: p.pipelineStageLayers.join(','),
         AIDC_CONTEXT_PARALLEL: String(p.cp),
         AIDC_DATA_PARALLEL: String(p.dp),
         AIDC_MICRO_BATCH: String(p.microBatch),

@@ -13,7 +13,7 @@ const USAGE = `aidc plan training --model ID --gpu ID [--gpus N | --deadline-hou
                    --seq-len S --global-batch-tokens T [--tokens D]
                    [--micro-batch B] [--precision bf16|fp8|fp32-amp|bf16-pure]
                    [--recompute none|selective|full] [--zero 0|1|2|3]
-                   [--framework megatron|fsdp|hf] [--tp N --pp N --cp N]
+                   [--framework megatron|fsdp|hf] [--tp N --pp N --vp N --cp N]
                    [--optimizer adamw|adam-8bit|sgd] [--node-shape ID] [--model-config FILE] [--json]
 
 Plans a training run: the fastest tensor/pipeline/context/data-parallel layout that fits in GPU memory,
@@ -89,6 +89,7 @@ function run(args: ParsedArgs): CliResult {
     zeroStage: zero,
     tensorParallel: numberFlag(args, 'tp', { integer: true }),
     pipelineParallel: numberFlag(args, 'pp', { integer: true }),
+    virtualPipelineStages: numberFlag(args, 'vp', { integer: true }),
     contextParallel: numberFlag(args, 'cp', { integer: true }),
   });
   if (args.switches.has('json')) return { code: 0, stdout: JSON.stringify(plan.toJson(), null, 2) + '\n', stderr: '' };
@@ -96,8 +97,9 @@ function run(args: ParsedArgs): CliResult {
   const out = [
     `Training plan for ${plan.modelId} on ${plan.gpus} × ${plan.gpuId} (${plan.nodes} nodes)`,
     '',
-    renderTable(['tp', 'pp', 'cp', 'dp', 'ep', 'micro-batch', 'grad. accumulation'],
-      [[p.tp, p.pp, p.cp, p.dp, p.ep, p.microBatch, p.gradientAccumulation].map(String)]),
+    renderTable(['tp', 'pp', 'vp', 'cp', 'dp', 'ep', 'micro-batch', 'grad. accumulation'],
+      [[p.tp, p.pp, p.virtualPipelineStages, p.cp, p.dp, p.ep, p.microBatch, p.gradientAccumulation].map(String)]),
+    ...(p.pp > 1 ? [`pipeline split (${p.pipelineSplit}): ${p.pipelineStageLayers.join(', ')} layers per rank`, ''] : []),
     renderTable(['memory per GPU', 'bytes'], [
       ['weights', formatQuantity(m.weightsBytes, 'bytes')], ['gradients', formatQuantity(m.gradientsBytes, 'bytes')],
       ['optimizer', formatQuantity(m.optimizerBytes, 'bytes')], ['activations', formatQuantity(m.activationsBytes, 'bytes')],
@@ -124,7 +126,7 @@ export const PLAN_TRAINING_COMMAND: CliCommand = {
   summary: 'Parallel layout, memory, speed, time and cost of a training run',
   usage: USAGE,
   valueFlags: ['model', 'model-config', 'gpu', 'node-shape', 'gpus', 'deadline-hours', 'seq-len', 'global-batch-tokens', 'tokens',
-    'micro-batch', 'precision', 'recompute', 'zero', 'framework', 'optimizer', 'tp', 'pp', 'cp'],
+    'micro-batch', 'precision', 'recompute', 'zero', 'framework', 'optimizer', 'tp', 'pp', 'vp', 'cp'],
   switchFlags: ['json'],
   run,
 };

@@ -1,6 +1,7 @@
 import { usesFp8 } from './bytes-per-parameter';
 import { Layout, PlanContext } from './context';
 import { ModelShape } from './model-math';
+import { peakHeld, PipelineSplit } from './pipeline-schedule';
 import { RecomputeMode, TrainingPrecision } from './precision';
 import { Explanation } from '../private/explanation';
 
@@ -142,14 +143,16 @@ export function eagerActivations(ctx: PlanContext, l: Layout, ex?: Explanation):
 }
 
 /**
- * Activation bytes on one GPU of the given stage for `inFlight` micro-batches, `megatron` profile.
+ * Activation bytes on one GPU of pipeline rank `rank`, `megatron` profile: the per-layer bytes times the layers ×
+ * micro-batches the rank holds at its peak under Megatron-Core's schedule ({@link peakHeld}), plus the recompute
+ * working layer, the fp32 logits on the last rank and, for dropout models, the embedding's dropout mask on the first.
  * Context parallelism divides the sequence (and so every term) by cp.
  */
-export function activationBytes(ctx: PlanContext, l: Layout, stage: 'first' | 'last' | 'only', inFlight: number, ex?: Explanation): number {
+export function activationBytes(ctx: PlanContext, l: Layout, split: PipelineSplit, rank: number, ex?: Explanation): number {
   const s = ctx.shape;
   const seqLocal = ctx.seqLen / l.cp;
   const sbh = seqLocal * l.microBatch * s.hidden;
-  const layers = Math.ceil(s.layers / l.pp);
+  const held = peakHeld(split, rank, l.gradientAccumulation);
   const fp8 = usesFp8(ctx.precision);
   const full = megatronLayerUnits(s, ctx.seqLen, true, fp8);
   const sel = megatronLayerUnits(s, ctx.seqLen, false, fp8);
@@ -164,15 +167,18 @@ export function activationBytes(ctx: PlanContext, l: Layout, stage: 'first' | 'l
     formula = `${units.toFixed(1)}·s·b·h/t per layer (${ctx.recompute === RecomputeMode.NONE ? `${sel.toFixed(1)} + ${(full - sel).toFixed(1)} for attention scores` : 'selective: no attention scores'})`;
   }
   const tokens = seqLocal * l.microBatch;
-  const head = stage !== 'first' ? MEGATRON_LOGITS_BYTES_PER_TOKEN_VOCAB * tokens * s.vocab / l.tp + 2 * sbh / l.tp : 0;
-  const embedMask = !s.swiglu && stage !== 'last' ? sbh / l.tp * inFlight : 0;
-  const total = layers * perLayer * inFlight + working + head + embedMask;
+  const last = rank === l.pp - 1;
+  const head = last ? MEGATRON_LOGITS_BYTES_PER_TOKEN_VOCAB * tokens * s.vocab / l.tp + 2 * sbh / l.tp : 0;
+  const embedMask = !s.swiglu && rank === 0 ? sbh / l.tp * held.firstChunkMicroBatches : 0;
+  const total = held.layerMicroBatches * perLayer + working + head + embedMask;
   if (ex) {
     ex.add('activation bytes per layer per micro-batch', perLayer, 'bytes',
       `${formula}; s=${seqLocal} (seq ${ctx.seqLen}/cp ${l.cp}), b=${l.microBatch}, h=${s.hidden}, t=${l.tp}`,
       'Korthikanti et al. 2022 (arXiv:2205.05198) §4, Table 2');
-    ex.add('micro-batches in flight on this stage', inFlight, '', `1F1B: min(pp=${l.pp}, grad. accumulation=${l.gradientAccumulation}) on the first stage, 1 on the last`, 'Narayanan et al. 2021 §2.2.1');
-    ex.add('activations per GPU', total, 'bytes', `ceil(L/pp)=${layers} layers × per-layer × in-flight${working ? ' + recompute working layer' : ''}${head ? ' + fp32 logits 4·s·b·V/t + final norm' : ''}`);
+    ex.add('layers × micro-batches held at the peak', held.layerMicroBatches, '',
+      `pipeline rank ${rank} of ${l.pp}${split.vp > 1 ? `, ${split.vp} chunks` : ''}, ${l.gradientAccumulation} micro-batches: Megatron-Core ${split.vp > 1 ? 'interleaved ' : ''}1F1B warm-up forwards + 1`,
+      'Narayanan et al. 2021 §2.2; Korthikanti et al. 2022 §4.2.3; megatron/core/pipeline_parallel/schedules.py');
+    ex.add('activations per GPU', total, 'bytes', `layers × micro-batches held × per-layer${working ? ' + recompute working layer' : ''}${head ? ' + fp32 logits 4·s·b·V/t + final norm' : ''}${embedMask ? ' + embedding dropout masks' : ''}`);
   }
   return total;
 }

@@ -82,8 +82,11 @@ const MIN_BUBBLE_FOR_INTERLEAVING = 0.05;
  * gain is smaller than the costs the step model leaves out (a launch and a p2p latency per chunk).
  */
 export function vpCandidates(ctx: PlanContext, pp: number, gradientAccumulation: number): number[] {
-  if (ctx.fixedVirtualStages !== undefined) return [ctx.fixedVirtualStages];
-  if (pp === 1 || gradientAccumulation % pp !== 0 || (pp - 1) / gradientAccumulation <= MIN_BUBBLE_FOR_INTERLEAVING) return [1];
+  if (pp === 1) return [1];
+  const whole = (v: number): boolean => ctx.shape.layers % (pp * v) === 0 || (ctx.shape.layers + 2) % (pp * v) === 0;
+  const v0 = ctx.fixedVirtualStages;
+  if (v0 !== undefined) return v0 === 1 || (whole(v0) && gradientAccumulation % pp === 0) ? [v0] : [];
+  if (gradientAccumulation % pp !== 0 || (pp - 1) / gradientAccumulation <= MIN_BUBBLE_FOR_INTERLEAVING) return [1];
   const out = new Set<number>([1]);
   for (const layers of [ctx.shape.layers, ctx.shape.layers + 2]) {
     if (layers % pp !== 0) continue;
@@ -115,13 +118,18 @@ function better(a: { t: StepTime; l: Layout }, b: { t: StepTime; l: Layout } | u
  * abandoned at the first that does not fit (activation bytes grow with b: in-flight × b =
  * min(p·b, sequences per replica) never decreases).
  */
-export function searchLayouts(ctx: PlanContext, gpus: number, fixed: FixedParallelism): { best?: SearchResult; miss?: SearchMiss; factorable: boolean } {
+export function searchLayouts(ctx: PlanContext, gpus: number, fixed: FixedParallelism): {
+  best?: SearchResult; miss?: SearchMiss; factorable: boolean;
+  /** Some layout was skipped because the fixed virtual stage count does not fit it. */
+  vpRejected: boolean;
+} {
   const tps = fixed.tp !== undefined ? [fixed.tp] : tpCandidates(ctx);
   const pps = fixed.pp !== undefined ? [fixed.pp] : ppCandidates(ctx);
   const cps = fixed.cp !== undefined ? [fixed.cp] : cpCandidates(ctx);
   let best: { t: StepTime; l: Layout; m: StageMemory } | undefined;
   let miss: SearchMiss | undefined;
   let factorable = false;
+  let vpRejected = false;
   let evaluated = 0;
   const noteMiss = (l: Layout, m: StageMemory, staticOnly: boolean): void => {
     if (!miss || m.peakBytesPerGpu < miss.memory.peakBytesPerGpu) miss = { layout: l, memory: m, staticOnly };
@@ -147,23 +155,25 @@ export function searchLayouts(ctx: PlanContext, gpus: number, fixed: FixedParall
           for (const mb of mbs) {
             const ga = perReplica / mb;
             let anyFit = false;
-            // Ascending v: activations grow with v, so stop at the first v that does not fit.
-            for (const vp of vpCandidates(ctx, pp, ga)) {
+            const vps = vpCandidates(ctx, pp, ga);
+            if (vps.length === 0) vpRejected = true;
+            // Every v is tried: interleaving adds (p−1)/(pv) of the activations, which shrinks as v grows.
+            for (const vp of vps) {
               const l: Layout = { tp, pp, cp, dp, ep, microBatch: mb, gradientAccumulation: ga, vp };
               evaluated++;
               const mem = worstStageMemory(ctx, l);
-              if (!mem.fits) { noteMiss(l, mem, false); break; }
+              if (!mem.fits) { noteMiss(l, mem, false); continue; }
               anyFit = true;
               const t = stepTime(ctx, l);
               if (better({ t, l }, best)) best = { t, l, m: mem };
             }
-            if (!anyFit) break;
+            if (!anyFit && vps.length > 0) break;
           }
         }
       }
     }
   }
-  return { best: best ? { layout: best.l, memory: best.m, time: best.t, evaluated } : undefined, miss, factorable };
+  return { best: best ? { layout: best.l, memory: best.m, time: best.t, evaluated } : undefined, miss, factorable, vpRejected };
 }
 
 /** GPU counts near `gpus` that factor into tp·pp·cp·dp with dp dividing the global batch (for error messages). */
@@ -211,6 +221,15 @@ export function validateFixed(ctx: PlanContext, fixed: FixedParallelism): void {
   if (fixed.pp !== undefined) {
     if (eager(ctx) && fixed.pp !== 1) throw new PlanningError('pipelineParallel', String(fixed.pp), `the ${ctx.framework} profile has no pipeline parallelism; use --framework megatron or --pp 1`);
     if (fixed.pp > m.layers) throw new PlanningError('pipelineParallel', String(fixed.pp), `must be at most the ${m.layers} layers of ${m.id}`);
+  }
+  const v = ctx.fixedVirtualStages;
+  const p = fixed.pp ?? 1;
+  if (v !== undefined && v > 1 && p > 1) {
+    const L = ctx.shape.layers;
+    if (L % (p * v) !== 0 && (L + 2) % (p * v) !== 0) {
+      const ok = divisors(L).concat(divisors(L + 2)).filter((d) => d > 1 && (L % (p * d) === 0 || (L + 2) % (p * d) === 0));
+      throw new PlanningError('virtualPipelineStages', String(v), `needs the ${L} layers of ${m.id}, or ${L + 2} counting the embedding and the loss, divisible by pp × v = ${p * v}; ${ok.length ? `try ${[...new Set(ok)].sort((a, b) => a - b).join(', ')} or 1` : 'use 1 (plain 1F1B)'}`);
+    }
   }
   if (fixed.cp !== undefined) {
     if (eager(ctx) && fixed.cp !== 1) throw new PlanningError('contextParallel', String(fixed.cp), `the ${ctx.framework} profile has no context parallelism; use --framework megatron or --cp 1`);

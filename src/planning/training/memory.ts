@@ -1,6 +1,7 @@
 import { activationBytes, eagerActivations } from './activations';
 import { BytesPerParameter } from './bytes-per-parameter';
 import { Layout, PlanContext } from './context';
+import { PipelineSplit, pipelineSplit, rankLayers, ranksToCheck } from './pipeline-schedule';
 import { RecomputeMode, TrainingFramework, TrainingPrecision } from './precision';
 import { Explanation } from '../private/explanation';
 
@@ -48,7 +49,8 @@ export function memoryReserveFor(ctx: PlanContext, l: Layout): number {
 
 /** Per-GPU memory of the worst pipeline stage, in bytes (internal). */
 export interface StageMemory {
-  readonly stage: 'first' | 'last' | 'only';
+  /** Pipeline rank (0 … pp−1) this is the memory of. */
+  readonly rank: number;
   readonly weightsBytes: number;
   readonly gradientsBytes: number;
   readonly optimizerBytes: number;
@@ -64,29 +66,33 @@ export interface StageMemory {
 /** Parameters held by one GPU of a stage, split into data-parallel-replicated and expert-parallel parts. */
 interface StageParams { readonly dense: number; readonly expert: number; readonly layerDense: number; readonly layerExpert: number }
 
+/** The layer split of a layout (plain 1F1B when pp = 1). */
+export function splitOf(ctx: PlanContext, l: Layout): PipelineSplit {
+  return pipelineSplit(ctx.shape.layers, l.pp, l.pp > 1 ? l.vp : 1);
+}
+
 /**
- * Parameters one GPU of a pipeline stage holds after tensor/pipeline/expert sharding.
+ * Parameters one GPU of pipeline rank `rank` holds after tensor/pipeline/expert sharding.
  *
- * Layers are split over `pp` stages with the largest stage holding ceil(L/pp) layers (Megatron
- * allows uneven splits; the planner takes the worst stage). Attention and FFN matrices are split over
+ * Layers are split over the ranks as {@link pipelineSplit} says. Attention and FFN matrices are split over
  * `tp` (Shoeybi et al. 2019, arXiv:1909.08053 §3); norms are replicated. The embedding (vocab-parallel
- * over `tp`) sits on the first stage and the output projection on the last; with tied embeddings and
- * pp > 1 the last stage keeps its own copy (Megatron `share_embeddings_and_output_weights`). Routed
+ * over `tp`) sits on the first rank and the output projection and final norm on the last; with tied embeddings and
+ * pp > 1 the last rank keeps its own copy (Megatron `share_embeddings_and_output_weights`). Routed
  * experts are split over `ep × tp`.
  */
-function stageParams(ctx: PlanContext, l: Layout, stage: 'first' | 'last' | 'only'): StageParams {
+function stageParams(ctx: PlanContext, l: Layout, split: PipelineSplit, rank: number): StageParams {
   const s = ctx.shape;
-  const layers = Math.ceil(s.layers / l.pp);
+  const layers = rankLayers(split, rank);
   const denseFrac = s.denseLayers / s.layers;
   const layerDense = s.attnParamsPerLayer / l.tp + s.normParamsPerLayer
     + denseFrac * s.denseFfnParams / l.tp + s.moeFraction * s.sharedMoeParams / l.tp;
   const layerExpert = s.moeFraction * s.routedExpertParams / (l.tp * l.ep);
   let dense = layers * layerDense;
-  const embed = s.embeddingParams / l.tp;
-  const output = (s.outputParams > 0 ? s.outputParams : s.embeddingParams) / l.tp;
-  if (stage === 'only') dense += embed + (s.outputParams > 0 ? output : 0) + s.hidden;
-  if (stage === 'first') dense += embed;
-  if (stage === 'last') dense += output + s.hidden;
+  const first = rank === 0;
+  const last = rank === l.pp - 1;
+  if (first) dense += s.embeddingParams / l.tp;
+  if (last && (!first || s.outputParams > 0)) dense += (s.outputParams > 0 ? s.outputParams : s.embeddingParams) / l.tp;
+  if (last) dense += s.hidden;
   return { dense, expert: layers * layerExpert, layerDense, layerExpert };
 }
 
@@ -96,10 +102,10 @@ function stageParams(ctx: PlanContext, l: Layout, stage: 'first' | 'last' | 'onl
  * data-parallel group. With context parallelism the group is dp × cp (Megatron's distributed
  * optimizer shards over the combined data+context group); expert parameters shard over dp × cp / ep.
  */
-export function modelStateBytes(ctx: PlanContext, l: Layout, stage: 'first' | 'last' | 'only'): {
+export function modelStateBytes(ctx: PlanContext, l: Layout, split: PipelineSplit, rank: number): {
   weights: number; gradients: number; optimizer: number; params: number; layerParams: number;
 } {
-  const p = stageParams(ctx, l, stage);
+  const p = stageParams(ctx, l, split, rank);
   const zDense = l.dp * l.cp;
   const zExpert = Math.max(1, (l.dp * l.cp) / l.ep);
   const shard = (bytes: number, from: number): number =>
@@ -128,19 +134,12 @@ export function zeroPartitionedBytes(params: number, bytes: BytesPerParameter, g
   return { weights, gradients, optimizer, total: weights + gradients + optimizer };
 }
 
-/** Micro-batches whose activations the given stage holds at its peak under 1F1B (Narayanan et al. 2021 §2.2.1). */
-export function inFlightMicroBatches(_ctx: PlanContext, l: Layout, stage: 'first' | 'last' | 'only'): number {
-  if (stage !== 'first') return 1;
-  const base = Math.min(l.pp, l.gradientAccumulation);
-  // Interleaved schedule: the first stage holds (1 + (p−1)/(p·v)) × p micro-batches' worth of its layers (Korthikanti et al. 2022 §4.2.3).
-  return l.vp > 1 ? base * (1 + (l.pp - 1) / (l.pp * l.vp)) : base;
-}
-
-/** Memory of one stage of a layout. */
-export function stageMemory(ctx: PlanContext, l: Layout, stage: 'first' | 'last' | 'only', ex?: Explanation): StageMemory {
+/** Memory of one pipeline rank of a layout. */
+export function stageMemory(ctx: PlanContext, l: Layout, rank: number, ex?: Explanation): StageMemory {
   if (ctx.framework !== TrainingFramework.MEGATRON) return eagerMemory(ctx, l, ex);
-  const st = modelStateBytes(ctx, l, stage);
-  const act = activationBytes(ctx, l, stage, inFlightMicroBatches(ctx, l, stage), ex);
+  const split = splitOf(ctx, l);
+  const st = modelStateBytes(ctx, l, split, rank);
+  const act = activationBytes(ctx, l, split, rank, ex);
   const zero3Gather = ctx.zeroStage >= 3 ? 2 * st.layerParams * ctx.bytes.weights : 0;
   const autocastCache = ctx.precision === TrainingPrecision.FP32_AMP
     ? (ctx.zeroStage >= 3 ? 2 * st.layerParams : st.params) * 2 : 0;
@@ -151,9 +150,10 @@ export function stageMemory(ctx: PlanContext, l: Layout, stage: 'first' | 'last'
   if (ex) {
     const w = ctx.bytes;
     const z = `dp×cp = ${l.dp * l.cp}`;
-    ex.add(`parameters on one GPU (${stage} stage)`, st.params, 'parameters',
-      `ceil(${ctx.shape.layers}/pp=${l.pp}) layers of matrices / tp=${l.tp}${ctx.shape.isMoe ? ` (experts / tp·ep=${l.tp * l.ep})` : ''} + ${stage === 'last' ? 'output layer' : stage === 'first' ? 'embedding' : 'embedding + output'} / tp`,
-      'Shoeybi et al. 2019 §3; Narayanan et al. 2021 §2.2');
+    const ends = [rank === 0 ? 'embedding' : '', rank === l.pp - 1 ? 'output layer' : ''].filter(Boolean).join(' + ');
+    ex.add(`parameters on one GPU (pipeline rank ${rank} of ${l.pp})`, st.params, 'parameters',
+      `${rankLayers(split, rank)} of ${ctx.shape.layers} layers (${split.method} split) of matrices / tp=${l.tp}${ctx.shape.isMoe ? ` (experts / tp·ep=${l.tp * l.ep})` : ''}${ends ? ` + ${ends} / tp` : ''}`,
+      'Shoeybi et al. 2019 §3; Narayanan et al. 2021 §2.2; Megatron-Core pipeline split');
     ex.add('weights per GPU', st.weights, 'bytes', `params × ${w.weights} B${ctx.zeroStage >= 3 ? ` / ${z} (ZeRO-3)` : ''}`, 'Rajbhandari et al. 2020 §3.1, §5');
     ex.add('gradients per GPU', st.gradients, 'bytes', `params × ${w.gradients} B${ctx.zeroStage >= 2 ? ` / ${z} (ZeRO-2)` : ''}`, 'Rajbhandari et al. 2020 §5.2');
     ex.add('optimizer states per GPU', st.optimizer, 'bytes', `params × ${w.optimizer} B${ctx.zeroStage >= 1 ? ` / ${z} (ZeRO-1)` : ''}; ${w.formula}`, 'Rajbhandari et al. 2020 §3.1, §5.1');
@@ -163,7 +163,7 @@ export function stageMemory(ctx: PlanContext, l: Layout, stage: 'first' | 'last'
     ex.add('usable memory per GPU', usable, 'bytes', `${ctx.gpu.id} memoryBytes × (1 − reserve ${reserve}) for allocator fragmentation and NCCL buffers`);
   }
   return {
-    stage,
+    rank,
     weightsBytes: st.weights,
     gradientsBytes: st.gradients,
     optimizerBytes: st.optimizer,
@@ -192,7 +192,7 @@ export function stageMemory(ctx: PlanContext, l: Layout, stage: 'first' | 'last'
  * recompute settings (test/planning/training/h100-calibration.test.ts).
  */
 function eagerMemory(ctx: PlanContext, l: Layout, ex?: Explanation): StageMemory {
-  const st = modelStateBytes(ctx, l, 'only');
+  const st = modelStateBytes(ctx, l, splitOf(ctx, l), 0);
   const acts = eagerActivations(ctx, l, ex);
   const s = ctx.shape;
   const amp = ctx.precision === TrainingPrecision.FP32_AMP;
@@ -228,7 +228,7 @@ function eagerMemory(ctx: PlanContext, l: Layout, ex?: Explanation): StageMemory
     ex.add('usable memory per GPU', usable, 'bytes', `${ctx.gpu.id} memoryBytes × (1 − reserve ${reserve})${l.dp * l.cp === 1 ? ', measured on one H100 with expandable segments' : ''}`);
   }
   return {
-    stage: 'only',
+    rank: 0,
     weightsBytes: st.weights,
     gradientsBytes: st.gradients,
     optimizerBytes: st.optimizer,
@@ -240,21 +240,23 @@ function eagerMemory(ctx: PlanContext, l: Layout, ex?: Explanation): StageMemory
   };
 }
 
-/** The stage with the highest peak (first and last differ by the embedding, the logits and in-flight micro-batches). */
+/** The pipeline rank with the highest peak: of the first (embedding, most micro-batches in flight), the second and the last (output layer and loss). */
 export function worstStageMemory(ctx: PlanContext, l: Layout, ex?: Explanation): StageMemory {
-  if (l.pp === 1) return stageMemory(ctx, l, 'only', ex);
-  const first = stageMemory(ctx, l, 'first');
-  const last = stageMemory(ctx, l, 'last');
-  const worst = first.peakBytesPerGpu >= last.peakBytesPerGpu ? 'first' : 'last';
-  return ex ? stageMemory(ctx, l, worst, ex) : (worst === 'first' ? first : last);
+  let worst: StageMemory | undefined;
+  for (const rank of ranksToCheck(l.pp)) {
+    const m = stageMemory(ctx, l, rank);
+    if (!worst || m.peakBytesPerGpu > worst.peakBytesPerGpu) worst = m;
+  }
+  const w = worst as StageMemory;
+  return ex ? stageMemory(ctx, l, w.rank, ex) : w;
 }
 
-/** Model-state bytes alone (no activations) of the worst stage: a lower bound used to prune the search. */
+/** Model-state bytes alone (no activations) of the worst rank: a lower bound used to prune the search. */
 export function staticLowerBoundBytes(ctx: PlanContext, l: Layout): number {
-  const stages: Array<'first' | 'last' | 'only'> = l.pp === 1 ? ['only'] : ['first', 'last'];
+  const split = splitOf(ctx, l);
   let worst = 0;
-  for (const s of stages) {
-    const st = modelStateBytes(ctx, l, s);
+  for (const rank of ranksToCheck(l.pp)) {
+    const st = modelStateBytes(ctx, l, split, rank);
     worst = Math.max(worst, st.weights + st.gradients + st.optimizer);
   }
   return worst + CUDA_CONTEXT_BYTES;

@@ -3,8 +3,9 @@ import { GpuType, ModelSpec, NodeShape } from '../catalog';
 import { bytesPerParameter, usesFp8 } from './bytes-per-parameter';
 import { Layout, PlanContext } from './context';
 import { candidateGpuCounts, FixedParallelism, nearbyValidGpuCounts, SearchResult, searchLayouts, validateFixed } from './layout-search';
-import { worstStageMemory } from './memory';
+import { splitOf, worstStageMemory } from './memory';
 import { modelFlopsPerToken, modelShape } from './model-math';
+import { rankLayers } from './pipeline-schedule';
 import { OptimizerKind, RecomputeMode, TrainingFramework, TrainingPrecision } from './precision';
 import { DEFAULT_BF16_EFFICIENCY, DEFAULT_FP8_EFFICIENCY, stepTime } from './step-time';
 import { TrainingPlan } from './training-plan';
@@ -121,6 +122,9 @@ function noPlanError(ctx: PlanContext, gpus: number, fixed: FixedParallelism, r:
     }
     return new PlanningError('gpus', String(gpus), `no tp×pp×cp×dp layout of ${gpus} GPUs has dp dividing the global batch of ${ctx.globalSeqs} sequences; try --gpus ${nearbyValidGpuCounts(ctx, gpus).join(' or ')}, or change --global-batch-tokens`);
   }
+  if (!r.miss && r.vpRejected) {
+    return new PlanningError('virtualPipelineStages', String(ctx.fixedVirtualStages), `no layout of ${gpus} GPUs can interleave ${ctx.fixedVirtualStages} chunks: it needs the micro-batches per step divisible by pp and the layers (or layers + 2) by pp × v; use 1 or leave it unset to search`);
+  }
   if (!r.miss) return new PlanningError('microBatch', String(fixed.microBatch), `does not divide the sequences per data-parallel replica for any layout of ${gpus} GPUs`);
   const m = r.miss.memory; const l = r.miss.layout;
   const gib = (b: number): string => formatQuantity(b, 'bytes');
@@ -149,6 +153,11 @@ function buildPlan(ctx: PlanContext, gpus: number, best: SearchResult, tokens: n
   ex.add('global batch', ctx.globalSeqs, 'sequences', `globalBatchTokens / sequenceLength ${ctx.seqLen}`);
   ex.add('parameters', ctx.shape.totalParams, 'parameters', 'attention + FFN/experts + norms per layer × layers + embedding + output', ctx.model.source);
   ex.add('layout', gpus, 'GPUs', `tp ${l.tp} × pp ${l.pp}${l.vp > 1 ? ` (interleaved, ${l.vp} virtual stages)` : ''} × cp ${l.cp} × dp ${l.dp}${l.ep > 1 ? ` (ep ${l.ep})` : ''}; micro-batch ${l.microBatch}, gradient accumulation ${l.gradientAccumulation}; fastest of ${best.evaluated} layouts evaluated`);
+  const split = splitOf(ctx, l);
+  if (l.pp > 1) {
+    ex.add('pipeline split', l.pp, 'ranks', `${split.method}: ${Array.from({ length: l.pp }, (_, r) => rankLayers(split, r)).join(', ')} layers per rank${split.method === 'embedding-and-loss' ? ' (the embedding and the loss each take one layer\'s slot)' : ''}`,
+      'Megatron-Core pipeline split; Dubey et al. 2024 (Llama 3) §3.3.2');
+  }
   const mem = worstStageMemory(ctx, l, ex);
   const t = stepTime(ctx, l, ex);
   let timeToTrain: number | undefined;
@@ -164,7 +173,10 @@ function buildPlan(ctx: PlanContext, gpus: number, best: SearchResult, tokens: n
     `parameters × (weights ${ctx.bytes.weights} + optimizer ${ctx.bytes.optimizer}) bytes`);
   return TrainingPlan._create({
     modelId: ctx.model.id, gpuId: ctx.gpu.id,
-    parallelism: { tp: l.tp, pp: l.pp, dp: l.dp, cp: l.cp, ep: l.ep, microBatch: l.microBatch, gradientAccumulation: l.gradientAccumulation, virtualPipelineStages: l.vp },
+    parallelism: {
+      tp: l.tp, pp: l.pp, dp: l.dp, cp: l.cp, ep: l.ep, microBatch: l.microBatch, gradientAccumulation: l.gradientAccumulation, virtualPipelineStages: l.vp,
+      pipelineSplit: split.method, pipelineStageLayers: Array.from({ length: l.pp }, (_, r) => rankLayers(split, r)),
+    },
     memory: {
       weightsBytes: mem.weightsBytes, gradientsBytes: mem.gradientsBytes, optimizerBytes: mem.optimizerBytes,
       activationsBytes: mem.activationsBytes, overheadBytes: mem.overheadBytes, peakBytesPerGpu: mem.peakBytesPerGpu, usableBytesPerGpu: mem.usableBytes,

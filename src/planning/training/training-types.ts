@@ -116,6 +116,14 @@ export interface TrainingParallelism {
   readonly gradientAccumulation: number;
   /** Virtual pipeline stages per GPU (interleaved schedule; 1 = plain 1F1B). */
   readonly virtualPipelineStages: number;
+  /**
+   * How the decoder layers are split over the pipeline ranks: `even`; `embedding-and-loss` (the embedding and the
+   * loss each take one layer's slot: Megatron-Core `--account-for-embedding-in-pipeline-split
+   * --account-for-loss-in-pipeline-split`); `uneven` (ranks 1, 2, … take the remainder: `--pipeline-model-parallel-layout`).
+   */
+  readonly pipelineSplit: string;
+  /** Decoder layers on each pipeline rank, first to last (all its virtual chunks together). */
+  readonly pipelineStageLayers: number[];
 }
 
 /** Per-GPU memory of the worst pipeline stage, bytes. */

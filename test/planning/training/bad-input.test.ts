@@ -80,9 +80,12 @@ describe('properties (fast-check)', () => {
         try {
           const p = TrainingPlanner.plan({ model, gpu, gpus, sequenceLength: seq, globalBatchTokens: seq * batch, precision, recompute, framework, zeroStage, tokens: 1e9 });
           const j = p.toJson();
-          for (const v of [...Object.values(j.memory), ...Object.values(j.throughput), ...Object.values(j.parallelism), j.gpus, j.nodes, j.timeToTrainSeconds, j.checkpointBytes]) {
+          const { pipelineSplit, pipelineStageLayers, ...sizes } = j.parallelism;
+          for (const v of [...Object.values(j.memory), ...Object.values(j.throughput), ...Object.values(sizes), ...pipelineStageLayers, j.gpus, j.nodes, j.timeToTrainSeconds, j.checkpointBytes]) {
             expect(finitePositive(v as number)).toBe(true);
           }
+          expect(['even', 'embedding-and-loss', 'uneven']).toContain(pipelineSplit);
+          expect(pipelineStageLayers.reduce((a: number, b: number) => a + b, 0)).toBe(model.layers);
           expect(p.memory.peakBytesPerGpu).toBeLessThanOrEqual(p.memory.usableBytesPerGpu);
         } catch (e) {
           if (!(e instanceof PlanningError)) throw e;
