@@ -79,6 +79,7 @@ describe('DemandForecaster', () => {
     ['a horizon beyond 12 weeks', () => DemandForecaster.forecast(series(seasonal(100)), { horizonHours: 5000 }), 'horizonHours'],
     ['an unknown method', () => DemandForecaster.forecast(series(seasonal(100)), { horizonHours: 5, methods: ['holt-winter'] }), 'methods'],
     ['an interval level of 1', () => DemandForecaster.forecast(series(seasonal(100)), { horizonHours: 5, intervalLevel: 1 }), 'intervalLevel'],
+    ['a fractional count of interval windows', () => DemandForecaster.forecast(series(seasonal(400)), { horizonHours: 5, intervalOrigins: 2.5 }), 'intervalOrigins'],
     ['a negative value', () => series([1, -1]), 'history.values[1]'],
   ])('%s is a PlanningError', (_name, run, field) => {
     expect(run).toThrow(PlanningError);
@@ -87,6 +88,20 @@ describe('DemandForecaster', () => {
     } catch (e) {
       expect((e as PlanningError).field).toBe(field);
     }
+  });
+
+  test('the upper bound learns from more windows than the method choice: a noisy past widens it, the point forecast stays', () => {
+    // Eight weeks whose last six days are calm (±2%) after seven weeks of ±40% noise.
+    const r = noise(7);
+    const history = seasonal(8 * 168).map((v, h) => (h < 8 * 168 - 144 ? v * (1 + 0.8 * r()) : v));
+    const few = DemandForecaster.forecast(series(history), { horizonHours: 48, intervalOrigins: 3 });
+    const many = DemandForecaster.forecast(series(history), { horizonHours: 48 });
+    expect(many.values).toEqual(few.values);
+    const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+    expect(mean(many.upper) / mean(few.upper)).toBeGreaterThan(1.1);
+    // 1,344 hours less the longest chosen method's minimum, in 48-hour windows, capped at the default 14.
+    expect(many.explain()).toMatch(/interval origins = 14/);
+    expect(few.explain()).toMatch(/interval origins = 3/);
   });
 
   test('random finite non-negative histories give finite forecasts with upper ≥ value, or a PlanningError', () => {

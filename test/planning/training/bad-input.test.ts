@@ -106,6 +106,34 @@ describe('properties (fast-check)', () => {
     }), { numRuns: 30 });
   });
 
+  test('fixed pipeline and virtual stage counts give a plan whose split sums to the layers, or a PlanningError', () => {
+    let plans = 0; let interleaved = 0;
+    fc.assert(fc.property(
+      fc.constantFrom('llama-3.1-8b', 'llama-3.1-70b', 'llama-3.1-405b', 'gpt3-175b', 'llama-3.2-3b', 'mixtral-8x7b'),
+      fc.constantFrom(1, 2, 4, 8, 16, 32), fc.integer({ min: 1, max: 12 }), fc.constantFrom(1, 2, 4, 8), fc.integer({ min: 1, max: 8 }),
+      (id, pp, vp, tp, replicas) => {
+        const model = ModelSpec.of(id);
+        try {
+          const p = TrainingPlanner.plan({
+            model, gpu: GpuType.of('b200-192gb'), gpus: tp * pp * replicas, sequenceLength: 4096, globalBatchTokens: 4096 * 64 * replicas,
+            tensorParallel: tp, pipelineParallel: pp, virtualPipelineStages: vp, contextParallel: 1, recompute: RecomputeMode.FULL, zeroStage: 1,
+          });
+          expect(p.parallelism.pipelineStageLayers.length).toBe(p.parallelism.pp);
+          expect(p.parallelism.pipelineStageLayers.reduce((a, b) => a + b, 0)).toBe(model.layers);
+          expect(p.parallelism.pipelineStageLayers.every((n) => Number.isInteger(n) && n >= 1)).toBe(true);
+          if (pp > 1) expect(p.parallelism.virtualPipelineStages).toBe(vp);
+          plans++;
+          if (pp > 1 && vp > 1) interleaved++;
+        } catch (e) {
+          if (!(e instanceof PlanningError)) throw e;
+        }
+      }), { numRuns: 200 });
+    // Both branches are exercised: plans, interleaved ones among them, and errors.
+    expect(plans).toBeGreaterThan(20);
+    expect(interleaved).toBeGreaterThan(5);
+    expect(plans).toBeLessThan(200);
+  });
+
   test('longer sequences never decrease activation bytes at a fixed layout', () => {
     fc.assert(fc.property(fc.constantFrom('llama-3.1-8b', 'mistral-7b', 'llama-3.2-1b'), fc.constantFrom(1024, 2048, 4096), fc.constantFrom(...Object.values(RecomputeMode)), (id, seq, recompute) => {
       const props = { model: ModelSpec.of(id), gpu: GpuType.of('h200-141gb'), gpus: 8, tensorParallel: 8, pipelineParallel: 1, contextParallel: 1, microBatch: 1, recompute };
