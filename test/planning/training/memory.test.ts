@@ -18,6 +18,22 @@ describe('ZeRO model-state memory', () => {
     expect(Math.abs(r.total / GB - gb)).toBeLessThanOrEqual(0.05);
   });
 
+  // DeepSpeed's documented memory estimator (DeepSpeed docs/code-docs/source/memory.rst, "API To Estimate Memory
+  // Usage"): t5-3b, 2,851M parameters, 1 node × 8 GPUs, no offload. It prints bytes / 2^30 as "GB".
+  const t5 = { params: 2851e6, largestLayer: 32e6, gpus: 8 };
+  const fp32Grads = bytesPerParameter(TrainingPrecision.BF16_MIXED, OptimizerKind.ADAMW, true); // 2 + 4 + 12 = 18 B
+  test('ZeRO-3: the estimator\'s 6.09 GB (cold) is 18 bytes per parameter over 8 GPUs plus a 4-byte gather of the largest layer (±0.01 GB)', () => {
+    const r = zeroPartitionedBytes(t5.params, fp32Grads, t5.gpus, 3);
+    expect(Math.abs((r.total + 4 * t5.largestLayer) / 2 ** 30 - 6.09)).toBeLessThanOrEqual(0.01);
+  });
+  test('ZeRO-2: the estimator\'s 15.93 GB keeps every 16-bit gradient on every GPU (2 B × all parameters) on top of the ZeRO paper\'s partitioned accounting the planner uses (±0.01 GB)', () => {
+    const r = zeroPartitionedBytes(t5.params, fp32Grads, t5.gpus, 2);
+    // ZeRO paper §5.2 (what the planner charges): 2 B weights + (4 + 12) B / 8 = 10.62 GB.
+    expect(Math.abs(r.total / 2 ** 30 - 10.62)).toBeLessThanOrEqual(0.01);
+    // DeepSpeed's conservative formula, 4·P + 16·P/N, is that plus a full copy of the 16-bit gradients.
+    expect(Math.abs((r.total + 2 * t5.params) / 2 ** 30 - 15.93)).toBeLessThanOrEqual(0.01);
+  });
+
   test.each([
     [TrainingPrecision.BF16_MIXED, OptimizerKind.ADAMW, 16],
     [TrainingPrecision.FP8_MIXED, OptimizerKind.ADAMW, 16],
