@@ -53,6 +53,34 @@ export const EAGER_FRAMEWORK_FACTOR = 1.08;
  */
 export const EAGER_LAYER_OVERHEAD_SECONDS = 1.9e-3;
 
+/**
+ * FlashAttention-3 forward throughput on one H100 SXM at head dim 128 by sequence length, batch × length = 16k
+ * tokens: 430.3, 517.1, 565.5, 590.2, 614.2 and 620.7 TFLOP/s at 512, 1k, 2k, 4k, 8k and 16k (pytorch/benchmark
+ * PR #2391, commit ff65cb6, "flash_v3"; the FlashAttention-3 paper, Shah et al. 2024 Fig. 5, shows the same shape).
+ * Attention calls on shorter sequences run further below the kernel's plateau: fewer tiles per head to fill the
+ * GPU and the same fixed costs per call.
+ */
+const ATTENTION_TFLOPS_BY_LENGTH: ReadonlyArray<readonly [number, number]> = [
+  [512, 430.3], [1024, 517.1], [2048, 565.5], [4096, 590.2], [8192, 614.2], [16384, 620.7],
+];
+
+/**
+ * Attention-kernel efficiency at a call length, relative to its 16k plateau ({@link ATTENTION_TFLOPS_BY_LENGTH}),
+ * interpolated on log–log axes; below 512 tokens the first segment's power law continues, beyond 16k the plateau
+ * holds. Context parallelism makes every ring step attend s/cp queries to s/cp keys (Megatron-Core / Transformer
+ * Engine ring attention), so the call length is s/cp: why NVIDIA sizes CP for about 4k tokens per rank.
+ */
+export function attentionLengthFactor(length: number): number {
+  const t = ATTENTION_TFLOPS_BY_LENGTH;
+  const plateau = t[t.length - 1][1];
+  if (length >= t[t.length - 1][0]) return 1;
+  let i = 0;
+  while (i < t.length - 2 && length > t[i + 1][0]) i++;
+  const [l0, f0] = t[i]; const [l1, f1] = t[i + 1];
+  const exponent = Math.log(f1 / f0) / Math.log(l1 / l0);
+  return (f0 * Math.pow(length / l0, exponent)) / plateau;
+}
+
 /** Fraction of the NCCL ring's nominal link bandwidth achieved as bus bandwidth (nccl-tests on NVLink/InfiniBand reach ~80%). */
 export const LINK_EFFICIENCY = 0.8;
 
@@ -109,7 +137,8 @@ export function stepTime(ctx: PlanContext, l: Layout, ex?: Explanation): StepTim
   const eff = ctx.computeEfficiency * gemmWidthFactor(s.hidden) * frameworkFactor(ctx.framework);
   const gemmSeconds = tokensMb * stageGemmPerToken / (l.tp * l.cp) / (peakGemm * eff);
   const attnEff = (fp8 ? DEFAULT_BF16_EFFICIENCY : ctx.computeEfficiency) * frameworkFactor(ctx.framework);
-  const attnSeconds = tokensMb * stageAttnPerToken / (l.tp * l.cp) / (peakBf16 * attnEff);
+  const attnLength = attentionLengthFactor(seq / l.cp);
+  const attnSeconds = tokensMb * stageAttnPerToken / (l.tp * l.cp) / (peakBf16 * attnEff * attnLength);
   const eagerOverhead = megatron ? 0
     : EAGER_LAYER_OVERHEAD_SECONDS * s.layers * (ctx.recompute === RecomputeMode.FULL ? 1.5 : 1);
   const computeMb = gemmSeconds + attnSeconds + eagerOverhead;
@@ -181,7 +210,9 @@ export function stepTime(ctx: PlanContext, l: Layout, ex?: Explanation): StepTim
       'Narayanan et al. 2021 eq. (3); Megatron-Bridge num_floating_point_operations');
     ex.add('hardware FLOPs per token', hwGemmPerToken + hwAttnPerToken, 'FLOP', `model FLOPs + recompute (${ctx.recompute}: ${ctx.recompute === RecomputeMode.FULL ? '+1 forward = 8N' : ctx.recompute === RecomputeMode.SELECTIVE && megatron ? '+ attention forward' : 'none'})`, 'Korthikanti et al. 2022 §5, Table 5');
     ex.add('compute efficiency', eff, '', `base ${ctx.computeEfficiency} × model width h/(h + 1024) × framework ${frameworkFactor(ctx.framework)}`, 'calibrated: see DEFAULT_BF16_EFFICIENCY / DEFAULT_FP8_EFFICIENCY');
-    ex.add('compute per micro-batch per stage', computeMb, 's', `tokens ${tokensMb} × stage FLOPs/token / (tp·cp) / (peak ${fp8 ? 'FP8' : 'BF16'} × efficiency)${eagerOverhead ? ` + eager overhead ${EAGER_LAYER_OVERHEAD_SECONDS * 1e3} ms × ${s.layers} layers${ctx.recompute === RecomputeMode.FULL ? ' × 1.5' : ''}` : ''}`,
+    ex.add('attention kernel efficiency', attnLength, '', `FlashAttention-3 throughput at calls of seq/cp = ${seq / l.cp} tokens relative to its 16k plateau`,
+      'pytorch/benchmark PR #2391 (flash_v3, H100, head dim 128); Shah et al. 2024 Fig. 5');
+    ex.add('compute per micro-batch per stage', computeMb, 's', `tokens ${tokensMb} × stage FLOPs/token / (tp·cp) / (peak ${fp8 ? 'FP8' : 'BF16'} × efficiency; attention × kernel efficiency)${eagerOverhead ? ` + eager overhead ${EAGER_LAYER_OVERHEAD_SECONDS * 1e3} ms × ${s.layers} layers${ctx.recompute === RecomputeMode.FULL ? ' × 1.5' : ''}` : ''}`,
       megatron ? undefined : 'fitted on H100 (bench/gpu/measure_training.py)');
     ex.add('exposed TP communication per micro-batch', tpSeconds, 's', `${TP_EXPOSED_FRACTION} × layers ${layersStage} × ${tpOps} × (t−1)/t × s·b·h·2 B / (NVLink ${(ctx.nvlinkBytesPerSecond / 1e9).toFixed(0)} GB/s × ${LINK_EFFICIENCY})`, 'Korthikanti et al. 2022 §4.2.2');
     if (l.cp > 1) ex.add('exposed CP communication per micro-batch', cpSeconds, 's', 'max(0, ring K/V exchange − attention compute)');

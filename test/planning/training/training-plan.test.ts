@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { GpuType, ModelSpec, NodeShape } from '../../../src/planning/catalog';
 import { TrainingPlanner } from '../../../src/planning/training';
+import { attentionLengthFactor } from '../../../src/planning/training/step-time';
 
 const H100 = GpuType.of('h100-sxm-80gb');
 
@@ -58,5 +60,29 @@ describe('deadline mode', () => {
         expect(p.timeToTrainSeconds!).toBeGreaterThan(7 * 86400);
       } catch { /* no valid layout at that count */ }
     }
+  });
+});
+
+describe('attention kernel efficiency by call length (FlashAttention-3 on H100, pytorch/benchmark PR #2391)', () => {
+  test.each([[512, 430.3], [1024, 517.1], [2048, 565.5], [4096, 590.2], [8192, 614.2]])('at %d tokens it is the measured %f TFLOP/s over the 620.7 plateau (exact)', (length, tflops) => {
+    expect(attentionLengthFactor(length)).toBeCloseTo(tflops / 620.7, 12);
+  });
+
+  test('it rises with the call length, stays positive for tiny calls and is 1 from 16k on (fast-check, 200 runs)', () => {
+    fc.assert(fc.property(fc.double({ min: 1, max: 1e6, noNaN: true }), fc.double({ min: 1, max: 1e6, noNaN: true }), (a, b) => {
+      const [lo, hi] = a < b ? [a, b] : [b, a];
+      expect(attentionLengthFactor(lo)).toBeGreaterThan(0);
+      expect(attentionLengthFactor(hi)).toBeGreaterThanOrEqual(attentionLengthFactor(lo));
+      expect(attentionLengthFactor(hi)).toBeLessThanOrEqual(1);
+    }), { numRuns: 200 });
+    expect(attentionLengthFactor(16384)).toBe(1);
+  });
+
+  test('context parallelism stays near NVIDIA\'s 4k tokens per rank: Llama 3.1 8B on 16 H100s at 8k uses cp ≤ 2', () => {
+    // NVIDIA Megatron Bridge skill "nemo-mbridge-perf-moe-long-context": "Start from a 4K shard target: CP ≈ seq_len / 4096".
+    // Without the kernel-efficiency term the search chose cp 8 (1,024-token ring steps) and dp 1.
+    const plan = TrainingPlanner.plan({ model: ModelSpec.of('llama-3.1-8b'), gpu: H100, nodeShape: NodeShape.of('p5.48xlarge'), gpus: 16, sequenceLength: 8192, globalBatchTokens: 4 * 2 ** 20 });
+    expect(plan.parallelism.cp).toBeLessThanOrEqual(2);
+    expect(plan.parallelism.dp).toBeGreaterThan(1);
   });
 });
