@@ -75,6 +75,14 @@ const CHECKPOINT_DIR = '/checkpoints';
  * A distributed training or fine-tuning job sized by a {@link TrainingPlan}: a JobSet gang of
  * indexed torchrun workers queued by Kueue on the pool, with NCCL settings, /dev/shm, a retained
  * checkpoint volume, restart-from-checkpoint failure policy and the plan's parallel layout.
+ *
+ * The layout reaches the trainer as environment variables, for any launcher to turn into its flags:
+ * `AIDC_TENSOR_PARALLEL`, `AIDC_PIPELINE_PARALLEL`, `AIDC_VIRTUAL_PIPELINE_STAGES`, `AIDC_PIPELINE_SPLIT` (`even`,
+ * `embedding-and-loss` = Megatron-Core `--account-for-embedding-in-pipeline-split --account-for-loss-in-pipeline-split`,
+ * or `uneven`), `AIDC_PIPELINE_STAGE_LAYERS` (layers per rank, comma-separated), `AIDC_CONTEXT_PARALLEL`,
+ * `AIDC_DATA_PARALLEL`, `AIDC_MICRO_BATCH`, `AIDC_GRADIENT_ACCUMULATION`, `AIDC_GLOBAL_BATCH_SEQUENCES`,
+ * `AIDC_SEQUENCE_LENGTH` and `AIDC_CHECKPOINT_DIR`. `PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True` is set
+ * (overridable through `env`): the memory plan was measured with it.
  */
 export class AiTrainingCluster extends Construct {
   /** The JobSet name. */
