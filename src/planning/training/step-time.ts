@@ -81,6 +81,23 @@ export function attentionLengthFactor(length: number): number {
   return (f0 * Math.pow(length / l0, exponent)) / plateau;
 }
 
+/**
+ * HBM bytes per parameter that PyTorch FSDP2 copies around its collectives in one micro-batch, for d data-parallel
+ * ranks, parameters stored at w bytes and sharded gradients at g bytes (torch/distributed/fsdp/_fully_shard/
+ * _fsdp_collectives.py): each all-gather copies the local shard into the bf16 input buffer (w/d read, 2/d written) and
+ * splits the gathered output into the unsharded parameters (2 read, 2 written); the reduce-scatter concatenates the
+ * bf16 gradients into its input (2 + 2) and writes the reduced shard into the sharded gradient (2/d read, g/d
+ * written). ZeRO-3 (`reshard_after_forward=True`) gathers twice, in forward and in backward; ZeRO-2
+ * (`reshard_after_forward=False`) once; charged per micro-batch, as FSDP2 gathers and reduces in every one by default:
+ * (w + 2)/d + 4 per all-gather plus 4 + (2 + g)/d for the reduce-scatter — 24 bytes at d = 1 in bf16.
+ * Measured on one H100 (fixture test/planning/training/fixtures/h100-hf-training.json): FSDP2 steps took 21.9, 25.7
+ * and 24.2 bytes/parameter × HBM bandwidth longer than the same steps without FSDP (Llama 3.2 3B, 3.1 8B, 2 7B).
+ */
+export function fsdpCopyBytesPerParameter(dataParallel: number, weightBytes: number, gradientBytes: number, allGathers: number): number {
+  const d = dataParallel;
+  return allGathers * ((weightBytes + 2) / d + 4) + 4 + (2 + gradientBytes) / d;
+}
+
 /** Fraction of the NCCL ring's nominal link bandwidth achieved as bus bandwidth (nccl-tests on NVLink/InfiniBand reach ~80%). */
 export const LINK_EFFICIENCY = 0.8;
 
@@ -141,7 +158,9 @@ export function stepTime(ctx: PlanContext, l: Layout, ex?: Explanation): StepTim
   const attnSeconds = tokensMb * stageAttnPerToken / (l.tp * l.cp) / (peakBf16 * attnEff * attnLength);
   const eagerOverhead = megatron ? 0
     : EAGER_LAYER_OVERHEAD_SECONDS * s.layers * (ctx.recompute === RecomputeMode.FULL ? 1.5 : 1);
-  const computeMb = gemmSeconds + attnSeconds + eagerOverhead;
+  const fsdpCopySeconds = ctx.framework === TrainingFramework.FSDP && ctx.zeroStage >= 2
+    ? s.totalParams * fsdpCopyBytesPerParameter(l.dp * l.cp, ctx.bytes.weights, ctx.bytes.gradients, ctx.zeroStage >= 3 ? 2 : 1) / ctx.gpu.hbmBandwidthBytesPerSecond : 0;
+  const computeMb = gemmSeconds + attnSeconds + eagerOverhead + fsdpCopySeconds;
 
   // Tensor parallel: with sequence parallelism each layer does 2 all-gathers + 2 reduce-scatters forward and
   // the same backward (≡ 4 all-reduces), each moving (t−1)/t × s·b·h·2 bytes per GPU over NVLink
@@ -212,7 +231,7 @@ export function stepTime(ctx: PlanContext, l: Layout, ex?: Explanation): StepTim
     ex.add('compute efficiency', eff, '', `base ${ctx.computeEfficiency} × model width h/(h + 1024) × framework ${frameworkFactor(ctx.framework)}`, 'calibrated: see DEFAULT_BF16_EFFICIENCY / DEFAULT_FP8_EFFICIENCY');
     ex.add('attention kernel efficiency', attnLength, '', `FlashAttention-3 throughput at calls of seq/cp = ${seq / l.cp} tokens relative to its 16k plateau`,
       'pytorch/benchmark PR #2391 (flash_v3, H100, head dim 128); Shah et al. 2024 Fig. 5');
-    ex.add('compute per micro-batch per stage', computeMb, 's', `tokens ${tokensMb} × stage FLOPs/token / (tp·cp) / (peak ${fp8 ? 'FP8' : 'BF16'} × efficiency; attention × kernel efficiency)${eagerOverhead ? ` + eager overhead ${EAGER_LAYER_OVERHEAD_SECONDS * 1e3} ms × ${s.layers} layers${ctx.recompute === RecomputeMode.FULL ? ' × 1.5' : ''}` : ''}`,
+    ex.add('compute per micro-batch per stage', computeMb, 's', `tokens ${tokensMb} × stage FLOPs/token / (tp·cp) / (peak ${fp8 ? 'FP8' : 'BF16'} × efficiency; attention × kernel efficiency)${eagerOverhead ? ` + eager overhead ${EAGER_LAYER_OVERHEAD_SECONDS * 1e3} ms × ${s.layers} layers${ctx.recompute === RecomputeMode.FULL ? ' × 1.5' : ''}` : ''}${fsdpCopySeconds ? ` + FSDP2 copies around its collectives ${(fsdpCopySeconds * 1e3).toPrecision(3)} ms` : ''}`,
       megatron ? undefined : 'fitted on H100 (bench/gpu/measure_training.py)');
     ex.add('exposed TP communication per micro-batch', tpSeconds, 's', `${TP_EXPOSED_FRACTION} × layers ${layersStage} × ${tpOps} × (t−1)/t × s·b·h·2 B / (NVLink ${(ctx.nvlinkBytesPerSecond / 1e9).toFixed(0)} GB/s × ${LINK_EFFICIENCY})`, 'Korthikanti et al. 2022 §4.2.2');
     if (l.cp > 1) ex.add('exposed CP communication per micro-batch', cpSeconds, 's', 'max(0, ring K/V exchange − attention compute)');
