@@ -186,10 +186,16 @@ export function stepTime(ctx: PlanContext, l: Layout, ex?: Explanation): StepTim
     ? layersStage * s.moeFraction * 4 * ((l.ep - 1) / l.ep) * (tokensMb / l.cp) * s.topK * s.hidden * 2 / l.tp / epBw : 0;
 
   // Pipeline: 1F1B takes (m + (p−1)/v) micro-batch slots (bubble (p−1)/(v·m), Narayanan et al. 2021 §2.2.1–2.2.2);
-  // stage-to-stage sends of s·b·h·2/t bytes (scatter/gather optimisation, §4.1) are exposed only in fill and drain.
+  // stage-to-stage sends of s·b·h·2/t bytes (scatter/gather optimisation, §4.1) are exposed in fill and drain, and
+  // under plain 1F1B in every slot as well.
   const m = l.gradientAccumulation;
   const v = l.pp > 1 ? l.vp : 1;
-  const slot = computeMb + tpSeconds + cpSeconds + epSeconds;
+  // Plain 1F1B (Megatron-Core forward_backward_pipelining_without_interleaving) sends each micro-batch's activations
+  // and receives its gradients with blocking p2p calls between compute steps (send_forward_recv_backward,
+  // send_backward_recv_forward), so both transfers sit in every slot; the interleaved schedule overlaps them with
+  // compute (overlap_p2p_comm) and pays them only in fill and drain.
+  const p2pPerSlot = l.pp > 1 && v === 1 ? 2 * (actBytes / l.tp) / net : 0;
+  const slot = computeMb + tpSeconds + cpSeconds + epSeconds + p2pPerSlot;
   const bubbleFraction = l.pp > 1 ? (l.pp - 1) / (v * m) : 0;
   // Interleaving multiplies the stage boundaries, and so the point-to-point traffic, by v (Narayanan et al. 2021 §2.2.2).
   const p2p = l.pp > 1 ? 2 * (l.pp - 1) * v * (actBytes / l.tp) / net : 0;
@@ -236,6 +242,7 @@ export function stepTime(ctx: PlanContext, l: Layout, ex?: Explanation): StepTim
     ex.add('exposed TP communication per micro-batch', tpSeconds, 's', `${TP_EXPOSED_FRACTION} × layers ${layersStage} × ${tpOps} × (t−1)/t × s·b·h·2 B / (NVLink ${(ctx.nvlinkBytesPerSecond / 1e9).toFixed(0)} GB/s × ${LINK_EFFICIENCY})`, 'Korthikanti et al. 2022 §4.2.2');
     if (l.cp > 1) ex.add('exposed CP communication per micro-batch', cpSeconds, 's', 'max(0, ring K/V exchange − attention compute)');
     if (epSeconds > 0) ex.add('EP all-to-all per micro-batch', epSeconds, 's', '4 all-to-alls × MoE layers × tokens·topK·h·2 B');
+    if (p2pPerSlot > 0) ex.add('blocking p2p per micro-batch (plain 1F1B)', p2pPerSlot, 's', `2 × s·b·h·2/t B = 2 × ${(actBytes / l.tp / 2 ** 20).toFixed(1)} MiB over the network ${(net / 1e9).toFixed(1)} GB/s`, 'megatron/core/pipeline_parallel/schedules.py send_forward_recv_backward');
     ex.add('pipeline bubble fraction', bubbleFraction, '', `(p−1)/(v·m) = (${l.pp}−1)/(${v}·${m})`, 'Narayanan et al. 2021 §2.2');
     ex.add('DP communication', dpSeconds, 's', `ZeRO-${ctx.zeroStage} traffic ${(dpBytes / 2 ** 30).toFixed(2)} GiB over ${dpBw === nvl ? 'NVLink' : 'network'} ${(dpBw / 1e9).toFixed(1)} GB/s`, 'Rajbhandari et al. 2020 §7');
     ex.add('exposed DP communication', dpExposed, 's', `max(DP × (1 − overlap ${ctx.dpOverlapFraction}), DP − backward window ${window.toPrecision(3)} s)`);

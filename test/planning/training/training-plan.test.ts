@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { GpuType, ModelSpec, NodeShape } from '../../../src/planning/catalog';
-import { TrainingPlanner } from '../../../src/planning/training';
+import { RecomputeMode, TrainingPlanner } from '../../../src/planning/training';
 import { attentionLengthFactor } from '../../../src/planning/training/step-time';
 
 const H100 = GpuType.of('h100-sxm-80gb');
@@ -84,5 +84,33 @@ describe('attention kernel efficiency by call length (FlashAttention-3 on H100, 
     const plan = TrainingPlanner.plan({ model: ModelSpec.of('llama-3.1-8b'), gpu: H100, nodeShape: NodeShape.of('p5.48xlarge'), gpus: 16, sequenceLength: 8192, globalBatchTokens: 4 * 2 ** 20 });
     expect(plan.parallelism.cp).toBeLessThanOrEqual(2);
     expect(plan.parallelism.dp).toBeGreaterThan(1);
+  });
+});
+
+describe('pipeline point-to-point traffic', () => {
+  // Two copies of the p5.48xlarge that differ only in network bandwidth; dp = 1, so only the pipeline uses the network.
+  const node = (gbps: number): NodeShape => NodeShape.custom({
+    id: `p5-${gbps}`, provider: 'aws', gpuType: H100, gpuCount: 8, vcpu: 192, memoryBytes: 2 * 2 ** 40,
+    networkBandwidthBitsPerSecond: 8 * gbps * 1e9, source: 'p5.48xlarge with its network bandwidth varied (test)',
+  });
+  const props = (gbps: number, vp: number) => ({
+    model: ModelSpec.of('llama-3.1-70b'), gpu: H100, nodeShape: node(gbps), gpus: 32, sequenceLength: 4096, globalBatchTokens: 64 * 4096,
+    tensorParallel: 8, pipelineParallel: 4, contextParallel: 1, microBatch: 1, virtualPipelineStages: vp, recompute: RecomputeMode.FULL,
+  });
+  const bytes = 4096 * 8192 * 2 / 8; // s·b·h·2/t per transfer (scatter/gather), LINK_EFFICIENCY 0.8
+  const perGbps = (gbps: number): number => bytes / (gbps * 1e9 / 8 * 0.8);
+
+  test('plain 1F1B blocks on both transfers of every micro-batch: the step grows by (m + p − 1)·2 + 2(p − 1) transfers (±1e-9)', () => {
+    const fast = TrainingPlanner.plan(props(400, 1));
+    const slow = TrainingPlanner.plan(props(100, 1));
+    const m = 64; const p = 4;
+    const expected = ((m + p - 1) * 2 + 2 * (p - 1)) * (perGbps(100) - perGbps(400));
+    expect(slow.throughput.stepSeconds - fast.throughput.stepSeconds).toBeCloseTo(expected, 9);
+  });
+
+  test('the interleaved schedule overlaps them and pays only fill and drain: 2(p − 1)·v transfers (±1e-9)', () => {
+    const fast = TrainingPlanner.plan(props(400, 4));
+    const slow = TrainingPlanner.plan(props(100, 4));
+    expect(slow.throughput.stepSeconds - fast.throughput.stepSeconds).toBeCloseTo(2 * 3 * 4 * (perGbps(100) - perGbps(400)), 9);
   });
 });
