@@ -185,8 +185,8 @@ export function stageMemory(ctx: PlanContext, l: Layout, rank: number, ex?: Expl
  *   head's fp32 buffers are freed;
  * - end of backward: all gradients + the layer re-materialised by checkpointing.
  * With gradient accumulation the first micro-batch's gradients live through the later ones, so they are counted at
- * every moment; so they are with more than one data-parallel rank (DDP's gradient buckets and ZeRO's reduce
- * buffers live through the step; not measured here).
+ * every moment; so they are with more than one data-parallel rank, where DDP (hf profile, no ZeRO) also keeps a
+ * bucket copy of every gradient. ZeRO's reduce buffers are not counted (not measured).
  * Measured on one H100 (fixture test/planning/training/fixtures/h100-hf-training.json): the prediction is within
  * 10% of the peak allocated bytes + CUDA context in every run of four Llama models, two precisions and two
  * recompute settings (test/planning/training/h100-calibration.test.ts).
@@ -214,7 +214,11 @@ function eagerMemory(ctx: PlanContext, l: Layout, ex?: Explanation): StageMemory
   const total = (m: typeof moments[number]): number => m.act + m.cast + m.grads;
   const worst = moments.reduce((a, b) => (total(b) > total(a) ? b : a));
   const nccl = l.dp * l.cp > 1 || ctx.framework === TrainingFramework.FSDP ? NCCL_COMMUNICATOR_BYTES : 0;
-  const overhead = CUDA_CONTEXT_BYTES + nccl + zero3Gather + worst.cast;
+  // PyTorch DDP (the hf profile without ZeRO on several ranks) copies every gradient into its all-reduce buckets, which
+  // live for the whole run: a second full set of gradients unless `gradient_as_bucket_view=True` (off by default; PyTorch
+  // PR #41954: "peak memory dropped ~1GB" on a ~1 GB-gradient RoBERTa when on).
+  const ddpBuckets = ctx.framework === TrainingFramework.HF && ctx.zeroStage === 0 && l.dp * l.cp > 1 ? st.gradients : 0;
+  const overhead = CUDA_CONTEXT_BYTES + nccl + zero3Gather + worst.cast + ddpBuckets;
   const peak = st.weights + st.optimizer + overhead + worst.act + worst.grads;
   const reserve = memoryReserveFor(ctx, l);
   const usable = ctx.gpu.memoryBytes * (1 - reserve);
@@ -224,7 +228,7 @@ function eagerMemory(ctx: PlanContext, l: Layout, ex?: Explanation): StageMemory
     ex.add('gradients per GPU', st.gradients, 'bytes', `params × ${ctx.bytes.gradients} B${ctx.zeroStage >= 2 ? ` / dp ${l.dp} (ZeRO-2)` : ''}`, 'Rajbhandari et al. 2020 §5.2');
     ex.add('optimizer states per GPU', st.optimizer, 'bytes', `params × ${ctx.bytes.optimizer} B${ctx.zeroStage >= 1 ? ` / dp ${l.dp} (ZeRO-1)` : ''}; ${ctx.bytes.formula}`, 'Rajbhandari et al. 2020 §3.1, §5.1');
     ex.add('peak moment', moments.indexOf(worst), '', `${worst.name} (0 = end of forward, 1 = start of backward, 2 = end of backward), the largest of the three`);
-    ex.add('peak memory per GPU', peak, 'bytes', `weights + optimizer + CUDA context ${(CUDA_CONTEXT_BYTES / 2 ** 30).toFixed(2)} GiB${nccl ? ' + NCCL communicator 0.55 GiB' : ''}${zero3Gather ? ' + ZeRO-3 prefetch of 2 layers' : ''} + activations${worst.cast ? ', bf16 weight copies' : ''} and gradients alive at the ${worst.name}`, 'measured on H100 (bench/gpu/measure_training.py)');
+    ex.add('peak memory per GPU', peak, 'bytes', `weights + optimizer + CUDA context ${(CUDA_CONTEXT_BYTES / 2 ** 30).toFixed(2)} GiB${nccl ? ' + NCCL communicator 0.55 GiB' : ''}${ddpBuckets ? ' + DDP all-reduce buckets (a copy of the gradients)' : ''}${zero3Gather ? ' + ZeRO-3 prefetch of 2 layers' : ''} + activations${worst.cast ? ', bf16 weight copies' : ''} and gradients alive at the ${worst.name}`, 'measured on H100 (bench/gpu/measure_training.py)');
     ex.add('usable memory per GPU', usable, 'bytes', `${ctx.gpu.id} memoryBytes × (1 − reserve ${reserve})${l.dp * l.cp === 1 ? ', measured on one H100 with expandable segments' : ''}`);
   }
   return {

@@ -4,7 +4,7 @@ import { EAGER_LOGITS_BYTES, megatronLayerUnits } from '../../../src/planning/tr
 import { bytesPerParameter } from '../../../src/planning/training/bytes-per-parameter';
 import { zeroPartitionedBytes } from '../../../src/planning/training/memory';
 import { modelShape } from '../../../src/planning/training/model-math';
-import { OptimizerKind, RecomputeMode, TrainingPrecision } from '../../../src/planning/training/precision';
+import { OptimizerKind, RecomputeMode, TrainingFramework, TrainingPrecision } from '../../../src/planning/training/precision';
 
 const GB = 1e9;
 
@@ -135,5 +135,18 @@ describe('interleaving in the free search', () => {
     const small = TrainingPlanner.plan({ model: ModelSpec.of('llama-3.1-8b'), gpu: h100, gpus: 16, sequenceLength: 8192, globalBatchTokens: 512 * 8192 });
     expect((small.parallelism.pp - 1) / small.parallelism.gradientAccumulation).toBeLessThanOrEqual(0.05);
     expect(small.parallelism.virtualPipelineStages).toBe(1);
+  });
+});
+
+describe('data-parallel buffers of the eager profile', () => {
+  const props = { model: ModelSpec.of('llama-3.2-1b'), gpu: GpuType.of('h100-sxm-80gb'), sequenceLength: 2048, microBatch: 1, precision: TrainingPrecision.BF16_PURE, recompute: RecomputeMode.FULL } as const;
+  test('PyTorch DDP keeps a bucket copy of every gradient on every rank (gradient_as_bucket_view off by default, PyTorch PR #41954): 2 B × parameters in bf16 (exact)', () => {
+    const one = TrainingPlanner.plan({ ...props, framework: TrainingFramework.HF, zeroStage: 0, gpus: 1, globalBatchTokens: 2048 });
+    const ddp = TrainingPlanner.plan({ ...props, framework: TrainingFramework.HF, zeroStage: 0, gpus: 2, globalBatchTokens: 2 * 2048 });
+    const params = modelShape(ModelSpec.of('llama-3.2-1b')).totalParams;
+    // Two ranks add the NCCL communicator (0.55 GiB) and the bucket copy of the bf16 gradients; the gradients themselves
+    // now live through the step (they are summed across ranks after the backward pass).
+    expect(ddp.memory.overheadBytes - one.memory.overheadBytes).toBeCloseTo(0.55 * 2 ** 30 + 2 * params, 0);
+    expect(ddp.explain()).toMatch(/DDP all-reduce buckets/);
   });
 });
