@@ -215,7 +215,7 @@ function planInference(props: InferencePlanProps): InferencePlan {
   if (!(rpsPerReplica > 0)) {
     throw new PlanningError('slo', JSON.stringify(slo ?? {}), `${model.id} on ${gpusPerReplica}× ${gpu.id} cannot meet the SLO even at a trickle of load; loosen the SLO, use a larger --tp, fp8/int4, or a faster GPU`);
   }
-  x.add('requestsPerSecondPerReplica', rpsPerReplica, 'req/s', slo ? 'highest Poisson rate with p95 TTFT (M/D/1 prefill queue) and p95 TPOT (M/G/∞ batch) within the SLO' : 'highest stable Poisson rate (no SLO given)', 'Kleinrock 1975 §5.7; Kingman 1961; queueing.ts');
+  x.add('requestsPerSecondPerReplica', rpsPerReplica, 'req/s', slo ? 'highest Poisson rate with p95 TTFT (M/D/1 prefill queue) and p95 TPOT (M/G/∞ batch) within the SLO' : 'highest stable Poisson rate (no SLO given)', 'Kleinrock 1975 §5.7; Erlang\'s M/D/1 waiting-time distribution (Franx 2001); queueing.ts');
 
   const atCapacity = loadPoint(replicaModel, rpsPerReplica);
   const concurrencyPerReplica = atCapacity.stable ? atCapacity.meanConcurrency : 1;
@@ -239,7 +239,7 @@ function planInference(props: InferencePlanProps): InferencePlan {
     batch = load.p95Concurrency; context = decodeContext;
     ttft = load.ttftP95Seconds; tpot = load.tpotP95Seconds;
     decodeTps = load.meanConcurrency / load.tpotMeanSeconds;
-    x.add('ttftSeconds', ttft, 's', `p95 TTFT at ${(props.traffic.peakRequestsPerSecond / replicasAtPeak).toPrecision(4)} req/s per replica (peak / ${replicasAtPeak} replicas)`, 'M/D/1 + Kingman tail');
+    x.add('ttftSeconds', ttft, 's', `p95 TTFT at ${(props.traffic.peakRequestsPerSecond / replicasAtPeak).toPrecision(4)} req/s per replica (peak / ${replicasAtPeak} replicas)`, 'M/D/1 waiting-time p95 (Erlang; Cramér–Lundberg tail)');
     x.add('tpotSeconds', tpot, 's', `p95 TPOT: step at p95 concurrency ${batch} / (1 − prefill share)`, 'M/G/∞ occupancy, Little\'s law');
   } else {
     batch = 1; context = c.promptTokens;
