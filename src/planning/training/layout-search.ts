@@ -82,9 +82,10 @@ const MIN_BUBBLE_FOR_INTERLEAVING = 0.05;
  * gain is smaller than the costs the step model leaves out (a launch and a p2p latency per chunk).
  */
 export function vpCandidates(ctx: PlanContext, pp: number, gradientAccumulation: number): number[] {
-  if (pp === 1) return [1];
-  const whole = (v: number): boolean => ctx.shape.layers % (pp * v) === 0 || (ctx.shape.layers + 2) % (pp * v) === 0;
   const v0 = ctx.fixedVirtualStages;
+  // A fixed interleaving needs a pipeline: without one the layout is skipped, never silently run as plain 1F1B.
+  if (pp === 1) return v0 === undefined || v0 === 1 ? [1] : [];
+  const whole = (v: number): boolean => ctx.shape.layers % (pp * v) === 0 || (ctx.shape.layers + 2) % (pp * v) === 0;
   if (v0 !== undefined) return v0 === 1 || (whole(v0) && gradientAccumulation % pp === 0) ? [v0] : [];
   if (gradientAccumulation % pp !== 0 || (pp - 1) / gradientAccumulation <= MIN_BUBBLE_FOR_INTERLEAVING) return [1];
   const out = new Set<number>([1]);
@@ -224,6 +225,9 @@ export function validateFixed(ctx: PlanContext, fixed: FixedParallelism): void {
   }
   const v = ctx.fixedVirtualStages;
   const p = fixed.pp ?? 1;
+  if (v !== undefined && v > 1 && fixed.pp === 1) {
+    throw new PlanningError('virtualPipelineStages', String(v), 'interleaving needs pipeline stages: set --pp above 1 (or leave it unset to search), or use 1');
+  }
   if (v !== undefined && v > 1 && p > 1) {
     const L = ctx.shape.layers;
     if (L % (p * v) !== 0 && (L + 2) % (p * v) !== 0) {

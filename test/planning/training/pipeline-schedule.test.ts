@@ -128,4 +128,15 @@ describe('the planner charges the worst pipeline rank', () => {
     expect(e).toBeInstanceOf(PlanningError);
     expect((e as PlanningError).message).toMatch(/virtualPipelineStages.*3.*126 layers.*128.*try 2, 4, 8/);
   });
+
+  test.each([
+    ['pp fixed at 1', { pipelineParallel: 1, virtualPipelineStages: 2 }, /interleaving needs pipeline stages/],
+    ['no pipeline size that splits the layers', { pipelineParallel: undefined, virtualPipelineStages: 3 }, /no layout of 16 GPUs can interleave 3 chunks/],
+  ])('a fixed virtual stage count is never dropped silently: %s is a PlanningError', (_name, fixed, message) => {
+    const run = (): unknown => TrainingPlanner.plan({
+      model: ModelSpec.of('llama-3.1-8b'), gpu: GpuType.of('h100-sxm-80gb'), gpus: 16, sequenceLength: 8192, globalBatchTokens: 4 * 2 ** 20, ...fixed,
+    });
+    expect(run).toThrow(PlanningError);
+    expect(run).toThrow(message);
+  });
 });
