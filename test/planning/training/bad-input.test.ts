@@ -127,8 +127,9 @@ describe('properties (fast-check)', () => {
         } catch (e) {
           if (!(e instanceof PlanningError)) throw e;
         }
-      }), { numRuns: 200 });
-    // Both branches are exercised: plans, interleaved ones among them, and errors.
+      }), { numRuns: 200, seed: 4242 });
+    // Both branches are exercised: plans, interleaved ones among them, and errors (a fixed seed keeps these counts stable;
+    // over 60 other seeds they ranged 29–60 plans and at least 12 interleaved).
     expect(plans).toBeGreaterThan(20);
     expect(interleaved).toBeGreaterThan(5);
     expect(plans).toBeLessThan(200);
