@@ -4,7 +4,7 @@ import { doesNotFitError, fittingLayouts, isValidTensorParallel, LayoutInputs, L
 import { blockRoundedTokens, engineBatchDefaults, KV_BLOCK_TOKENS } from './memory';
 import { kvTokensPerSequence } from './model-math';
 import { InferencePrecision, KV_DTYPE_IDS, KvCacheDtype, kvBytesPerElement, PRECISION_IDS } from './quantization';
-import { capacityAtSlo, loadPoint, ReplicaModel } from './queueing';
+import { capacityAtSlo, loadPoint, prefillIterations, ReplicaModel } from './queueing';
 import { decodeStep, DEFAULT_INTER_NODE_BYTES_PER_SECOND_PER_GPU, Layout, prefill } from './speed';
 import { PlanningError } from '../../errors';
 import { requireInRange, requireOneOf, requirePositive, requirePositiveInteger } from '../private/checks';
@@ -153,7 +153,7 @@ function planInference(props: InferencePlanProps): InferencePlan {
   const floors = candidates.map((m) => {
     const l = toLayout(props, c, inputs, m);
     const pre = prefill(l, c.promptTokens);
-    const chunks = Math.ceil(c.promptTokens / maxNumBatchedTokens);
+    const chunks = prefillIterations(c.promptTokens, maxNumBatchedTokens, 0);
     return { m, l, ttft: pre.seconds + chunks * decodeStep(l, 1, floorContext).seconds, tpot: decodeStep(l, 1, floorContext).seconds };
   });
   const slo = props.slo;
@@ -204,10 +204,9 @@ function planInference(props: InferencePlanProps): InferencePlan {
   x.add('prefillSeconds', pre.seconds, 's', `max(2·N_active·P + attention = ${pre.flops.toExponential(3)} FLOP / (tp × peak × 0.6), weight reads) + all-reduces + step overhead`, 'Kaplan et al. 2020 §2.1; speed.ts');
   x.add('prefillTokensPerSecond', prefillTokensPerSecond, 'tokens/s', `${c.promptTokens} / prefillSeconds`);
 
-  const chunks = Math.ceil(c.promptTokens / maxNumBatchedTokens);
   const decodeContext = c.promptTokens + Math.ceil(c.outputTokens / 2);
   const replicaModel: ReplicaModel = {
-    prefillSeconds: pre.seconds, prefillChunks: chunks, outputTokens: Math.max(1, c.outputTokens),
+    prefillSeconds: pre.seconds, promptTokens: c.promptTokens, maxNumBatchedTokens, outputTokens: Math.max(1, c.outputTokens),
     stepSeconds: (b: number) => decodeStep(l, b, decodeContext).seconds,
     maxBatch: Math.max(1, Math.min(maxNumSeqs, Math.floor(kvCacheTokens / perSeq(seqTokens)))),
   };
@@ -215,7 +214,7 @@ function planInference(props: InferencePlanProps): InferencePlan {
   if (!(rpsPerReplica > 0)) {
     throw new PlanningError('slo', JSON.stringify(slo ?? {}), `${model.id} on ${gpusPerReplica}× ${gpu.id} cannot meet the SLO even at a trickle of load; loosen the SLO, use a larger --tp, fp8/int4, or a faster GPU`);
   }
-  x.add('requestsPerSecondPerReplica', rpsPerReplica, 'req/s', slo ? 'highest Poisson rate with p95 TTFT (M/D/1 prefill queue) and p95 TPOT (M/G/∞ batch) within the SLO' : 'highest stable Poisson rate (no SLO given)', 'Kleinrock 1975 §5.7; Erlang\'s M/D/1 waiting-time distribution (Franx 2001); queueing.ts');
+  x.add('requestsPerSecondPerReplica', rpsPerReplica, 'req/s', slo ? 'highest Poisson rate with p95 TTFT (M/D/1 prompt queue + iteration residual + own chunks) and p95 TPOT (decode window as a busy period) within the SLO' : 'highest stable Poisson rate (no SLO given)', 'Kleinrock 1975 §5.7; Erlang\'s M/D/1 waiting-time distribution (Franx 2001); queueing.ts');
 
   const atCapacity = loadPoint(replicaModel, rpsPerReplica);
   const concurrencyPerReplica = atCapacity.stable ? atCapacity.meanConcurrency : 1;
@@ -239,8 +238,8 @@ function planInference(props: InferencePlanProps): InferencePlan {
     batch = load.p95Concurrency; context = decodeContext;
     ttft = load.ttftP95Seconds; tpot = load.tpotP95Seconds;
     decodeTps = load.meanConcurrency / load.tpotMeanSeconds;
-    x.add('ttftSeconds', ttft, 's', `p95 TTFT at ${(props.traffic.peakRequestsPerSecond / replicasAtPeak).toPrecision(4)} req/s per replica (peak / ${replicasAtPeak} replicas)`, 'M/D/1 waiting-time p95 (Erlang; Cramér–Lundberg tail)');
-    x.add('tpotSeconds', tpot, 's', `p95 TPOT: step at p95 concurrency ${batch} / (1 − prefill share)`, 'M/G/∞ occupancy, Little\'s law');
+    x.add('ttftSeconds', ttft, 's', `p95 TTFT at ${(props.traffic.peakRequestsPerSecond / replicasAtPeak).toPrecision(4)} req/s per replica (peak / ${replicasAtPeak} replicas): rest of the iteration in progress + prompt-queue wait + own prefill chunks + prompts that share its last chunk`, 'M/D/1 waiting-time p95 (Erlang; Cramér–Lundberg tail); vLLM V1 scheduler; queueing.ts');
+    x.add('tpotSeconds', tpot, 's', `p95 TPOT: ${Math.max(1, c.outputTokens - 1)} steps at 1 + p95 concurrency, stretched by the prompts prefilled meanwhile (busy period, mean + 1.645 sd), / ${Math.max(1, c.outputTokens - 1)}`, 'M/G/∞ occupancy; delay busy period, Kleinrock 1975 §5.8');
   } else {
     batch = 1; context = c.promptTokens;
     tpot = decodeStep(l, 1, context).seconds;

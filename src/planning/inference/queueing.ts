@@ -1,16 +1,21 @@
 /**
  * Latency of one continuous-batching replica under Poisson load, and its capacity at an SLO.
  *
- * Model (stated once; constants and sources inline):
- * - Prefill work is a single FCFS server with deterministic service time S (one prompt's prefill, plus the decode
- *   batch that rides along in each chunked-prefill step): an M/D/1 queue. Mean wait by Pollaczek–Khinchine
- *   (Kleinrock, Queueing Systems Vol. 1, 1975, §5.7): Wq = ρ·S / (2(1−ρ)). p95 wait from the M/D/1 waiting-time
- *   distribution ({@link md1WaitQuantile}).
+ * The engine (vLLM's V1 scheduler, vllm/v1/core/sched/scheduler.py `schedule()`) runs iterations: each gives every
+ * running decode one token of the `max_num_batched_tokens` budget and the rest to waiting prompts in arrival order
+ * (chunked prefill). An iteration takes one decode step plus the prefill time of the prompt tokens it carries.
+ * The model (stated once; sources inline, each term in {@link loadPoint}):
+ * - Prompts queue FCFS for the prefill share of the GPU: an M/D/1 queue whose service is a prompt's prefill plus its
+ *   share of the iterations it rides in. Mean wait by Pollaczek–Khinchine (Kleinrock, Queueing Systems Vol. 1, 1975,
+ *   §5.7); p95 from the M/D/1 waiting-time distribution ({@link md1WaitQuantile}). TTFT adds the rest of the iteration
+ *   in progress at arrival, the prompt's own iterations, and the prompts that arrived behind it and fill its last one.
  * - Decoding requests are admitted at once (continuous batching, Yu et al. 2022 "Orca"), so the number decoding is the
- *   occupancy of an M/G/∞ system: Poisson with mean B̄ = λ·T (Little's law, T = time in the system); its p95 is the
- *   Poisson quantile ({@link poissonQuantile}).
- * - Prefill steals GPU time from decode: TPOT = step(B) / (1 − λ·S_prefill) (time-sharing of one GPU).
- * test/planning/inference/queueing.test.ts checks both percentiles against a simulation (Lindley's recursion).
+ *   occupancy of an M/G/∞ system: Poisson with mean B̄ = λ·T (Little's law); its p95 is the Poisson quantile
+ *   ({@link poissonQuantile}).
+ * - A request's decode window is a delay busy period: its output steps, stretched by every prompt that is prefilled
+ *   before it ends (Kleinrock §5.8). Its p95 is mean + 1.645 standard deviations.
+ * test/planning/inference/queueing.test.ts checks the M/D/1 percentiles against Lindley's recursion, and
+ * test/planning/inference/engine-simulation.test.ts the whole model against a simulation of the scheduler.
  */
 
 /**
@@ -83,12 +88,32 @@ export function poissonQuantile(mean: number, p: number): number {
 /** Tail probability for p95. */
 const TAIL = 0.05;
 
+/** The standard normal's 95th percentile. */
+const Z95 = 1.6448536269514722;
+
+/** Pollaczek–Khinchine mean FCFS wait of an M/D/1 queue (Kleinrock 1975 §5.7): ρ·S / (2(1 − ρ)). */
+export function md1MeanWait(rho: number, service: number): number {
+  return (rho * service) / (2 * (1 - rho));
+}
+
+/**
+ * Iterations one prompt of `promptTokens` spans when it starts an iteration in which `decodes` running sequences
+ * take one token each of the `maxNumBatchedTokens` budget (vLLM V1 schedules running requests first). 0 when the
+ * decodes leave no room, i.e. the prompt would never be scheduled.
+ */
+export function prefillIterations(promptTokens: number, maxNumBatchedTokens: number, decodes: number): number {
+  const room = maxNumBatchedTokens - decodes;
+  return room < 1 ? 0 : Math.ceil(promptTokens / room);
+}
+
 /** Functions and limits that describe one replica. */
 export interface ReplicaModel {
   /** Seconds to prefill one prompt alone. */
   readonly prefillSeconds: number;
-  /** Chunked-prefill steps one prompt takes. */
-  readonly prefillChunks: number;
+  /** Tokens per prompt. */
+  readonly promptTokens: number;
+  /** The engine's token budget per iteration (vLLM max_num_batched_tokens). */
+  readonly maxNumBatchedTokens: number;
   /** Decode step seconds at a batch size (context fixed by the caller). */
   readonly stepSeconds: (batch: number) => number;
   /** Output tokens per request. */
@@ -116,32 +141,88 @@ const UNSTABLE = (rps: number): LoadPoint => ({
   ttftMeanSeconds: 0, ttftP95Seconds: 0, tpotMeanSeconds: 0, tpotP95Seconds: 0,
 });
 
-/** Latency percentiles of one replica receiving `rps` Poisson requests per second. */
+/** TTFT and prompt-queue terms with `decodes` sequences decoding (the mean batch, or its p95; the step is timed at ≥ 1). */
+interface PromptQueue {
+  /** Iteration seconds while they decode (one step). */
+  readonly step: number;
+  /** GPU seconds each prompt takes from the queue when prompts run back to back. */
+  readonly service: number;
+  /** Load of the prompt queue. */
+  readonly rho: number;
+  /** Seconds of the prompt's own iterations once it is at the head. */
+  readonly own: number;
+  /** Budget tokens left in the prompt's last iteration for prompts behind it. */
+  readonly leftover: number;
+}
+
+function promptQueue(r: ReplicaModel, rps: number, decodes: number): PromptQueue | undefined {
+  const room = r.maxNumBatchedTokens - decodes;
+  const n = prefillIterations(r.promptTokens, r.maxNumBatchedTokens, decodes);
+  if (n === 0) return undefined;
+  const step = r.stepSeconds(Math.max(1, decodes));
+  const service = r.prefillSeconds + step * Math.min(n, r.promptTokens / room);
+  const rho = rps * service;
+  if (rho >= 1) return undefined;
+  return { step, service, rho, own: r.prefillSeconds + n * step, leftover: n * room - r.promptTokens };
+}
+
+/**
+ * Latency percentiles of one replica receiving `rps` Poisson requests per second. Terms, with λ = rps, S = one
+ * prompt's prefill, ρ = λS, B the decode batch:
+ * - prompt queue: M/D/1 with service S + step(B)·min(n, P/room), room = budget − B, n = ⌈P/room⌉ iterations;
+ * - residual: an arrival waits for the iteration in progress, which lasts step(B)/(1 − ρ) while decodes run (it carries
+ *   the prompts that arrived during the previous one): half of it on average when P(B > 0) = 1 − e^{−B̄}, all of it at p95;
+ * - own: S + n·step(B); followers: prompts that arrived during the wait fill the leftover budget of the last
+ *   iteration, min(n·room − P, λ·(wait + residual)·P) tokens at S/P seconds each;
+ * - decode window: O − 1 steps at batch 1 + B (the request and the Poisson others it sees), plus the backlog it leaves
+ *   behind (N ≈ arrivals during its own sojourn T: mean λT, variance λT + λ²Var(W), Var(W) = λS³/(3(1 − ρ)) + W̄²,
+ *   Takács 1962) and every prompt that arrives before it ends: a delay busy period with mean (w + N̄S)/(1 − ρ) and
+ *   variance (w + N̄S)·λS²/(1 − ρ)³ + Var(N)·S²/(1 − ρ)² (Kleinrock 1975 §5.8). TPOT = window / (O − 1).
+ * Mean values use the mean batch B̄ (solved with Little's law, B̄ = λ·(TTFT + O·TPOT)); p95 values the p95 batch.
+ */
 export function loadPoint(r: ReplicaModel, rps: number): LoadPoint {
-  const computeShare = rps * r.prefillSeconds;
-  if (computeShare >= 1) return UNSTABLE(rps);
-  let batch = Math.max(1, rps * (r.prefillSeconds + r.outputTokens * r.stepSeconds(1)));
-  let ttftMean = 0; let ttftP95 = 0; let tpotMean = 0; let queueRho = 0;
-  for (let i = 0; i < 60; i++) {
-    const service = r.prefillSeconds + r.prefillChunks * r.stepSeconds(Math.max(1, batch));
-    queueRho = rps * service;
-    if (queueRho >= 1) return UNSTABLE(rps);
-    const wq = (queueRho * service) / (2 * (1 - queueRho));
-    const wait95 = md1WaitQuantile(queueRho, service);
-    ttftMean = service + wq;
-    ttftP95 = service + wait95;
-    tpotMean = r.stepSeconds(Math.max(1, batch)) / (1 - computeShare);
-    const next = Math.max(1, rps * (ttftMean + r.outputTokens * tpotMean));
+  const S = r.prefillSeconds;
+  const rho = rps * S;
+  if (rho >= 1) return UNSTABLE(rps);
+  const steps = Math.max(1, r.outputTokens - 1);
+  const perToken = S / r.promptTokens;
+  const window = (work: number, backlog: number, backlogVariance: number): { mean: number; sd: number } => ({
+    mean: (work + backlog * S) / (1 - rho),
+    sd: Math.sqrt((work + backlog * S) * rps * S * S / (1 - rho) ** 3 + backlogVariance * S * S / (1 - rho) ** 2),
+  });
+  let batch = Math.max(1, rps * (S + r.outputTokens * r.stepSeconds(1)));
+  let mean: { q: PromptQueue; wait: number; ttft: number; tpot: number; backlog: number; backlogVariance: number } | undefined;
+  for (let i = 0; i < 80; i++) {
+    const q = promptQueue(r, rps, batch);
+    if (!q) return UNSTABLE(rps);
+    const wait = md1MeanWait(q.rho, q.service);
+    const residual = (1 - Math.exp(-batch)) * q.step / (2 * (1 - rho));
+    const followers = Math.min(q.leftover, rps * (wait + residual) * r.promptTokens) * perToken;
+    const ttft = residual + wait + q.own + followers;
+    const sojourn = wait + q.service;
+    const backlog = rps * sojourn;
+    const waitVariance = rps * q.service ** 3 / (3 * (1 - q.rho)) + wait * wait;
+    const backlogVariance = backlog + rps * rps * waitVariance;
+    const tpot = window(steps * r.stepSeconds(1 + batch), backlog, backlogVariance).mean / steps;
+    mean = { q, wait, ttft, tpot, backlog, backlogVariance };
+    const next = Math.max(1, rps * (ttft + r.outputTokens * tpot));
     if (next > r.maxBatch * 4) return UNSTABLE(rps);
-    if (Math.abs(next - batch) < 1e-6 * batch) { batch = next; break; }
+    const done = Math.abs(next - batch) < 1e-9 * batch;
     batch = next;
+    if (done) break;
   }
-  const p95Batch = Math.max(1, poissonQuantile(batch, 1 - TAIL));
-  if (p95Batch > r.maxBatch) return UNSTABLE(rps);
+  const decodes95 = poissonQuantile(batch, 1 - TAIL);
+  const p95Batch = Math.max(1, decodes95);
+  const q95 = promptQueue(r, rps, decodes95);
+  if (!mean || !q95 || p95Batch > r.maxBatch) return UNSTABLE(rps);
+  const wait95 = md1WaitQuantile(q95.rho, q95.service);
+  const residual95 = 1 - Math.exp(-batch) > TAIL ? q95.step / (1 - rho) : 0;
+  const followers95 = Math.min(q95.leftover, rps * (wait95 + residual95) * r.promptTokens) * perToken;
+  const w95 = window(steps * r.stepSeconds(1 + decodes95), mean.backlog, mean.backlogVariance);
   return {
-    requestsPerSecond: rps, stable: true, meanConcurrency: batch, p95Concurrency: p95Batch, prefillUtilization: queueRho,
-    ttftMeanSeconds: ttftMean, ttftP95Seconds: ttftP95, tpotMeanSeconds: tpotMean,
-    tpotP95Seconds: r.stepSeconds(p95Batch) / (1 - computeShare),
+    requestsPerSecond: rps, stable: true, meanConcurrency: batch, p95Concurrency: p95Batch, prefillUtilization: mean.q.rho,
+    ttftMeanSeconds: mean.ttft, ttftP95Seconds: residual95 + wait95 + q95.own + followers95,
+    tpotMeanSeconds: mean.tpot, tpotP95Seconds: (w95.mean + Z95 * w95.sd) / steps,
   };
 }
 

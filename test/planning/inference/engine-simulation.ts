@@ -1,0 +1,104 @@
+/**
+ * A discrete-event simulation of one continuous-batching engine replica, used to check the analytic queueing model
+ * (src/planning/inference/queueing.ts) without a GPU.
+ *
+ * It follows vLLM's V1 scheduler (vllm/v1/core/sched/scheduler.py, `schedule()`): every iteration first gives each
+ * running decode one token of the `max_num_batched_tokens` budget, then hands what is left to waiting prompts in
+ * arrival order (chunked prefill: a prompt that does not fit continues in the next iteration), never holding more than
+ * `max_num_seqs` sequences. An iteration takes one decode step at its decode batch plus the prefill time of the prompt
+ * tokens it carries, on the same step and prefill functions as the planner. A prompt's first token comes out at the
+ * end of the iteration that finishes its prefill; each later iteration adds one token. TTFT and TPOT are per request,
+ * as `vllm bench serve` reports them (TPOT = (last token − first token) / (output tokens − 1)).
+ */
+
+/** What one simulated replica serves, and how fast. */
+export interface EngineUnderTest {
+  /** Seconds to prefill one whole prompt alone. */
+  readonly prefillSeconds: number;
+  /** Decode step seconds at a batch size. */
+  readonly stepSeconds: (batch: number) => number;
+  readonly promptTokens: number;
+  readonly outputTokens: number;
+  readonly maxNumBatchedTokens: number;
+  readonly maxNumSeqs: number;
+}
+
+/** Percentiles of a simulated run. */
+export interface SimulatedLatency {
+  readonly ttftP95: number;
+  readonly ttftMean: number;
+  readonly tpotP95: number;
+  readonly tpotMean: number;
+  readonly meanConcurrency: number;
+}
+
+/** Deterministic uniform(0, 1) stream (LCG, Numerical Recipes constants), so simulated figures are reproducible. */
+export function uniform(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return (s + 0.5) / 4294967296;
+  };
+}
+
+interface Waiting { readonly arrival: number; left: number }
+interface Decoding { readonly arrival: number; readonly firstToken: number; left: number }
+
+const percentile = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.floor(p * xs.length)];
+const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+/** Serves `requests` Poisson arrivals at `rps` (after `warmup` more) and returns per-request latency percentiles. */
+export function simulateEngine(e: EngineUnderTest, rps: number, requests = 20_000, warmup = 2_000, seed = 11): SimulatedLatency {
+  const r = uniform(seed);
+  const total = requests + warmup;
+  let nextArrival = -Math.log(r()) / rps;
+  let arrived = 0;
+  let t = 0;
+  let inSystemTime = 0; // ∫ (requests in the system) dt over the measured window
+  let windowStart = NaN;
+  const waiting: Waiting[] = [];
+  let running: Decoding[] = [];
+  const ttft: number[] = []; const tpot: number[] = [];
+  let completed = 0;
+  while (completed < total) {
+    while (arrived < total && nextArrival <= t) {
+      waiting.push({ arrival: nextArrival, left: e.promptTokens });
+      arrived++;
+      nextArrival += -Math.log(r()) / rps;
+    }
+    if (running.length === 0 && waiting.length === 0) { t = nextArrival; continue; }
+    let budget = e.maxNumBatchedTokens - running.length;
+    let seqs = running.length;
+    let prefillTokens = 0;
+    const finishing: Waiting[] = [];
+    for (const w of waiting) {
+      if (budget <= 0 || seqs >= e.maxNumSeqs) break;
+      const take = Math.min(budget, w.left);
+      w.left -= take; budget -= take; prefillTokens += take; seqs++;
+      if (w.left === 0) finishing.push(w);
+    }
+    const dt = (running.length > 0 ? e.stepSeconds(running.length) : 0) + e.prefillSeconds * prefillTokens / e.promptTokens;
+    const inSystem = running.length + waiting.length;
+    t += dt;
+    if (!Number.isNaN(windowStart)) inSystemTime += inSystem * dt;
+    const still: Decoding[] = [];
+    for (const d of running) {
+      d.left--;
+      if (d.left > 0) { still.push(d); continue; }
+      completed++;
+      if (completed === warmup) windowStart = t;
+      if (completed > warmup) tpot.push((t - d.firstToken) / (e.outputTokens - 1));
+    }
+    running = still;
+    for (const w of finishing) {
+      waiting.splice(waiting.indexOf(w), 1);
+      if (completed >= warmup) ttft.push(t - w.arrival);
+      if (e.outputTokens > 1) running.push({ arrival: w.arrival, firstToken: t, left: e.outputTokens - 1 });
+      else completed++;
+    }
+  }
+  return {
+    ttftP95: percentile(ttft, 0.95), ttftMean: mean(ttft), tpotP95: percentile(tpot, 0.95), tpotMean: mean(tpot),
+    meanConcurrency: inSystemTime / (t - windowStart),
+  };
+}
