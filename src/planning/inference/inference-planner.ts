@@ -220,7 +220,7 @@ function planInference(props: InferencePlanProps): InferencePlan {
   const concurrencyPerReplica = atCapacity.stable ? atCapacity.meanConcurrency : 1;
   x.add('concurrencyPerReplica', concurrencyPerReplica, 'requests', `mean in-flight requests at ${rpsPerReplica.toPrecision(4)} req/s: λ × (TTFT + output tokens × TPOT)`, "Little's law (Little 1961)");
 
-  let batch: number; let context: number; let ttft: number; let tpot: number; let decodeTps: number;
+  let batch: number; let context: number; let ttft: number; let tpot: number; let decodeTps: number; let decodeTpsFormula: string;
   const e = props.evaluationPoint;
   const replicasAtPeak = props.traffic ? Math.ceil(props.traffic.peakRequestsPerSecond / rpsPerReplica) : 1;
   if (e) {
@@ -230,7 +230,7 @@ function planInference(props: InferencePlanProps): InferencePlan {
     batch = e.batch; context = e.contextTokens;
     tpot = decodeStep(l, batch, context).seconds;
     ttft = pre.seconds;
-    decodeTps = batch / tpot;
+    decodeTps = batch / tpot; decodeTpsFormula = `batch ${batch} / TPOT`;
     x.add('tpotSeconds', tpot, 's', `decode step at batch ${batch}, ${context} tokens of context: max(HBM bytes / (bandwidth × 0.8), FLOPs / (peak × 0.6)) + all-reduces + 1.5 ms`, 'roofline, Williams et al. 2009; speed.ts');
     x.add('ttftSeconds', ttft, 's', 'prefill of one prompt at zero load');
   } else if (props.traffic) {
@@ -238,17 +238,18 @@ function planInference(props: InferencePlanProps): InferencePlan {
     batch = load.p95Concurrency; context = decodeContext;
     ttft = load.ttftP95Seconds; tpot = load.tpotP95Seconds;
     decodeTps = load.meanConcurrency / load.tpotMeanSeconds;
+    decodeTpsFormula = `mean concurrency ${load.meanConcurrency.toPrecision(4)} / mean TPOT ${(load.tpotMeanSeconds * 1e3).toPrecision(4)} ms`;
     x.add('ttftSeconds', ttft, 's', `p95 TTFT at ${(props.traffic.peakRequestsPerSecond / replicasAtPeak).toPrecision(4)} req/s per replica (peak / ${replicasAtPeak} replicas): rest of the iteration in progress + prompt-queue wait + own prefill chunks + prompts that share its last chunk`, 'M/D/1 waiting-time p95 (Erlang; Cramér–Lundberg tail); vLLM V1 scheduler; queueing.ts');
     x.add('tpotSeconds', tpot, 's', `p95 TPOT: ${Math.max(1, c.outputTokens - 1)} steps at 1 + p95 concurrency, stretched by the prompts prefilled meanwhile (busy period, mean + 1.645 sd), / ${Math.max(1, c.outputTokens - 1)}`, 'M/G/∞ occupancy; delay busy period, Kleinrock 1975 §5.8');
   } else {
     batch = 1; context = c.promptTokens;
     tpot = decodeStep(l, 1, context).seconds;
     ttft = pre.seconds;
-    decodeTps = 1 / tpot;
+    decodeTps = 1 / tpot; decodeTpsFormula = 'batch 1 / TPOT';
     x.add('tpotSeconds', tpot, 's', `decode step at batch 1 with ${context} tokens of context`, 'speed.ts');
     x.add('ttftSeconds', ttft, 's', 'prefill of one prompt at zero load');
   }
-  x.add('decodeTokensPerSecond', decodeTps, 'tokens/s', `batch ${batch} / TPOT`);
+  x.add('decodeTokensPerSecond', decodeTps, 'tokens/s', decodeTpsFormula);
 
   const haFloor = c.availability >= HA_AVAILABILITY ? 2 : 1;
   const min = haFloor;
