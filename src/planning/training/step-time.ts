@@ -1,6 +1,8 @@
 import { usesFp8 } from './bytes-per-parameter';
 import { Layout, PlanContext } from './context';
+import { splitOf } from './memory';
 import { attentionForwardFlopsPerToken } from './model-math';
+import { rankLayers } from './pipeline-schedule';
 import { RecomputeMode, TrainingFramework } from './precision';
 import { Explanation } from '../private/explanation';
 
@@ -144,18 +146,26 @@ export function stepTime(ctx: PlanContext, l: Layout, ex?: Explanation): StepTim
   const hwGemmPerToken = gemmPerToken + recompGemm;
   const hwAttnPerToken = 3 * attnFwd + recompAttn;
 
-  // Per micro-batch on the slowest stage: layers split over pp (the output head balanced across stages,
-  // Megatron `account_for_loss_in_pipeline_split`), tokens split over cp, matrices over tp.
+  // Per micro-batch on the slowest pipeline rank: its decoder layers (the split Megatron-Core builds, see
+  // pipeline-schedule.ts) and, on the last rank, the output head (Megatron-Core builds `output_layer` on the
+  // post-process stage; under the embedding-and-loss split it takes one layer's slot, otherwise it comes on top).
+  // Tokens split over cp, matrices over tp.
   const tokensMb = seq * l.microBatch;
-  const headShare = 6 * s.vocab * s.hidden;
+  const headGemm = 6 * s.vocab * s.hidden;
   const layerGemm = (hwGemmPerToken - (recompGemm > 0 ? 8 : 6) * s.vocab * s.hidden) / s.layers;
-  const stageGemmPerToken = Math.max(Math.ceil(s.layers / l.pp) * layerGemm, (s.layers * layerGemm + headShare) / l.pp);
-  const stageAttnPerToken = hwAttnPerToken * Math.ceil(s.layers / l.pp) / s.layers;
   const eff = ctx.computeEfficiency * gemmWidthFactor(s.hidden) * frameworkFactor(ctx.framework);
-  const gemmSeconds = tokensMb * stageGemmPerToken / (l.tp * l.cp) / (peakGemm * eff);
   const attnEff = (fp8 ? DEFAULT_BF16_EFFICIENCY : ctx.computeEfficiency) * frameworkFactor(ctx.framework);
   const attnLength = attentionLengthFactor(seq / l.cp);
-  const attnSeconds = tokensMb * stageAttnPerToken / (l.tp * l.cp) / (peakBf16 * attnEff * attnLength);
+  const split = splitOf(ctx, l);
+  let gemmSeconds = 0; let attnSeconds = 0; let layersStage = 0; let headOnSlowest = false;
+  for (let rank = 0; rank < l.pp; rank++) {
+    const layers = rankLayers(split, rank);
+    const head = rank === l.pp - 1;
+    const gemm = tokensMb * (layers * layerGemm + (head ? headGemm : 0)) / (l.tp * l.cp) / (peakGemm * eff);
+    const attn = tokensMb * hwAttnPerToken * layers / s.layers / (l.tp * l.cp) / (peakBf16 * attnEff * attnLength);
+    if (gemm + attn > gemmSeconds + attnSeconds) { gemmSeconds = gemm; attnSeconds = attn; headOnSlowest = head; }
+    layersStage = Math.max(layersStage, layers);
+  }
   const eagerOverhead = megatron ? 0
     : EAGER_LAYER_OVERHEAD_SECONDS * s.layers * (ctx.recompute === RecomputeMode.FULL ? 1.5 : 1);
   const fsdpCopySeconds = ctx.framework === TrainingFramework.FSDP && ctx.zeroStage >= 2
@@ -165,7 +175,6 @@ export function stepTime(ctx: PlanContext, l: Layout, ex?: Explanation): StepTim
   // Tensor parallel: with sequence parallelism each layer does 2 all-gathers + 2 reduce-scatters forward and
   // the same backward (≡ 4 all-reduces), each moving (t−1)/t × s·b·h·2 bytes per GPU over NVLink
   // (Korthikanti et al. 2022 §4.2.2; ring all-reduce = 2(t−1)/t × bytes, Patarasuk & Yuan 2009).
-  const layersStage = Math.ceil(s.layers / l.pp);
   const actBytes = (seq / l.cp) * l.microBatch * s.hidden * 2;
   const tpOps = (ctx.recompute === RecomputeMode.FULL ? 12 : 8);
   const nvl = ctx.nvlinkBytesPerSecond * LINK_EFFICIENCY;
@@ -237,7 +246,7 @@ export function stepTime(ctx: PlanContext, l: Layout, ex?: Explanation): StepTim
     ex.add('compute efficiency', eff, '', `base ${ctx.computeEfficiency} × model width h/(h + 1024) × framework ${frameworkFactor(ctx.framework)}`, 'calibrated: see DEFAULT_BF16_EFFICIENCY / DEFAULT_FP8_EFFICIENCY');
     ex.add('attention kernel efficiency', attnLength, '', `FlashAttention-3 throughput at calls of seq/cp = ${seq / l.cp} tokens relative to its 16k plateau`,
       'pytorch/benchmark PR #2391 (flash_v3, H100, head dim 128); Shah et al. 2024 Fig. 5');
-    ex.add('compute per micro-batch per stage', computeMb, 's', `tokens ${tokensMb} × stage FLOPs/token / (tp·cp) / (peak ${fp8 ? 'FP8' : 'BF16'} × efficiency; attention × kernel efficiency)${eagerOverhead ? ` + eager overhead ${EAGER_LAYER_OVERHEAD_SECONDS * 1e3} ms × ${s.layers} layers${ctx.recompute === RecomputeMode.FULL ? ' × 1.5' : ''}` : ''}${fsdpCopySeconds ? ` + FSDP2 copies around its collectives ${(fsdpCopySeconds * 1e3).toPrecision(3)} ms` : ''}`,
+    ex.add('compute per micro-batch per stage', computeMb, 's', `slowest rank (${layersStage} layers${headOnSlowest ? ' + output head' : ''}): tokens ${tokensMb} × stage FLOPs/token / (tp·cp) / (peak ${fp8 ? 'FP8' : 'BF16'} × efficiency; attention × kernel efficiency)${eagerOverhead ? ` + eager overhead ${EAGER_LAYER_OVERHEAD_SECONDS * 1e3} ms × ${s.layers} layers${ctx.recompute === RecomputeMode.FULL ? ' × 1.5' : ''}` : ''}${fsdpCopySeconds ? ` + FSDP2 copies around its collectives ${(fsdpCopySeconds * 1e3).toPrecision(3)} ms` : ''}`,
       megatron ? undefined : 'fitted on H100 (bench/gpu/measure_training.py)');
     ex.add('exposed TP communication per micro-batch', tpSeconds, 's', `${TP_EXPOSED_FRACTION} × layers ${layersStage} × ${tpOps} × (t−1)/t × s·b·h·2 B / (NVLink ${(ctx.nvlinkBytesPerSecond / 1e9).toFixed(0)} GB/s × ${LINK_EFFICIENCY})`, 'Korthikanti et al. 2022 §4.2.2');
     if (l.cp > 1) ex.add('exposed CP communication per micro-batch', cpSeconds, 's', 'max(0, ring K/V exchange − attention compute)');
