@@ -13,7 +13,7 @@ import { commonLabels, parseSecretRef, requireDnsLabel, requireWholeNumber } fro
 import { quantityOfBytes } from './private/quantities';
 import { TENANT_WORKLOAD_SERVICE_ACCOUNT } from './tenancy';
 import { ScalingSchedule } from '../planning/forecast';
-import { InferencePlan } from '../planning/inference';
+import { InferencePlan, InferencePrecision, KvCacheDtype } from '../planning/inference';
 import { PlacementTopology } from '../planning/placement/types';
 
 /** A pre-scaling window: at least `replicas` replicas between two cron times (UTC). */
@@ -34,7 +34,11 @@ export interface ElasticInferenceServiceProps {
   readonly tenant: string;
   /** The capacity plan (`InferencePlanner.plan(...)`); its GPU type must be the pool's. */
   readonly plan: InferencePlan;
-  /** Model to serve: a Hugging Face repo id (e.g. `meta-llama/Llama-3.1-8B-Instruct`) or a path on the cache volume. */
+  /**
+   * Model to serve: a Hugging Face repo id (e.g. `meta-llama/Llama-3.1-8B-Instruct`) or a path on the cache volume.
+   * For an `int4` or `int8` plan it must be a checkpoint quantized that way (AWQ/GPTQ, W8A8); an `fp8` plan quantizes
+   * a 16-bit checkpoint at load (`--quantization fp8`).
+   */
   readonly modelRef: string;
   /**
    * Engine.
@@ -154,6 +158,9 @@ export class ElasticInferenceService extends Construct {
       model: props.modelRef, servedModelName: this.serviceName,
       tensorParallelSize: plan.tensorParallel, pipelineParallelSize: plan.pipelineParallel,
       maxModelLen: plan.maxModelLen, gpuMemoryUtilization: plan.gpuMemoryUtilization, maxNumSeqs: plan.maxNumSeqs,
+      maxNumBatchedTokens: plan.maxNumBatchedTokens,
+      quantization: plan.precision === InferencePrecision.FP8 ? 'fp8' : undefined,
+      kvCacheDtype: plan.kvCacheDtype === KvCacheDtype.FP8 ? 'fp8' : undefined,
       downloadDir: CACHE_DIR, multiNode,
     });
     const http = { httpGet: { path: engine.healthPath, port: engine.port } };

@@ -26,6 +26,19 @@ export interface EngineLaunchOptions {
   readonly maxModelLen: number;
   readonly gpuMemoryUtilization: number;
   readonly maxNumSeqs: number;
+  /** Token budget per engine iteration (chunked prefill); the plan's latency model and activation reserve assume it. */
+  readonly maxNumBatchedTokens: number;
+  /**
+   * Quantization the engine applies to a 16-bit checkpoint at load (`fp8`). INT4/INT8 plans need a checkpoint
+   * quantized that way instead (vLLM reads its `quantization_config`).
+   * @default - none
+   */
+  readonly quantization?: string;
+  /**
+   * KV-cache element type when it differs from the model's (`fp8`).
+   * @default - the model's
+   */
+  readonly kvCacheDtype?: string;
   /** Directory of the model cache volume. */
   readonly downloadDir: string;
   /** The replica spans several nodes (Ray executor across the LeaderWorkerSet group). */
@@ -87,6 +100,9 @@ export class InferenceEngine {
       '--max-model-len', String(o.maxModelLen),
       '--gpu-memory-utilization', String(o.gpuMemoryUtilization),
       '--max-num-seqs', String(o.maxNumSeqs),
+      '--max-num-batched-tokens', String(o.maxNumBatchedTokens),
+      ...(o.quantization ? ['--quantization', o.quantization] : []),
+      ...(o.kvCacheDtype ? ['--kv-cache-dtype', o.kvCacheDtype] : []),
       '--download-dir', o.downloadDir,
       ...(o.multiNode ? ['--distributed-executor-backend', 'ray'] : []),
       ...this.extraArgs,

@@ -29,6 +29,13 @@ describe('aidc plan inference', () => {
     expect(j.latency.tpotSeconds).toBeLessThanOrEqual(0.06);
   });
 
+  test('--kv-cache-dtype fp8 halves the KV bytes per token and --max-num-batched-tokens reaches the engine arguments', () => {
+    const j = (extra: string[]): any => JSON.parse(runCli(['plan', 'inference', '--model', 'llama-3.1-8b', '--gpu', 'h100-sxm-80gb', ...extra, '--json']).stdout);
+    const fp8 = j(['--kv-cache-dtype', 'fp8', '--max-num-batched-tokens', '2048']);
+    expect(fp8.kvCacheBytesPerToken).toBe(j([]).kvCacheBytesPerToken / 2);
+    expect(fp8.engineArgs).toEqual(expect.arrayContaining(['--kv-cache-dtype=fp8', '--max-num-batched-tokens=2048']));
+  });
+
   test('without --json it prints a table and the explanation', () => {
     const r = runCli(['plan', 'inference', '--model', 'mistral-7b', '--gpu', 'l4-24gb', '--precision', 'int4']);
     expect(r.code).toBe(0);
@@ -44,6 +51,8 @@ describe('aidc plan inference', () => {
     [['--model', 'llama-3.1-8b', '--gpu', 'h100-sxm-80gb', '--precision', 'fp4'], /precision/],
     [['--model', 'llama-3.1-8b', '--gpu', 'h100-sxm-80gb', '--peak-rps', '3'], /go together/],
     [['--model', 'llama-3.1-8b', '--gpu', 'h100-sxm-80gb', '--tp', 'abc'], /--tp/],
+    [['--model', 'llama-3.1-8b', '--gpu', 'h100-sxm-80gb', '--kv-cache-dtype', 'fp9'], /kvCacheDtype=fp9: must be one of bf16, fp8/],
+    [['--model', 'llama-3.1-8b', '--gpu', 'h100-sxm-80gb', '--max-num-batched-tokens', '0'], /--max-num-batched-tokens=0/],
   ])('%j exits non-zero with one stderr line', (flags, message) => {
     const r = runCli(['plan', 'inference', ...flags]);
     expect(r.code).not.toBe(0);

@@ -4,7 +4,8 @@ import { ConstructValidationError, PlanningError } from '../../src/errors';
 import { ElasticInferenceService, ElasticInferenceServiceProps, InferenceEngine } from '../../src/k8s';
 import { GpuType, ModelSpec } from '../../src/planning/catalog';
 import { HourlySeries, ScalingSchedule } from '../../src/planning/forecast';
-import { InferencePlanner } from '../../src/planning/inference';
+import { InferencePlanner, InferencePrecision, KvCacheDtype } from '../../src/planning/inference';
+import { NodeShape } from '../../src/planning/catalog';
 import { describeWithShared } from '../harness/shared';
 import { expectValidObjects } from '../harness/validate';
 
@@ -36,11 +37,30 @@ describe('ElasticInferenceService', () => {
     expect(arg('--max-model-len')).toBe(String(plan.maxModelLen));
     expect(arg('--gpu-memory-utilization')).toBe(String(plan.gpuMemoryUtilization));
     expect(arg('--max-num-seqs')).toBe(String(plan.maxNumSeqs));
+    expect(arg('--max-num-batched-tokens')).toBe(String(plan.maxNumBatchedTokens));
+    expect(c.command).not.toContain('--quantization');
+    expect(c.command).not.toContain('--kv-cache-dtype');
     expect(c.resources.limits['nvidia.com/gpu']).toBe(String(plan.gpusPerReplica));
     expect(c.startupProbe.failureThreshold * c.startupProbe.periodSeconds).toBeGreaterThanOrEqual(Math.max(600, 3 * plan.modelLoadSeconds));
     expect(c.readinessProbe.httpGet.path).toBe('/health');
     expect(c.lifecycle.preStop.exec.command).toEqual(['sh', '-c', 'sleep 15']);
     expect(dep.spec.template.spec.topologySpreadConstraints[0].topologyKey).toBe('topology.kubernetes.io/zone');
+  });
+
+  test('an FP8 plan with an FP8 KV cache and its own token budget deploys exactly that engine (same flags as the plan\'s engineArgs)', () => {
+    const plan = InferencePlanner.plan({
+      model: ModelSpec.of('llama-3.1-8b'), gpu: GpuType.H100_SXM_80GB, nodeShape: NodeShape.P5_48XLARGE, precision: InferencePrecision.FP8,
+      kvCacheDtype: KvCacheDtype.FP8, maxNumBatchedTokens: 4096,
+      traffic: { promptTokens: 1024, outputTokens: 256, peakRequestsPerSecond: 20 }, slo: { ttftP95Seconds: 1, tpotP95Seconds: 0.05 },
+    });
+    const c = ofKind(build({ plan, prescaleWindows: [] }), 'Deployment')[0].spec.template.spec.containers[0];
+    const flags = new Map<string, string>();
+    for (let i = 0; i < c.command.length - 1; i++) if (c.command[i].startsWith('--')) flags.set(c.command[i], c.command[i + 1]);
+    for (const a of plan.engineArgs()) {
+      const [flag, value] = a.split('=');
+      expect([flag, flags.get(flag)]).toEqual([flag, value]);
+    }
+    expect(flags.get('--max-num-batched-tokens')).toBe('4096');
   });
 
   test('a model too large for one node is a LeaderWorkerSet with a Ray group per replica', () => {

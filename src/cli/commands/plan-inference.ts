@@ -1,13 +1,14 @@
 import * as fs from 'fs';
 import { PlanningError } from '../../errors';
 import { GpuType, ModelSpec, NodeShape } from '../../planning/catalog';
-import { InferencePlanner, InferencePrecision, InferencePlanProps } from '../../planning/inference';
+import { InferencePlanner, InferencePrecision, InferencePlanProps, KvCacheDtype } from '../../planning/inference';
 import { numberFlag, requireFlag } from '../args';
 import { CliCommand, CliResult, ParsedArgs, UsageError } from '../cli-types';
 import { renderTable } from '../render';
 
 const USAGE = `aidc plan inference --model ID --gpu ID [--tp N] [--precision bf16|fp8|int8|int4]
                     [--max-model-len L] [--gpu-memory-utilization U] [--node-shape ID] [--model-config FILE]
+                    [--kv-cache-dtype bf16|fp8] [--max-num-batched-tokens N]
                     [--prompt-tokens P --output-tokens O --peak-rps R --ttft-p95-ms T --tpot-p95-ms U]
                     [--batch B --context-tokens L] [--json]
 
@@ -54,6 +55,8 @@ export function inferencePropsFromArgs(args: ParsedArgs): InferencePlanProps {
     nodeShape: shapeId !== undefined ? NodeShape.of(shapeId) : undefined,
     tensorParallel: numberFlag(args, 'tp', { integer: true }),
     precision: precision as InferencePrecision | undefined,
+    kvCacheDtype: args.flags.get('kv-cache-dtype') as KvCacheDtype | undefined,
+    maxNumBatchedTokens: numberFlag(args, 'max-num-batched-tokens', { integer: true }),
     maxModelLen: numberFlag(args, 'max-model-len', { integer: true }),
     gpuMemoryUtilization: numberFlag(args, 'gpu-memory-utilization'),
     traffic,
@@ -72,7 +75,7 @@ export const PLAN_INFERENCE_COMMAND: CliCommand = {
   summary: 'Size an inference service: layout, KV cache, speed, replicas for an SLO',
   usage: USAGE,
   valueFlags: ['model', 'gpu', 'tp', 'precision', 'max-model-len', 'gpu-memory-utilization', 'node-shape', 'model-config',
-    'prompt-tokens', 'output-tokens', 'peak-rps', 'ttft-p95-ms', 'tpot-p95-ms', 'batch', 'context-tokens'],
+    'kv-cache-dtype', 'max-num-batched-tokens', 'prompt-tokens', 'output-tokens', 'peak-rps', 'ttft-p95-ms', 'tpot-p95-ms', 'batch', 'context-tokens'],
   switchFlags: ['json'],
   run(args: ParsedArgs): CliResult {
     if (args.positionals.length > 0) throw new UsageError(`unexpected argument '${args.positionals[0]}'`);

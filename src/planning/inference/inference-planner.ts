@@ -195,8 +195,9 @@ function planInference(props: InferencePlanProps): InferencePlan {
   const maxConcurrentSequences = Math.floor(kvCacheTokens / perSeq(concurrencyContextTokens));
   x.add('maxConcurrentSequences', maxConcurrentSequences, 'sequences', `floor(kvCacheTokens / blocks of min(${concurrencyContextTokens}, slidingWindow) tokens)`, 'Mistral 7B §2 rolling cache');
   const typicalContext = props.evaluationPoint?.contextTokens ?? (props.traffic ? seqTokens : c.promptTokens);
-  const maxNumSeqs = Math.max(1, Math.min(defaults.maxNumSeqs, Math.floor(kvCacheTokens / perSeq(typicalContext))));
-  x.add('maxNumSeqs', maxNumSeqs, 'sequences', `min(vLLM default ${defaults.maxNumSeqs}, KV tokens / ${typicalContext}-token sequences)`, 'vllm EngineArgs.get_batch_defaults');
+  const maxNumSeqs = Math.max(1, Math.min(defaults.maxNumSeqs, Math.floor(kvCacheTokens / perSeq(typicalContext)), maxNumBatchedTokens));
+  x.add('maxNumSeqs', maxNumSeqs, 'sequences', `min(vLLM default ${defaults.maxNumSeqs}, KV tokens / ${typicalContext}-token sequences, max_num_batched_tokens ${maxNumBatchedTokens})`,
+    'vllm EngineArgs.get_batch_defaults; SchedulerConfig requires max_num_batched_tokens ≥ max_num_seqs');
 
   // Speed.
   const pre = prefill(l, c.promptTokens);

@@ -118,3 +118,12 @@ describe('properties', () => {
     }), { numRuns: 40 });
   });
 });
+
+describe('engine limits', () => {
+  test('max_num_seqs never exceeds max_num_batched_tokens, which vLLM\'s SchedulerConfig rejects', () => {
+    expect(InferencePlanner.plan(base()).maxNumSeqs).toBeGreaterThan(128);
+    const small = InferencePlanner.plan(base({ maxNumBatchedTokens: 128 }));
+    expect(small.maxNumSeqs).toBe(128);
+    expect(small.engineArgs()).toEqual(expect.arrayContaining(['--max-num-seqs=128', '--max-num-batched-tokens=128']));
+  });
+});
