@@ -2,10 +2,9 @@ import { Testing } from 'cdk8s';
 import { inferencePlan, ofKind, testChart, testPool } from './fixtures';
 import { ConstructValidationError, PlanningError } from '../../src/errors';
 import { ElasticInferenceService, ElasticInferenceServiceProps, InferenceEngine } from '../../src/k8s';
-import { GpuType, ModelSpec } from '../../src/planning/catalog';
+import { GpuType, ModelSpec, NodeShape } from '../../src/planning/catalog';
 import { HourlySeries, ScalingSchedule } from '../../src/planning/forecast';
 import { InferencePlanner, InferencePrecision, KvCacheDtype } from '../../src/planning/inference';
-import { NodeShape } from '../../src/planning/catalog';
 import { describeWithShared } from '../harness/shared';
 import { expectValidObjects } from '../harness/validate';
 
