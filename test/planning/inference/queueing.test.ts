@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { md1MeanWait, md1WaitCdf, md1WaitQuantile, poissonQuantile } from '../../../src/planning/inference/queueing';
+import { loadPoint, md1MeanWait, md1WaitCdf, md1WaitQuantile, poissonQuantile } from '../../../src/planning/inference/queueing';
 
 /** Deterministic uniform(0, 1) stream (LCG, Numerical Recipes constants), so the simulated figures are reproducible. */
 function uniform(seed: number): () => number {
@@ -82,5 +82,35 @@ describe('decode occupancy (M/G/∞: Poisson)', () => {
 
   test('a mean of 100,000 (beyond e^{−mean} underflow) lands within one of the normal approximation', () => {
     expect(Math.abs(poissonQuantile(1e5, 0.95) - (1e5 + 1.645 * Math.sqrt(1e5)))).toBeLessThanOrEqual(1.5);
+  });
+});
+
+describe('loadPoint over random replicas (fast-check)', () => {
+  const replica = fc.record({
+    prefillSeconds: fc.double({ min: 1e-3, max: 2, noNaN: true }),
+    promptTokens: fc.integer({ min: 16, max: 32_768 }),
+    maxNumBatchedTokens: fc.integer({ min: 256, max: 16_384 }),
+    outputTokens: fc.integer({ min: 1, max: 4096 }),
+    stepBase: fc.double({ min: 1e-3, max: 0.1, noNaN: true }),
+    stepPerSequence: fc.double({ min: 0, max: 1e-3, noNaN: true }),
+    maxBatch: fc.integer({ min: 1, max: 1024 }),
+  }).map((r) => ({ ...r, stepSeconds: (b: number) => r.stepBase + r.stepPerSequence * b }));
+
+  test('a point is unstable or finite and positive, and p95 latencies do not fall as load rises, as the bisection in capacityAtSlo needs (500 runs)', () => {
+    fc.assert(fc.property(replica, fc.double({ min: 1e-4, max: 1, noNaN: true }), fc.double({ min: 1e-4, max: 1, noNaN: true }), (r, a, b) => {
+      const [lo, hi] = (a < b ? [a, b] : [b, a]).map((f) => f / r.prefillSeconds);
+      const pLo = loadPoint(r, lo); const pHi = loadPoint(r, hi);
+      for (const p of [pLo, pHi]) {
+        if (!p.stable) continue;
+        for (const v of [p.ttftMeanSeconds, p.ttftP95Seconds, p.tpotMeanSeconds, p.tpotP95Seconds, p.meanConcurrency]) {
+          expect(Number.isFinite(v) && v > 0).toBe(true);
+        }
+      }
+      if (pLo.stable && pHi.stable) {
+        expect(pHi.ttftP95Seconds).toBeGreaterThanOrEqual(pLo.ttftP95Seconds * (1 - 1e-9));
+        expect(pHi.tpotP95Seconds).toBeGreaterThanOrEqual(pLo.tpotP95Seconds * (1 - 1e-9));
+      }
+      if (!pLo.stable) expect(pHi.stable).toBe(false);
+    }), { numRuns: 500, seed: 2026 });
   });
 });
