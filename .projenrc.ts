@@ -102,7 +102,7 @@ project.addTask('import-crds', {
   exec: 'ts-node --transpile-only projenrc/import-crds.ts',
 });
 
-const benches = ['training', 'placement', 'forecast', 'elasticity', 'synthesis'];
+const benches = ['training', 'placement', 'forecast', 'elasticity', 'latency', 'synthesis'];
 for (const name of benches) {
   project.addTask(`bench:${name}`, {
     description: `Benchmark ${name}; writes bench/results/${name}.{json,md}`,

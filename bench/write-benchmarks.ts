@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-const SECTIONS = ['training', 'placement', 'forecast', 'elasticity', 'synthesis'];
+const SECTIONS = ['training', 'placement', 'forecast', 'elasticity', 'latency', 'synthesis'];
 const results = path.join(__dirname, 'results');
 const parts = [
   '# Benchmarks',

@@ -21,6 +21,18 @@ export interface EngineUnderTest {
   readonly outputTokens: number;
   readonly maxNumBatchedTokens: number;
   readonly maxNumSeqs: number;
+  /**
+   * Draws each request's size (e.g. from a trace) from a uniform(0, 1) stream.
+   * @default - every request has `promptTokens`, `outputTokens` and `prefillSeconds`
+   */
+  readonly sample?: (uniform: () => number) => RequestShape;
+}
+
+/** One request's size and the seconds its whole prompt takes to prefill alone. */
+export interface RequestShape {
+  readonly promptTokens: number;
+  readonly outputTokens: number;
+  readonly prefillSeconds: number;
 }
 
 /** Percentiles of a simulated run. */
@@ -41,15 +53,21 @@ export function uniform(seed: number): () => number {
   };
 }
 
-interface Waiting { readonly arrival: number; left: number }
-interface Decoding { readonly arrival: number; readonly firstToken: number; left: number }
+interface Waiting { readonly arrival: number; readonly shape: RequestShape; left: number }
+interface Decoding { readonly arrival: number; readonly firstToken: number; readonly outputTokens: number; left: number }
 
 const percentile = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.floor(p * xs.length)];
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 
-/** Serves `requests` Poisson arrivals at `rps` (after `warmup` more) and returns per-request latency percentiles. */
+/**
+ * Serves `requests` Poisson arrivals at `rps` (after `warmup` more) and returns per-request latency percentiles. A
+ * request's prompt tokens cost its own prefill seconds pro rata; TPOT is taken over requests with two or more tokens.
+ */
 export function simulateEngine(e: EngineUnderTest, rps: number, requests = 20_000, warmup = 2_000, seed = 11): SimulatedLatency {
   const r = uniform(seed);
+  const sizes = uniform(seed + 1);
+  const fixed: RequestShape = { promptTokens: e.promptTokens, outputTokens: e.outputTokens, prefillSeconds: e.prefillSeconds };
+  const draw = (): RequestShape => (e.sample ? e.sample(sizes) : fixed);
   const total = requests + warmup;
   let nextArrival = -Math.log(r()) / rps;
   let arrived = 0;
@@ -62,22 +80,23 @@ export function simulateEngine(e: EngineUnderTest, rps: number, requests = 20_00
   let completed = 0;
   while (completed < total) {
     while (arrived < total && nextArrival <= t) {
-      waiting.push({ arrival: nextArrival, left: e.promptTokens });
+      const shape = draw();
+      waiting.push({ arrival: nextArrival, shape, left: shape.promptTokens });
       arrived++;
       nextArrival += -Math.log(r()) / rps;
     }
     if (running.length === 0 && waiting.length === 0) { t = nextArrival; continue; }
     let budget = e.maxNumBatchedTokens - running.length;
     let seqs = running.length;
-    let prefillTokens = 0;
+    let prefillSeconds = 0;
     const finishing: Waiting[] = [];
     for (const w of waiting) {
       if (budget <= 0 || seqs >= e.maxNumSeqs) break;
       const take = Math.min(budget, w.left);
-      w.left -= take; budget -= take; prefillTokens += take; seqs++;
+      w.left -= take; budget -= take; prefillSeconds += w.shape.prefillSeconds * take / w.shape.promptTokens; seqs++;
       if (w.left === 0) finishing.push(w);
     }
-    const dt = (running.length > 0 ? e.stepSeconds(running.length) : 0) + e.prefillSeconds * prefillTokens / e.promptTokens;
+    const dt = (running.length > 0 ? e.stepSeconds(running.length) : 0) + prefillSeconds;
     const inSystem = running.length + waiting.length;
     t += dt;
     if (!Number.isNaN(windowStart)) inSystemTime += inSystem * dt;
@@ -87,13 +106,13 @@ export function simulateEngine(e: EngineUnderTest, rps: number, requests = 20_00
       if (d.left > 0) { still.push(d); continue; }
       completed++;
       if (completed === warmup) windowStart = t;
-      if (completed > warmup) tpot.push((t - d.firstToken) / (e.outputTokens - 1));
+      if (completed > warmup) tpot.push((t - d.firstToken) / (d.outputTokens - 1));
     }
     running = still;
     for (const w of finishing) {
       waiting.splice(waiting.indexOf(w), 1);
       if (completed >= warmup) ttft.push(t - w.arrival);
-      if (e.outputTokens > 1) running.push({ arrival: w.arrival, firstToken: t, left: e.outputTokens - 1 });
+      if (w.shape.outputTokens > 1) running.push({ arrival: w.arrival, firstToken: t, outputTokens: w.shape.outputTokens, left: w.shape.outputTokens - 1 });
       else completed++;
     }
   }
