@@ -6,15 +6,17 @@
  *
  * Request sizes: the Azure LLM inference trace 2023 (Patel et al., "Splitwise", ISCA 2024;
  * ../shared/data/azure-llm-inference-2023, ContextTokens and GeneratedTokens of every request, conv and code).
- * The planner takes one prompt and one output length; it is given the trace means. The simulation
+ * The model is run twice: given only the trace means, and given the trace as a request mix (RequestMix.fromSamples,
+ * 16 × 8 classes; what `traffic.requestMix` and `aidc plan inference --request-sizes` do). The simulation
  * (test/planning/inference/engine-simulation.ts: chunked prefill, decodes first in each iteration's token budget) is run
- * twice on the same step and prefill functions: with every request at the means (what the model assumes), and with
- * each request's size drawn from the trace. Llama 3.1 8B, BF16, one H100, vLLM's default budget of 8,192 tokens;
+ * twice on the same step and prefill functions: with every request at the means (what the means-only model assumes),
+ * and with each request's size drawn from the trace. Llama 3.1 8B, BF16, one H100, vLLM's default budget of 8,192 tokens;
  * Poisson arrivals at 30/50/70% of the model's highest stable rate; 20,000 requests per point after 2,000 of warm-up.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { GpuType, ModelSpec } from '../src/planning/catalog';
+import { RequestMix } from '../src/planning/inference';
 import { weightBytes } from '../src/planning/inference/memory';
 import { InferencePrecision } from '../src/planning/inference/quantization';
 import { capacityAtSlo, loadPoint, ReplicaModel } from '../src/planning/inference/queueing';
@@ -37,7 +39,7 @@ const layout: Layout = {
   weightsBytesPerGpu: weightBytes(model, InferencePrecision.BF16, 1, 1).perGpuBytes, interNodeBytesPerSecondPerGpu: 50e9, maxNumBatchedTokens: BUDGET,
 };
 
-interface Row { trace: string; load: number; rps: number; model: [number, number]; fixed: [number, number]; varied: [number, number] }
+interface Row { trace: string; load: number; rps: number; model: [number, number]; mixModel: [number, number]; fixed: [number, number]; varied: [number, number] }
 
 function run(trace: string, file: string): { rows: Row[]; meanPrompt: number; meanOutput: number; p95Prompt: number; requests: number } {
   const sizes = loadSizes(file);
@@ -55,13 +57,19 @@ function run(trace: string, file: string): { rows: Row[]; meanPrompt: number; me
     if (!prefillOf.has(p)) prefillOf.set(p, prefill(layout, p).seconds);
     return { promptTokens: p, outputTokens: o, prefillSeconds: prefillOf.get(p)! };
   };
+  const mix = RequestMix.fromSamples(sizes.map(([promptTokens, outputTokens]) => ({ promptTokens, outputTokens })));
+  const withMix: ReplicaModel = {
+    ...replica,
+    mix: mix.classes.map((c) => ({ weight: c.share, promptTokens: c.promptTokens, outputTokens: c.outputTokens, prefillSeconds: prefill(layout, c.promptTokens).seconds })),
+  };
   const capacity = capacityAtSlo(replica, Infinity, Infinity);
   const rows = LOADS.map((load) => {
     const rps = load * capacity;
     const m = loadPoint(replica, rps);
+    const mm = loadPoint(withMix, rps);
     const f = simulateEngine(fixed, rps);
     const v = simulateEngine({ ...fixed, sample }, rps);
-    return { trace, load, rps, model: [m.ttftP95Seconds, m.tpotP95Seconds], fixed: [f.ttftP95, f.tpotP95], varied: [v.ttftP95, v.tpotP95] } as Row;
+    return { trace, load, rps, model: [m.ttftP95Seconds, m.tpotP95Seconds], mixModel: [mm.ttftP95Seconds, mm.tpotP95Seconds], fixed: [f.ttftP95, f.tpotP95], varied: [v.ttftP95, v.tpotP95] } as Row;
   });
   return { rows, meanPrompt, meanOutput, p95Prompt: sortedPrompts[Math.floor(0.95 * sortedPrompts.length)], requests: sizes.length };
 }
@@ -77,19 +85,22 @@ function main(): void {
   const lines = [
     '## Inference latency model against a simulated scheduler with real request sizes',
     '',
-    'Produced by `npm run bench:latency` (`bench/latency.bench.ts`). Llama 3.1 8B, BF16, one H100, budget 8,192 tokens. The',
-    'model is given the trace\'s mean prompt and output; the simulation serves either every request at those means',
-    '("same sizes", what the model assumes) or each request at a size drawn from the Azure LLM inference trace 2023',
-    '("trace sizes"). p95 in milliseconds; the percentage is the model against that simulation (negative = optimistic).',
+    'Produced by `npm run bench:latency` (`bench/latency.bench.ts`). Llama 3.1 8B, BF16, one H100, budget 8,192 tokens,',
+    'Poisson arrivals at 30/50/70% of the means-only model\'s highest stable rate. The simulation serves either every',
+    'request at the trace\'s mean prompt and output ("same sizes") or each request at a size drawn from the Azure LLM',
+    'inference trace 2023 ("trace sizes"). The model is given either the means only or the trace as a request mix',
+    '(`traffic.requestMix`, `--request-sizes`: 16 × 8 classes). p95 in milliseconds; the percentage is the model against',
+    'the simulation it describes (negative = optimistic).',
     '',
-    '| trace (mean prompt / output, p95 prompt) | load | req/s | model TTFT p95 | sim, same sizes | sim, trace sizes | model TPOT p95 | sim, same sizes | sim, trace sizes |',
+    '| trace (mean prompt / output, p95 prompt) | load | req/s | TTFT p95: means only vs same sizes | means only vs trace sizes | mix vs trace sizes | TPOT p95: means only vs same sizes | means only vs trace sizes | mix vs trace sizes |',
     '|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of results) {
     for (const row of r.rows) {
-      lines.push(`| ${row.trace} (${r.meanPrompt} / ${r.meanOutput}, ${r.p95Prompt}; ${r.requests} requests) | ${row.load} | ${row.rps.toFixed(2)} | ${ms(row.model[0])} `
-        + `| ${ms(row.fixed[0])} (${pct(row.model[0], row.fixed[0])}) | ${ms(row.varied[0])} (${pct(row.model[0], row.varied[0])}) `
-        + `| ${ms(row.model[1])} | ${ms(row.fixed[1])} (${pct(row.model[1], row.fixed[1])}) | ${ms(row.varied[1])} (${pct(row.model[1], row.varied[1])}) |`);
+      const cell = (predicted: number, sim: number): string => `${ms(predicted)} / ${ms(sim)} (${pct(predicted, sim)})`;
+      lines.push(`| ${row.trace} (${r.meanPrompt} / ${r.meanOutput}, ${r.p95Prompt}; ${r.requests} requests) | ${row.load} | ${row.rps.toFixed(2)} `
+        + `| ${cell(row.model[0], row.fixed[0])} | ${cell(row.model[0], row.varied[0])} | ${cell(row.mixModel[0], row.varied[0])} `
+        + `| ${cell(row.model[1], row.fixed[1])} | ${cell(row.model[1], row.varied[1])} | ${cell(row.mixModel[1], row.varied[1])} |`);
     }
   }
   const md = lines.join('\n') + '\n';

@@ -1,3 +1,6 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { runCli } from '../../src/cli/main';
 
 describe('aidc plan inference', () => {
@@ -58,5 +61,54 @@ describe('aidc plan inference', () => {
     expect(r.code).not.toBe(0);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(message);
+  });
+
+  describe('--request-sizes', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aidc-sizes-'));
+    const write = (name: string, text: string): string => {
+      const file = path.join(dir, name);
+      fs.writeFileSync(file, text);
+      return file;
+    };
+    const slo = ['--peak-rps', '60', '--ttft-p95-ms', '500', '--tpot-p95-ms', '50'];
+    const run = (file: string, extra: string[] = []): ReturnType<typeof runCli> =>
+      runCli(['plan', 'inference', '--model', 'llama-3.1-8b', '--gpu', 'h100-sxm-80gb', ...slo, '--request-sizes', file, ...extra, '--json']);
+    // 85% chat (300 in / 200 out), 15% documents (6000 in / 60 out), in the Azure trace's columns.
+    const azure = write('azure.csv', 'TIMESTAMP,ContextTokens,GeneratedTokens\n'
+      + Array.from({ length: 20 }, (_, i) => (i % 20 < 17 ? '2023-11-16 18:15:46,300,200' : '2023-11-16 18:15:47,6000,60')).join('\n') + '\n');
+
+    test('reads an Azure-trace CSV, takes the means from it and sizes more replicas than the means alone', () => {
+      const mixed = run(azure);
+      expect(mixed.code).toBe(0);
+      const j = JSON.parse(mixed.stdout);
+      expect(j.evaluation.promptTokens).toBe(1155);
+      const plain = JSON.parse(runCli(['plan', 'inference', '--model', 'llama-3.1-8b', '--gpu', 'h100-sxm-80gb', ...slo, '--prompt-tokens', '1155', '--output-tokens', '179', '--json']).stdout);
+      expect(j.requestsPerSecondPerReplica).toBeLessThan(plain.requestsPerSecondPerReplica);
+      expect(j.replicas.max).toBeGreaterThan(plain.replicas.max);
+    });
+
+    test('prompt_tokens/output_tokens headers work too, and the readable output names the classes', () => {
+      const r = runCli(['plan', 'inference', '--model', 'llama-3.1-8b', '--gpu', 'h100-sxm-80gb', ...slo, '--request-sizes', write('plain.csv', 'prompt_tokens,output_tokens\n100,10\n5000,50\n')]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/requestClasses = 2 classes/);
+    });
+
+    test.each([
+      ['bad.csv', 'ContextTokens,GeneratedTokens\n300,200\n300,x\n', [], /bad.csv line 3 generatedtokens=x: must be a whole number of tokens/],
+      ['noheader.csv', 'a,b\n1,2\n', [], /noheader.csv header=a,b: needs a prompt-token column/],
+      ['empty.csv', 'prompt,output\n', [], /empty.csv=no requests/],
+      ['means.csv', 'prompt,output\n100,10\n300,10\n', ['--prompt-tokens', '150'], /traffic.promptTokens=150: must be the request mix's mean, 200/],
+    ])('%s exits non-zero with one stderr line', (name, text, extra, message) => {
+      const r = run(write(name, text), extra);
+      expect(r.code).not.toBe(0);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(message);
+    });
+
+    test('needs the peak rate and SLO flags, and a readable file', () => {
+      const r = runCli(['plan', 'inference', '--model', 'llama-3.1-8b', '--gpu', 'h100-sxm-80gb', '--request-sizes', azure]);
+      expect(r.stderr).toMatch(/with --request-sizes: also give --peak-rps --ttft-p95-ms --tpot-p95-ms/);
+      expect(run(path.join(dir, 'missing.csv')).stderr).toMatch(/--request-sizes=.*missing.csv: cannot read the request log/);
+    });
   });
 });

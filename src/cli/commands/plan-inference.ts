@@ -1,22 +1,38 @@
 import * as fs from 'fs';
 import { PlanningError } from '../../errors';
 import { GpuType, ModelSpec, NodeShape } from '../../planning/catalog';
-import { InferencePlanner, InferencePrecision, InferencePlanProps, KvCacheDtype } from '../../planning/inference';
+import { InferencePlanner, InferencePrecision, InferencePlanProps, KvCacheDtype, RequestMix } from '../../planning/inference';
 import { numberFlag, requireFlag } from '../args';
 import { CliCommand, CliResult, ParsedArgs, UsageError } from '../cli-types';
 import { renderTable } from '../render';
+import { parseRequestLog } from '../request-log';
 
 const USAGE = `aidc plan inference --model ID --gpu ID [--tp N] [--precision bf16|fp8|int8|int4]
                     [--max-model-len L] [--gpu-memory-utilization U] [--node-shape ID] [--model-config FILE]
                     [--kv-cache-dtype bf16|fp8] [--max-num-batched-tokens N]
                     [--prompt-tokens P --output-tokens O --peak-rps R --ttft-p95-ms T --tpot-p95-ms U]
-                    [--batch B --context-tokens L] [--json]
+                    [--request-sizes FILE.csv] [--batch B --context-tokens L] [--json]
 
 Sizes a vLLM deployment: tensor/pipeline parallelism, weights, KV cache, concurrency,
 prefill/decode speed, TTFT/TPOT, and replicas for a peak request rate under an SLO.
-With --batch and --context-tokens, decode figures are for one replica decoding B sequences of L tokens each.`;
+With --batch and --context-tokens, decode figures are for one replica decoding B sequences of L tokens each.
+With --request-sizes (a CSV request log: ContextTokens/GeneratedTokens as in the Azure LLM inference trace, or
+prompt_tokens/output_tokens), replicas are sized on the whole size distribution; --prompt-tokens and
+--output-tokens then default to its means.`;
 
 const TRAFFIC = ['output-tokens', 'peak-rps', 'ttft-p95-ms', 'tpot-p95-ms'];
+
+function loadRequestMix(args: ParsedArgs): RequestMix | undefined {
+  const file = args.flags.get('request-sizes');
+  if (file === undefined) return undefined;
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new PlanningError('--request-sizes', file, `cannot read the request log (${(e as Error).message.split('\n')[0]})`);
+  }
+  return RequestMix.fromSamples(parseRequestLog(text, file));
+}
 
 function loadModel(args: ParsedArgs): ModelSpec {
   const file = args.flags.get('model-config');
@@ -36,18 +52,21 @@ export function inferencePropsFromArgs(args: ParsedArgs): InferencePlanProps {
   const gpu = GpuType.of(requireFlag(args, 'gpu'));
   const shapeId = args.flags.get('node-shape');
   const precision = args.flags.get('precision');
-  const given = TRAFFIC.filter((f) => args.flags.has(f));
-  if (given.length > 0 && given.length < TRAFFIC.length) {
-    const missing = TRAFFIC.filter((f) => !args.flags.has(f)).map((f) => '--' + f).join(' ');
-    throw new UsageError(`traffic and SLO flags go together: also give ${missing}`);
+  const requestMix = loadRequestMix(args);
+  const trafficFlags = requestMix ? TRAFFIC.filter((f) => f !== 'output-tokens') : TRAFFIC;
+  const given = trafficFlags.filter((f) => args.flags.has(f));
+  if ((given.length > 0 || requestMix) && given.length < trafficFlags.length) {
+    const missing = trafficFlags.filter((f) => !args.flags.has(f)).map((f) => '--' + f).join(' ');
+    throw new UsageError(`traffic and SLO flags go together${requestMix ? ' with --request-sizes' : ''}: also give ${missing}`);
   }
   const hasBatch = args.flags.has('batch'); const hasContext = args.flags.has('context-tokens');
   if (hasBatch !== hasContext) throw new UsageError('--batch and --context-tokens go together');
   const promptTokens = numberFlag(args, 'prompt-tokens', { integer: true });
-  const traffic = given.length === TRAFFIC.length ? {
-    promptTokens: promptTokens ?? 2048,
-    outputTokens: numberFlag(args, 'output-tokens', { integer: true })!,
+  const traffic = given.length === trafficFlags.length ? {
+    promptTokens: promptTokens ?? (requestMix ? Math.round(requestMix.meanPromptTokens) : 2048),
+    outputTokens: numberFlag(args, 'output-tokens', { integer: true }) ?? Math.round(requestMix!.meanOutputTokens),
     peakRequestsPerSecond: numberFlag(args, 'peak-rps')!,
+    requestMix,
   } : undefined;
   return {
     model,
@@ -75,7 +94,7 @@ export const PLAN_INFERENCE_COMMAND: CliCommand = {
   summary: 'Size an inference service: layout, KV cache, speed, replicas for an SLO',
   usage: USAGE,
   valueFlags: ['model', 'gpu', 'tp', 'precision', 'max-model-len', 'gpu-memory-utilization', 'node-shape', 'model-config',
-    'kv-cache-dtype', 'max-num-batched-tokens', 'prompt-tokens', 'output-tokens', 'peak-rps', 'ttft-p95-ms', 'tpot-p95-ms', 'batch', 'context-tokens'],
+    'kv-cache-dtype', 'max-num-batched-tokens', 'prompt-tokens', 'output-tokens', 'peak-rps', 'ttft-p95-ms', 'tpot-p95-ms', 'batch', 'context-tokens', 'request-sizes'],
   switchFlags: ['json'],
   run(args: ParsedArgs): CliResult {
     if (args.positionals.length > 0) throw new UsageError(`unexpected argument '${args.positionals[0]}'`);

@@ -1,5 +1,6 @@
 export * from './quantization';
 export * from './inference-props';
+export * from './request-mix';
 export * from './inference-results';
 export * from './inference-plan';
 export * from './inference-planner';

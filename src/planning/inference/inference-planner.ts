@@ -5,6 +5,7 @@ import { blockRoundedTokens, engineBatchDefaults, KV_BLOCK_TOKENS } from './memo
 import { kvTokensPerSequence } from './model-math';
 import { InferencePrecision, KV_DTYPE_IDS, KvCacheDtype, kvBytesPerElement, PRECISION_IDS } from './quantization';
 import { capacityAtSlo, loadPoint, prefillIterations, ReplicaModel } from './queueing';
+import { RequestMix } from './request-mix';
 import { decodeStep, DEFAULT_INTER_NODE_BYTES_PER_SECOND_PER_GPU, Layout, prefill } from './speed';
 import { PlanningError } from '../../errors';
 import { requireInRange, requireOneOf, requirePositive, requirePositiveInteger } from '../private/checks';
@@ -79,6 +80,7 @@ function check(props: InferencePlanProps): Checked {
     requirePositiveInteger('traffic.promptTokens', t.promptTokens);
     requirePositiveInteger('traffic.outputTokens', t.outputTokens);
     requirePositive('traffic.peakRequestsPerSecond', t.peakRequestsPerSecond);
+    if (t.requestMix) checkMixMeans(t.promptTokens, t.outputTokens, t.requestMix);
   }
   if (props.slo) {
     requirePositive('slo.ttftP95Seconds', props.slo.ttftP95Seconds);
@@ -95,7 +97,11 @@ function check(props: InferencePlanProps): Checked {
     }
     maxModelLen = props.maxModelLen;
   } else {
-    maxModelLen = Math.min(model.maxPositionEmbeddings, Math.max(DEFAULT_MAX_MODEL_LEN_CAP, promptTokens + outputTokens));
+    maxModelLen = Math.min(model.maxPositionEmbeddings, Math.max(DEFAULT_MAX_MODEL_LEN_CAP, promptTokens + outputTokens, t?.requestMix?.longestSequenceTokens ?? 0));
+  }
+  if (t?.requestMix && t.requestMix.longestSequenceTokens > maxModelLen) {
+    throw new PlanningError('traffic.requestMix', `longest request ${t.requestMix.longestSequenceTokens} tokens`,
+      `exceeds max-model-len ${maxModelLen}; raise --max-model-len (model limit ${model.maxPositionEmbeddings}) or drop the requests that vLLM would reject`);
   }
   if (promptTokens + outputTokens > maxModelLen) {
     throw new PlanningError(t ? 'traffic.promptTokens' : 'promptTokens', String(promptTokens),
@@ -123,6 +129,15 @@ function check(props: InferencePlanProps): Checked {
   if (props.maxNumBatchedTokens !== undefined) requirePositiveInteger('maxNumBatchedTokens', props.maxNumBatchedTokens);
   if (props.storageBytesPerSecond !== undefined) requirePositive('storageBytesPerSecond', props.storageBytesPerSecond);
   return { precision, kvDtype, util, promptTokens, outputTokens, maxModelLen, gpusPerNode, availability: props.slo?.availability ?? DEFAULT_AVAILABILITY };
+}
+
+/** The traffic's means must be the mix's, so the memory, context and floors sized on them describe the same requests. */
+function checkMixMeans(promptTokens: number, outputTokens: number, mix: RequestMix): void {
+  for (const [field, given, mean] of [['traffic.promptTokens', promptTokens, mix.meanPromptTokens], ['traffic.outputTokens', outputTokens, mix.meanOutputTokens]] as const) {
+    if (Math.abs(given - mean) > 0.5 + 0.01 * mean) {
+      throw new PlanningError(field, String(given), `must be the request mix's mean, ${Math.round(mean)} (within 1%), or leave out traffic.requestMix`);
+    }
+  }
 }
 
 function toLayout(props: InferencePlanProps, c: Checked, i: LayoutInputs, m: LayoutMemory): Layout {
@@ -206,16 +221,22 @@ function planInference(props: InferencePlanProps): InferencePlan {
   x.add('prefillTokensPerSecond', prefillTokensPerSecond, 'tokens/s', `${c.promptTokens} / prefillSeconds`);
 
   const decodeContext = c.promptTokens + Math.ceil(c.outputTokens / 2);
+  const requestMix = props.traffic?.requestMix;
   const replicaModel: ReplicaModel = {
     prefillSeconds: pre.seconds, promptTokens: c.promptTokens, maxNumBatchedTokens, outputTokens: Math.max(1, c.outputTokens),
     stepSeconds: (b: number) => decodeStep(l, b, decodeContext).seconds,
     maxBatch: Math.max(1, Math.min(maxNumSeqs, Math.floor(kvCacheTokens / perSeq(seqTokens)))),
+    mix: requestMix?.classes.map((k) => ({ weight: k.share, promptTokens: k.promptTokens, outputTokens: k.outputTokens, prefillSeconds: prefill(l, k.promptTokens).seconds })),
   };
+  if (requestMix) {
+    x.add('requestClasses', requestMix.classes.length, 'classes', `request mix of ${requestMix.sourceCount} requests or classes: mean prompt ${requestMix.meanPromptTokens.toFixed(0)}, mean output ${requestMix.meanOutputTokens.toFixed(0)}, longest ${requestMix.longestSequenceTokens} tokens; each class prefilled at its own length`, 'request-mix.ts');
+  }
+  const queueName = requestMix ? 'M/G/1 prompt queue over the request classes' : 'M/D/1 prompt queue';
   const rpsPerReplica = capacityAtSlo(replicaModel, slo?.ttftP95Seconds ?? Infinity, slo?.tpotP95Seconds ?? Infinity);
   if (!(rpsPerReplica > 0)) {
     throw new PlanningError('slo', JSON.stringify(slo ?? {}), `${model.id} on ${gpusPerReplica}× ${gpu.id} cannot meet the SLO even at a trickle of load; loosen the SLO, use a larger --tp, fp8/int4, or a faster GPU`);
   }
-  x.add('requestsPerSecondPerReplica', rpsPerReplica, 'req/s', slo ? 'highest Poisson rate with p95 TTFT (M/D/1 prompt queue + iteration residual + own chunks) and p95 TPOT (decode window as a busy period) within the SLO' : 'highest stable Poisson rate (no SLO given)', 'Kleinrock 1975 §5.7; Erlang\'s M/D/1 waiting-time distribution (Franx 2001); queueing.ts');
+  x.add('requestsPerSecondPerReplica', rpsPerReplica, 'req/s', slo ? `highest Poisson rate with p95 TTFT (${queueName} + iteration residual + own chunks) and p95 TPOT (decode window as a busy period) within the SLO` : 'highest stable Poisson rate (no SLO given)', 'Kleinrock 1975 §5.7; Erlang\'s M/D/1 waiting-time distribution (Franx 2001); queueing.ts');
 
   const atCapacity = loadPoint(replicaModel, rpsPerReplica);
   const concurrencyPerReplica = atCapacity.stable ? atCapacity.meanConcurrency : 1;
@@ -240,8 +261,10 @@ function planInference(props: InferencePlanProps): InferencePlan {
     ttft = load.ttftP95Seconds; tpot = load.tpotP95Seconds;
     decodeTps = load.meanConcurrency / load.tpotMeanSeconds;
     decodeTpsFormula = `mean concurrency ${load.meanConcurrency.toPrecision(4)} / mean TPOT ${(load.tpotMeanSeconds * 1e3).toPrecision(4)} ms`;
-    x.add('ttftSeconds', ttft, 's', `p95 TTFT at ${(props.traffic.peakRequestsPerSecond / replicasAtPeak).toPrecision(4)} req/s per replica (peak / ${replicasAtPeak} replicas): rest of the iteration in progress + prompt-queue wait + own prefill chunks + prompts that share its last chunk`, 'M/D/1 waiting-time p95 (Erlang; Cramér–Lundberg tail); vLLM V1 scheduler; queueing.ts');
-    x.add('tpotSeconds', tpot, 's', `p95 TPOT: ${Math.max(1, c.outputTokens - 1)} steps at 1 + p95 concurrency, stretched by the prompts prefilled meanwhile (busy period, mean + 1.645 sd), / ${Math.max(1, c.outputTokens - 1)}`, 'M/G/∞ occupancy; delay busy period, Kleinrock 1975 §5.8');
+    x.add('ttftSeconds', ttft, 's', `p95 TTFT at ${(props.traffic.peakRequestsPerSecond / replicasAtPeak).toPrecision(4)} req/s per replica (peak / ${replicasAtPeak} replicas): rest of the iteration in progress + prompt-queue wait + own prefill chunks + prompts that share its last chunk`, requestMix ? 'M/G/1 waiting-time tail over the classes (Cramér–Lundberg); vLLM V1 scheduler; queueing.ts' : 'M/D/1 waiting-time p95 (Erlang; Cramér–Lundberg tail); vLLM V1 scheduler; queueing.ts');
+    x.add('tpotSeconds', tpot, 's', requestMix
+      ? 'p95 TPOT over the classes\' decode windows: output − 1 steps at 1 + p95 concurrency, stretched by the prompts prefilled meanwhile (busy period, normal), at most one full-budget iteration per token'
+      : `p95 TPOT: ${Math.max(1, c.outputTokens - 1)} steps at 1 + p95 concurrency, stretched by the prompts prefilled meanwhile (busy period, mean + 1.645 sd, at most one full-budget iteration per token), / ${Math.max(1, c.outputTokens - 1)}`, 'M/G/∞ occupancy; delay busy period, Kleinrock 1975 §5.8');
   } else {
     batch = 1; context = c.promptTokens;
     tpot = decodeStep(l, 1, context).seconds;

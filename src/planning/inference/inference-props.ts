@@ -1,4 +1,5 @@
 import { InferencePrecision, KvCacheDtype } from './quantization';
+import { RequestMix } from './request-mix';
 import { GpuType } from '../catalog/gpu-type';
 import { ModelSpec } from '../catalog/model-spec';
 import { NodeShape } from '../catalog/node-shape';
@@ -11,6 +12,13 @@ export interface InferenceTrafficProps {
   readonly outputTokens: number;
   /** Peak arrival rate the service must absorb, requests per second (Poisson arrivals assumed). */
   readonly peakRequestsPerSecond: number;
+  /**
+   * How request sizes vary (e.g. `RequestMix.fromSamples` over a request log). Replicas are then sized on the whole
+   * distribution: long prompts lengthen p95 TTFT and short outputs stuck behind them lengthen p95 TPOT, which the
+   * means alone hide. `promptTokens` and `outputTokens` must be its means (within 1%).
+   * @default - every request has `promptTokens` and `outputTokens`
+   */
+  readonly requestMix?: RequestMix;
 }
 
 /** Latency and availability objectives. */

@@ -13,9 +13,13 @@
  *   occupancy of an M/G/∞ system: Poisson with mean B̄ = λ·T (Little's law); its p95 is the Poisson quantile
  *   ({@link poissonQuantile}).
  * - A request's decode window is a delay busy period: its output steps, stretched by every prompt that is prefilled
- *   before it ends (Kleinrock §5.8). Its p95 is mean + 1.645 standard deviations.
- * test/planning/inference/queueing.test.ts checks the M/D/1 percentiles against Lindley's recursion, and
- * test/planning/inference/engine-simulation.test.ts the whole model against a simulation of the scheduler.
+ *   before it ends (Kleinrock §5.8). Its p95 is mean + 1.645 standard deviations, and no more than one iteration full
+ *   of prompt tokens per output token (the budget bounds what an iteration carries).
+ * - When request sizes vary (`ReplicaModel.mix`), the prompt queue is M/G/1 over the classes (Pollaczek–Khinchine
+ *   mean, Cramér–Lundberg tail) and each class's decode window is timed on its own; p95s are those of the mixtures.
+ * test/planning/inference/queueing.test.ts checks the M/D/1 percentiles against Lindley's recursion,
+ * test/planning/inference/engine-simulation.test.ts the whole model against a simulation of the scheduler, and
+ * test/planning/inference/mix-simulation.test.ts the mix against the simulation drawing requests from the same mix.
  */
 
 /**
@@ -120,6 +124,21 @@ export interface ReplicaModel {
   readonly outputTokens: number;
   /** Most sequences the replica can hold at once (KV cache and engine max_num_seqs). */
   readonly maxBatch: number;
+  /**
+   * Request sizes when they vary: each class a share of the requests. Without it every request has `promptTokens`,
+   * `outputTokens` and `prefillSeconds` (the M/D/1 model); with it the prompt queue is M/G/1 over the classes.
+   */
+  readonly mix?: readonly RequestClass[];
+}
+
+/** One kind of request in a traffic mix. */
+export interface RequestClass {
+  /** Share of the requests (the shares sum to 1). */
+  readonly weight: number;
+  readonly promptTokens: number;
+  readonly outputTokens: number;
+  /** Seconds to prefill its prompt alone. */
+  readonly prefillSeconds: number;
 }
 
 /** Latency of a replica at an arrival rate. */
@@ -141,71 +160,138 @@ const UNSTABLE = (rps: number): LoadPoint => ({
   ttftMeanSeconds: 0, ttftP95Seconds: 0, tpotMeanSeconds: 0, tpotP95Seconds: 0,
 });
 
-/** TTFT and prompt-queue terms with `decodes` sequences decoding (the mean batch, or its p95; the step is timed at ≥ 1). */
-interface PromptQueue {
-  /** Iteration seconds while they decode (one step). */
-  readonly step: number;
-  /** GPU seconds each prompt takes from the queue when prompts run back to back. */
+/** A class's prompt-queue terms with `decodes` sequences decoding. */
+interface ClassQueue {
+  readonly c: RequestClass;
+  /** GPU seconds its prompt takes from the queue when prompts run back to back. */
   readonly service: number;
-  /** Load of the prompt queue. */
-  readonly rho: number;
-  /** Seconds of the prompt's own iterations once it is at the head. */
+  /** Seconds of its own iterations once it is at the head. */
   readonly own: number;
-  /** Budget tokens left in the prompt's last iteration for prompts behind it. */
+  /** Budget tokens left in its last iteration for prompts behind it. */
   readonly leftover: number;
 }
 
-function promptQueue(r: ReplicaModel, rps: number, decodes: number): PromptQueue | undefined {
+/** The prompt queue with `decodes` sequences decoding (the mean batch, or its p95; the step is timed at ≥ 1). */
+interface PromptQueue {
+  /** Iteration seconds while they decode (one step). */
+  readonly step: number;
+  readonly classes: ClassQueue[];
+  /** First three moments of the service time over the mix. */
+  readonly m1: number; readonly m2: number; readonly m3: number;
+  /** Load of the prompt queue. */
+  readonly rho: number;
+}
+
+function promptQueue(r: ReplicaModel, classes: readonly RequestClass[], rps: number, decodes: number): PromptQueue | undefined {
   const room = r.maxNumBatchedTokens - decodes;
-  const n = prefillIterations(r.promptTokens, r.maxNumBatchedTokens, decodes);
-  if (n === 0) return undefined;
+  if (room < 1) return undefined;
   const step = r.stepSeconds(Math.max(1, decodes));
-  const service = r.prefillSeconds + step * Math.min(n, r.promptTokens / room);
-  const rho = rps * service;
-  if (rho >= 1) return undefined;
-  return { step, service, rho, own: r.prefillSeconds + n * step, leftover: n * room - r.promptTokens };
+  const qs = classes.map((c) => {
+    const n = prefillIterations(c.promptTokens, r.maxNumBatchedTokens, decodes);
+    return { c, service: c.prefillSeconds + step * Math.min(n, c.promptTokens / room), own: c.prefillSeconds + n * step, leftover: n * room - c.promptTokens };
+  });
+  const moment = (k: number): number => qs.reduce((a, q) => a + q.c.weight * q.service ** k, 0);
+  const m1 = moment(1);
+  const rho = rps * m1;
+  return rho >= 1 ? undefined : { step, classes: qs, m1, m2: moment(2), m3: moment(3), rho };
+}
+
+/** P(Z > z) for a standard normal Z, by erfc (Numerical Recipes, 2nd ed., §6.2 `erfcc`: |error| < 1.2·10⁻⁷). */
+export function normalTail(z: number): number {
+  const x = Math.abs(z) / Math.SQRT2;
+  const t = 1 / (1 + 0.5 * x);
+  const erfc = t * Math.exp(-x * x - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806
+    + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
+  return z >= 0 ? erfc / 2 : 1 - erfc / 2;
+}
+
+/** Smallest t ≥ 0 with tail(t) ≤ 5%, for a tail that falls with t (bisection to 1e-12 relative). */
+function tailQuantile(tail: (t: number) => number, guess: number): number {
+  let hi = Math.max(guess, 1e-9);
+  for (let i = 0; i < 200 && tail(hi) > TAIL; i++) hi *= 2;
+  let lo = 0;
+  for (let i = 0; i < 60; i++) {
+    const mid = (lo + hi) / 2;
+    if (tail(mid) > TAIL) lo = mid; else hi = mid;
+  }
+  return hi;
 }
 
 /**
- * Latency percentiles of one replica receiving `rps` Poisson requests per second. Terms, with λ = rps, S = one
- * prompt's prefill, ρ = λS, B the decode batch:
- * - prompt queue: M/D/1 with service S + step(B)·min(n, P/room), room = budget − B, n = ⌈P/room⌉ iterations;
+ * P(W > x) for the FCFS wait of an M/G/1 queue whose service takes `service[i]` with probability `weight[i]`: the
+ * Cramér–Lundberg asymptote C·e^{−θx}, λ(E[e^{θS}] − 1) = θ, C = (1 − ρ) / (λ·E[S·e^{θS}] − 1) (the M/D/1 form of
+ * {@link md1WaitQuantile} generalised), never above P(W > 0) = ρ.
+ */
+function mg1WaitTail(q: PromptQueue, rps: number): (x: number) => number {
+  const mgf = (theta: number, k: number): number => q.classes.reduce((a, c) => a + c.c.weight * c.service ** k * Math.exp(theta * c.service), 0);
+  const f = (theta: number): number => rps * (mgf(theta, 0) - 1) - theta;
+  let hi = 1 / q.m1;
+  for (let i = 0; i < 200 && f(hi) < 0; i++) hi *= 2;
+  let lo = 0;
+  for (let i = 0; i < 100; i++) {
+    const mid = (lo + hi) / 2;
+    if (f(mid) < 0) lo = mid; else hi = mid;
+  }
+  const c = (1 - q.rho) / (rps * mgf(hi, 1) - 1);
+  return (x) => (x < 0 ? 1 : Math.min(q.rho, c * Math.exp(-hi * x)));
+}
+
+/**
+ * Latency percentiles of one replica receiving `rps` Poisson requests per second. Terms, with λ = rps, S a prompt's
+ * prefill (over the classes of `mix` when given), ρ = λ·E[S], B the decode batch:
+ * - prompt queue: FCFS with service S + step(B)·min(n, P/room), room = budget − B, n = ⌈P/room⌉ iterations;
+ *   M/D/1 for one class (Erlang's distribution), M/G/1 over a mix (Pollaczek–Khinchine mean, Cramér–Lundberg tail);
  * - residual: an arrival waits for the iteration in progress, which lasts step(B)/(1 − ρ) while decodes run (it carries
  *   the prompts that arrived during the previous one): half of it on average when P(B > 0) = 1 − e^{−B̄}, all of it at p95;
  * - own: S + n·step(B); followers: prompts that arrived during the wait fill the leftover budget of the last
- *   iteration, min(n·room − P, λ·(wait + residual)·P) tokens at S/P seconds each;
+ *   iteration, min(n·room − P, λ·(wait + residual)·E[P]) tokens at E[S]/E[P] seconds each;
  * - decode window: O − 1 steps at batch 1 + B (the request and the Poisson others it sees), plus the backlog it leaves
- *   behind (N ≈ arrivals during its own sojourn T: mean λT, variance λT + λ²Var(W), Var(W) = λS³/(3(1 − ρ)) + W̄²,
- *   Takács 1962) and every prompt that arrives before it ends: a delay busy period with mean (w + N̄S)/(1 − ρ) and
- *   variance (w + N̄S)·λS²/(1 − ρ)³ + Var(N)·S²/(1 − ρ)² (Kleinrock 1975 §5.8). TPOT = window / (O − 1).
- * Mean values use the mean batch B̄ (solved with Little's law, B̄ = λ·(TTFT + O·TPOT)); p95 values the p95 batch.
+ *   behind (N ≈ arrivals during its own sojourn T: mean λT, variance λT + λ²Var(W), Var(W) = λE[S³]/(3(1 − ρ)) + W̄²,
+ *   Takács 1962) and every prompt that arrives before it ends: a delay busy period with mean (w + N̄·E[S])/(1 − ρ) and
+ *   variance (w + N̄·E[S])·λE[S²]/(1 − ρ)³ + (Var(N)·E[S]² + N̄·Var(S))/(1 − ρ)² (Kleinrock 1975 §5.8), taken as
+ *   normal. TPOT = window / (O − 1); over a mix, the p95 of the mixture of the classes' windows.
+ * Mean values use the mean batch B̄ (solved with Little's law, B̄ = λ·(TTFT + E[O·TPOT])); p95 values the p95 batch.
  */
 export function loadPoint(r: ReplicaModel, rps: number): LoadPoint {
-  const S = r.prefillSeconds;
-  const rho = rps * S;
+  const classes = requestClasses(r);
+  const ES = classes.reduce((a, c) => a + c.weight * c.prefillSeconds, 0);
+  const ES2 = classes.reduce((a, c) => a + c.weight * c.prefillSeconds ** 2, 0);
+  const EP = classes.reduce((a, c) => a + c.weight * c.promptTokens, 0);
+  const perToken = ES / EP;
+  const rho = rps * ES;
   if (rho >= 1) return UNSTABLE(rps);
-  const steps = Math.max(1, r.outputTokens - 1);
-  const perToken = S / r.promptTokens;
-  const window = (work: number, backlog: number, backlogVariance: number): { mean: number; sd: number } => ({
-    mean: (work + backlog * S) / (1 - rho),
-    sd: Math.sqrt((work + backlog * S) * rps * S * S / (1 - rho) ** 3 + backlogVariance * S * S / (1 - rho) ** 2),
-  });
-  let batch = Math.max(1, rps * (S + r.outputTokens * r.stepSeconds(1)));
-  let mean: { q: PromptQueue; wait: number; ttft: number; tpot: number; backlog: number; backlogVariance: number } | undefined;
+  const single = classes.length === 1;
+  const steps = (c: RequestClass): number => Math.max(1, c.outputTokens - 1);
+  // Per output token of class c with `decodes` sequences decoding: the busy-period mean and sd, between one bare step
+  // and one iteration full of prompt tokens (step + budget·E[S]/E[P], the budget less the decodes bounded by the whole
+  // budget so the bound never falls as load rises), since no iteration carries more than the budget.
+  const window = (c: RequestClass, decodes: number, backlog: number, backlogVariance: number): TokenTime => {
+    const step = r.stepSeconds(decodes);
+    const work = steps(c) * step + backlog * ES;
+    return {
+      mean: work / (1 - rho) / steps(c),
+      sd: Math.sqrt(work * rps * ES2 / (1 - rho) ** 3 + (backlogVariance * ES * ES + backlog * (ES2 - ES * ES)) / (1 - rho) ** 2) / steps(c),
+      floor: step,
+      cap: step + r.maxNumBatchedTokens * perToken,
+    };
+  };
+  const EO = classes.reduce((a, c) => a + c.weight * c.outputTokens, 0);
+  let batch = Math.max(1, rps * (ES + EO * r.stepSeconds(1)));
+  let mean: { q: PromptQueue; ttft: number; tpot: number; backlog: number; backlogVariance: number } | undefined;
   for (let i = 0; i < 80; i++) {
-    const q = promptQueue(r, rps, batch);
+    const q = promptQueue(r, classes, rps, batch);
     if (!q) return UNSTABLE(rps);
-    const wait = md1MeanWait(q.rho, q.service);
+    const wait = (rps * q.m2) / (2 * (1 - q.rho));
     const residual = (1 - Math.exp(-batch)) * q.step / (2 * (1 - rho));
-    const followers = Math.min(q.leftover, rps * (wait + residual) * r.promptTokens) * perToken;
-    const ttft = residual + wait + q.own + followers;
-    const sojourn = wait + q.service;
-    const backlog = rps * sojourn;
-    const waitVariance = rps * q.service ** 3 / (3 * (1 - q.rho)) + wait * wait;
+    const followerTokens = rps * (wait + residual) * EP;
+    const ttft = residual + wait + q.classes.reduce((a, k) => a + k.c.weight * (k.own + Math.min(k.leftover, followerTokens) * perToken), 0);
+    const backlog = rps * (wait + q.m1);
+    const waitVariance = rps * q.m3 / (3 * (1 - q.rho)) + wait * wait;
     const backlogVariance = backlog + rps * rps * waitVariance;
-    const tpot = window(steps * r.stepSeconds(1 + batch), backlog, backlogVariance).mean / steps;
-    mean = { q, wait, ttft, tpot, backlog, backlogVariance };
-    const next = Math.max(1, rps * (ttft + r.outputTokens * tpot));
+    const tpots = classes.map((c) => clippedMean(window(c, 1 + batch, backlog, backlogVariance)));
+    const tpot = classes.reduce((a, c, k) => a + c.weight * tpots[k], 0);
+    mean = { q, ttft, tpot, backlog, backlogVariance };
+    const next = Math.max(1, rps * (ttft + classes.reduce((a, c, k) => a + c.weight * c.outputTokens * tpots[k], 0)));
     if (next > r.maxBatch * 4) return UNSTABLE(rps);
     const done = Math.abs(next - batch) < 1e-9 * batch;
     batch = next;
@@ -213,17 +299,63 @@ export function loadPoint(r: ReplicaModel, rps: number): LoadPoint {
   }
   const decodes95 = poissonQuantile(batch, 1 - TAIL);
   const p95Batch = Math.max(1, decodes95);
-  const q95 = promptQueue(r, rps, decodes95);
+  const q95 = promptQueue(r, classes, rps, decodes95);
   if (!mean || !q95 || p95Batch > r.maxBatch) return UNSTABLE(rps);
-  const wait95 = md1WaitQuantile(q95.rho, q95.service);
   const residual95 = 1 - Math.exp(-batch) > TAIL ? q95.step / (1 - rho) : 0;
-  const followers95 = Math.min(q95.leftover, rps * (wait95 + residual95) * r.promptTokens) * perToken;
-  const w95 = window(steps * r.stepSeconds(1 + decodes95), mean.backlog, mean.backlogVariance);
+  const fixedPart = (k: ClassQueue, wait: number): number => residual95 + k.own + Math.min(k.leftover, rps * (wait + residual95) * EP) * perToken;
+  let ttftP95: number;
+  if (single) {
+    const wait95 = md1WaitQuantile(q95.rho, q95.m1);
+    ttftP95 = wait95 + fixedPart(q95.classes[0], wait95);
+  } else {
+    // TTFT_k(w) = w + fixedPart(k, w) rises with the wait w, so P(TTFT_k > t) = P(W > w_k(t)) where TTFT_k(w_k) = t:
+    // with followers ρ(w + residual) below their cap, w = (t − residual − own − ρ·residual)/(1 + ρ); else t − fixed at the cap.
+    const waitTail = mg1WaitTail(q95, rps);
+    const waitAt = (k: ClassQueue, t: number): number => {
+      const d = t - residual95 - k.own;
+      const free = (d - rho * residual95) / (1 + rho);
+      return rho * (free + residual95) <= k.leftover * perToken ? free : d - k.leftover * perToken;
+    };
+    ttftP95 = tailQuantile((t) => q95.classes.reduce((a, k) => a + k.c.weight * waitTail(waitAt(k, t)), 0), mean.ttft);
+  }
+  const decoding = classes.filter((c) => c.outputTokens >= 2);
+  const timed = decoding.length > 0 ? decoding : classes;
+  const windows = timed.map((c) => ({ c, ...window(c, 1 + decodes95, mean!.backlog, mean!.backlogVariance) }));
+  const share = timed.reduce((a, c) => a + c.weight, 0);
+  const tpotP95 = single ? Math.min(windows[0].cap, windows[0].mean + Z95 * windows[0].sd)
+    : tailQuantile((t) => windows.reduce((a, w) => a + w.c.weight * (t >= w.cap ? 0 : normalTail((t - w.mean) / w.sd)), 0) / share, mean.tpot);
   return {
     requestsPerSecond: rps, stable: true, meanConcurrency: batch, p95Concurrency: p95Batch, prefillUtilization: mean.q.rho,
-    ttftMeanSeconds: mean.ttft, ttftP95Seconds: residual95 + wait95 + q95.own + followers95,
-    tpotMeanSeconds: mean.tpot, tpotP95Seconds: (w95.mean + Z95 * w95.sd) / steps,
+    ttftMeanSeconds: mean.ttft, ttftP95Seconds: ttftP95, tpotMeanSeconds: mean.tpot, tpotP95Seconds: tpotP95,
   };
+}
+
+/** Seconds per output token: a normal busy-period estimate, never below `floor` (one decode step) nor above `cap`. */
+interface TokenTime { readonly mean: number; readonly sd: number; readonly floor: number; readonly cap: number }
+
+/**
+ * E[clip(X, floor, cap)] for X normal (mean μ, sd σ): per-token time lies between one bare decode step and an iteration
+ * full of prompt tokens, so the normal's tails outside are folded onto the bounds. With E[(X − a)⁺] = σφ(d) + (μ − a)Φ(d),
+ * d = (μ − a)/σ, and E[(a − X)⁺] its mirror: floor + E[(X − floor)⁺] − E[(X − cap)⁺] when μ ≤ cap, else
+ * cap − E[(cap − X)⁺] + E[(floor − X)⁺], whichever keeps the subtracted term small.
+ */
+function clippedMean(x: TokenTime): number {
+  if (x.sd <= 0) return Math.min(x.cap, Math.max(x.floor, x.mean));
+  const above = (a: number): number => positivePart(x.mean - a, x.sd);
+  const below = (a: number): number => positivePart(a - x.mean, x.sd);
+  return x.mean <= x.cap ? x.floor + above(x.floor) - above(x.cap) : x.cap - below(x.cap) + below(x.floor);
+}
+
+/** E[(Y)⁺] for Y normal with mean `m` and sd `sd`: sd·φ(m/sd) + m·Φ(m/sd). */
+function positivePart(m: number, sd: number): number {
+  const d = m / sd;
+  return sd * Math.exp(-d * d / 2) / Math.sqrt(2 * Math.PI) + m * normalTail(-d);
+}
+
+/** The replica's request classes: its mix, or one class of its prompt and output. */
+function requestClasses(r: ReplicaModel): readonly RequestClass[] {
+  return r.mix && r.mix.length > 0 ? r.mix
+    : [{ weight: 1, promptTokens: r.promptTokens, outputTokens: r.outputTokens, prefillSeconds: r.prefillSeconds }];
 }
 
 /** True when the load point is stable and meets both p95 targets. */
@@ -236,7 +368,7 @@ function meets(p: LoadPoint, ttftP95: number, tpotP95: number): boolean {
  * latencies rise monotonically with load in this model). 0 when even a trickle of load misses the SLO.
  */
 export function capacityAtSlo(r: ReplicaModel, ttftP95: number, tpotP95: number): number {
-  let hi = 1 / r.prefillSeconds;
+  let hi = 1 / requestClasses(r).reduce((a, c) => a + c.weight * c.prefillSeconds, 0);
   let lo = 0;
   if (!meets(loadPoint(r, hi * 1e-6), ttftP95, tpotP95)) return 0;
   for (let i = 0; i < 60; i++) {
