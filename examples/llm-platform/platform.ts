@@ -1,6 +1,6 @@
 /**
  * The flagship example: one H100 pool shared by a research and a serving tenant, a
- * Llama 3.1 8B fine-tune, a Llama 3.1 8B chat service with forecast pre-scaling, and monitoring —
+ * Llama 3.1 8B fine-tune, a Llama 3.1 8B chat service sized on its request-size mix with forecast pre-scaling, and monitoring —
  * as cdk8s manifests, two cdktf stacks, and the capacity plan (plan.md, plan.json).
  */
 import * as fs from 'fs';
@@ -9,7 +9,7 @@ import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { App, Chart, YamlOutputType } from 'cdk8s';
 import * as cdktf from 'cdktf';
-import { chatTrafficHistory } from './traffic';
+import { chatRequestMix, chatTrafficHistory } from './traffic';
 import { AiTrainingCluster, ElasticInferenceService, GpuResourcePool, MonitoringStack } from '../../src/k8s';
 import { GpuType, ModelSpec, NodeShape } from '../../src/planning/catalog';
 import { PoolMixOptimizer, PoolMixPlan } from '../../src/planning/cost';
@@ -57,9 +57,13 @@ export function buildPlatform(outDir: string): Platform {
     model, gpu, nodeShape, gpus: 16,
     sequenceLength: 8192, globalBatchTokens: 4 * 1024 * 1024, tokens: 20e9,
   });
+  const requestMix = chatRequestMix();
   const inference = InferencePlanner.plan({
     model, gpu, nodeShape,
-    traffic: { promptTokens: 1024, outputTokens: 256, peakRequestsPerSecond: 100 },
+    traffic: {
+      promptTokens: Math.round(requestMix.meanPromptTokens), outputTokens: Math.round(requestMix.meanOutputTokens),
+      peakRequestsPerSecond: 100, requestMix,
+    },
     slo: { ttftP95Seconds: 1, tpotP95Seconds: 0.05, availability: 0.999 },
   });
   const schedule = ScalingSchedule.fromHistory({

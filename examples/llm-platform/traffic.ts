@@ -1,3 +1,18 @@
+import { RequestMix } from '../../src/planning/inference';
+
+/**
+ * The chat service's request sizes (illustrative; a real service passes its request log to `RequestMix.fromSamples`, or
+ * `aidc plan inference --request-sizes log.csv`): mostly chat turns, some long-context questions, a few document
+ * summaries. Replicas are sized on the whole mix, since the long prompts set p95 TTFT.
+ */
+export function chatRequestMix(): RequestMix {
+  return RequestMix.of([
+    { promptTokens: 600, outputTokens: 300, share: 0.8 },
+    { promptTokens: 3000, outputTokens: 200, share: 0.15 },
+    { promptTokens: 8000, outputTokens: 400, share: 0.05 },
+  ]);
+}
+
 /**
  * An illustrative four-week hourly traffic history for the example's chat service (requests/s):
  * a weekday business-hours peak of about 90 req/s over a 6 req/s night floor, quieter weekends,

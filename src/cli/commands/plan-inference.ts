@@ -112,7 +112,7 @@ export const PLAN_INFERENCE_COMMAND: CliCommand = {
       ['decode', `${j.throughput.decodeTokensPerSecond.toFixed(1)} tok/s`, `batch ${j.evaluation.batch}, ${j.evaluation.contextTokens} tokens of context`],
       ['ttft', ms(j.latency.ttftSeconds), ''],
       ['tpot', ms(j.latency.tpotSeconds), ''],
-      ['capacity', `${j.requestsPerSecondPerReplica.toFixed(3)} req/s`, 'per replica'],
+      ['capacity', `${j.requestsPerSecondPerReplica.toFixed(3)} req/s`, j.requestClasses > 1 ? `per replica, p95s over ${j.requestClasses} request-size classes` : 'per replica'],
       ['replicas', `${j.replicas.min}..${j.replicas.max}`, `${j.replicas.atPeak} at peak`],
       ['start-up', `${j.modelLoadSeconds.toFixed(0)} s`, 'weights load + warm-up'],
       ['engine', plan.engineArgs().join(' '), ''],

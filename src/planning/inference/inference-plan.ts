@@ -29,6 +29,7 @@ export interface InferencePlanData {
   readonly replicas: InferenceReplicaBounds;
   readonly requestsPerSecondPerReplica: number;
   readonly concurrencyPerReplica: number;
+  readonly requestClasses: number;
   readonly ttftSloSeconds?: number;
   readonly tpotSloSeconds?: number;
   readonly availability: number;
@@ -98,6 +99,8 @@ export class InferencePlan {
   public readonly requestsPerSecondPerReplica: number;
   /** Mean requests in flight in one replica at `requestsPerSecondPerReplica` (Little's law); the autoscaling target. */
   public readonly concurrencyPerReplica: number;
+  /** Request-size classes the latency model was given: those of `traffic.requestMix`, else 1 (every request at the means). */
+  public readonly requestClasses: number;
   /** p95 TTFT objective the plan was sized for, seconds (absent without an SLO). */
   public readonly ttftSloSeconds?: number;
   /** p95 TPOT objective the plan was sized for, seconds (absent without an SLO). */
@@ -135,6 +138,7 @@ export class InferencePlan {
     this.replicas = Object.freeze({ ...d.replicas });
     this.requestsPerSecondPerReplica = d.requestsPerSecondPerReplica;
     this.concurrencyPerReplica = d.concurrencyPerReplica;
+    this.requestClasses = d.requestClasses;
     this.ttftSloSeconds = d.ttftSloSeconds;
     this.tpotSloSeconds = d.tpotSloSeconds;
     this.availability = d.availability;
@@ -190,6 +194,7 @@ export class InferencePlan {
       replicas: { ...this.replicas },
       requestsPerSecondPerReplica: this.requestsPerSecondPerReplica,
       concurrencyPerReplica: this.concurrencyPerReplica,
+      requestClasses: this.requestClasses,
       modelLoadSeconds: this.modelLoadSeconds,
       engineArgs: this.engineArgs(),
     };

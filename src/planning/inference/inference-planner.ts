@@ -131,6 +131,19 @@ function check(props: InferencePlanProps): Checked {
   return { precision, kvDtype, util, promptTokens, outputTokens, maxModelLen, gpusPerNode, availability: props.slo?.availability ?? DEFAULT_AVAILABILITY };
 }
 
+/** The smallest value whose cumulative weight reaches `q` of the total, and its index. */
+function weightedQuantile(values: number[], weights: number[], q: number): { value: number; index: number } {
+  const order = values.map((_, i) => i).sort((a, b) => values[a] - values[b]);
+  const total = weights.reduce((a, w) => a + w, 0);
+  let seen = 0;
+  for (const i of order) {
+    seen += weights[i];
+    if (seen >= q * total * (1 - 1e-12)) return { value: values[i], index: i };
+  }
+  const last = order[order.length - 1];
+  return { value: values[last], index: last };
+}
+
 /** The traffic's means must be the mix's, so the memory, context and floors sized on them describe the same requests. */
 function checkMixMeans(promptTokens: number, outputTokens: number, mix: RequestMix): void {
   for (const [field, given, mean] of [['traffic.promptTokens', promptTokens, mix.meanPromptTokens], ['traffic.outputTokens', outputTokens, mix.meanOutputTokens]] as const) {
@@ -165,15 +178,34 @@ function planInference(props: InferencePlanProps): InferencePlan {
   // Latency floors at zero load decide among fitting layouts when an SLO is given.
   const seqTokens = c.promptTokens + c.outputTokens;
   const floorContext = c.promptTokens + Math.ceil(c.outputTokens / 2);
+  // With a request mix the TTFT floor is the p95 over its classes: the SLO is a percentile of every request's TTFT.
+  const floorPrompts = props.traffic?.requestMix?.classes ?? [{ promptTokens: c.promptTokens, outputTokens: c.outputTokens, share: 1 }];
   const floors = candidates.map((m) => {
     const l = toLayout(props, c, inputs, m);
-    const pre = prefill(l, c.promptTokens);
-    const chunks = prefillIterations(c.promptTokens, maxNumBatchedTokens, 0);
-    return { m, l, ttft: pre.seconds + chunks * decodeStep(l, 1, floorContext).seconds, tpot: decodeStep(l, 1, floorContext).seconds };
+    const step = decodeStep(l, 1, floorContext).seconds;
+    const ttfts = floorPrompts.map((k) => prefill(l, k.promptTokens).seconds + prefillIterations(k.promptTokens, maxNumBatchedTokens, 0) * step);
+    const p95 = weightedQuantile(ttfts, floorPrompts.map((k) => k.share), 0.95);
+    return { m, l, ttft: p95.value, floorPromptTokens: floorPrompts[p95.index].promptTokens, tpot: step };
   });
   const slo = props.slo;
-  const chosen = slo ? floors.find((f) => f.tpot <= slo.tpotP95Seconds && f.ttft <= slo.ttftP95Seconds) : floors[0];
-  if (!chosen) {
+  const requestMix = props.traffic?.requestMix;
+  const perSeq = (ctx: number): number => blockRoundedTokens(kvTokensPerSequence(model, ctx));
+  const typicalContext = props.evaluationPoint?.contextTokens ?? (props.traffic ? seqTokens : c.promptTokens);
+  const decodeContext = c.promptTokens + Math.ceil(c.outputTokens / 2);
+  // One replica of a layout: its engine's sequence limit, its queueing model and its capacity within the SLO.
+  const sizeReplica = (m: LayoutMemory, l: Layout): { maxNumSeqs: number; replicaModel: ReplicaModel; rps: number } => {
+    const kvTokens = m.kv.kvTokens;
+    const maxNumSeqs = Math.max(1, Math.min(defaults.maxNumSeqs, Math.floor(kvTokens / perSeq(typicalContext)), maxNumBatchedTokens));
+    const replicaModel: ReplicaModel = {
+      prefillSeconds: prefill(l, c.promptTokens).seconds, promptTokens: c.promptTokens, maxNumBatchedTokens, outputTokens: Math.max(1, c.outputTokens),
+      stepSeconds: (b: number) => decodeStep(l, b, decodeContext).seconds,
+      maxBatch: Math.max(1, Math.min(maxNumSeqs, Math.floor(kvTokens / perSeq(seqTokens)))),
+      mix: requestMix?.classes.map((k) => ({ weight: k.share, promptTokens: k.promptTokens, outputTokens: k.outputTokens, prefillSeconds: prefill(l, k.promptTokens).seconds })),
+    };
+    return { maxNumSeqs, replicaModel, rps: capacityAtSlo(replicaModel, slo?.ttftP95Seconds ?? Infinity, slo?.tpotP95Seconds ?? Infinity) };
+  };
+  const meetFloors = slo ? floors.filter((f) => f.tpot <= slo.tpotP95Seconds && f.ttft <= slo.ttftP95Seconds) : [floors[0]];
+  if (meetFloors.length === 0) {
     const best = floors[floors.length - 1];
     const ms = (s: number): string => `${(s * 1000).toFixed(1)} ms`;
     const hints = `use a larger --tp (this try: tp=${best.m.tp}), --precision fp8 or int4, or a GPU with more memory bandwidth`;
@@ -182,14 +214,23 @@ function planInference(props: InferencePlanProps): InferencePlan {
         `below the decode floor of ${ms(best.tpot)} per token for ${model.id} on ${gpu.id} at batch 1 (tp=${best.m.tp}, ${(best.m.weights.perGpuBytes / 1e9).toFixed(1)} GB of weights per GPU at ${(gpu.hbmBandwidthBytesPerSecond / 1e12).toFixed(2)} TB/s); ${hints}`);
     }
     throw new PlanningError('slo.ttftP95Seconds', String(slo!.ttftP95Seconds),
-      `below the prefill floor of ${ms(best.ttft)} for a ${c.promptTokens}-token prompt of ${model.id} on ${gpu.id} (tp=${best.m.tp}); ${hints}, or shorter prompts`);
+      `below the prefill floor of ${ms(best.ttft)} for a ${best.floorPromptTokens}-token prompt${requestMix ? ' (the p95 request of the mix at zero load)' : ''} of ${model.id} on ${gpu.id} (tp=${best.m.tp}); ${hints}, or shorter prompts`);
+  }
+  // The smallest layout whose floors are met may still miss the SLO at every load (queueing adds to the floors): try larger ones.
+  let chosen = meetFloors[0]; let sized = sizeReplica(chosen.m, chosen.l);
+  for (const f of meetFloors.slice(1)) {
+    if (sized.rps > 0) break;
+    chosen = f; sized = sizeReplica(f.m, f.l);
+  }
+  if (!(sized.rps > 0)) {
+    throw new PlanningError('slo', JSON.stringify(slo ?? {}), `${model.id} on ${chosen.m.tp * chosen.m.pp}× ${gpu.id} (the largest layout tried) cannot meet the SLO even at a trickle of load; loosen the SLO, use fp8/int4, or a faster GPU`);
   }
   const { m, l } = chosen;
   const tp = m.tp; const pp = m.pp;
   const gpusPerReplica = tp * pp;
   const nodesPerReplica = Math.ceil(gpusPerReplica / c.gpusPerNode);
 
-  x.add('tensorParallel', tp, '', props.tensorParallel !== undefined ? 'given' : 'smallest valid TP (divides heads; powers of two first) that fits one max-model-len sequence' + (slo ? ' and meets the SLO latency floors' : ''), 'vllm ModelConfig.verify_with_parallel_config');
+  x.add('tensorParallel', tp, '', props.tensorParallel !== undefined ? 'given' : 'smallest valid TP (divides heads; powers of two first) that fits one max-model-len sequence' + (slo ? ' and meets the SLO at some load (zero-load floors first)' : ''), 'vllm ModelConfig.verify_with_parallel_config');
   x.add('pipelineParallel', pp, '', pp > 1 ? 'fewest stages across nodes that fit' : 'one node holds the replica');
   x.add('gpusPerReplica', gpusPerReplica, 'GPUs', `tp × pp = ${tp} × ${pp}`);
   x.add('nodesPerReplica', nodesPerReplica, 'nodes', `ceil(gpusPerReplica / ${c.gpusPerNode} GPUs per node)`);
@@ -206,11 +247,9 @@ function planInference(props: InferencePlanProps): InferencePlan {
   const kvCacheBytes = kvCacheBytesPerGpu * gpusPerReplica;
 
   const concurrencyContextTokens = props.evaluationPoint?.contextTokens ?? (props.traffic ? seqTokens : c.maxModelLen);
-  const perSeq = (ctx: number): number => blockRoundedTokens(kvTokensPerSequence(model, ctx));
   const maxConcurrentSequences = Math.floor(kvCacheTokens / perSeq(concurrencyContextTokens));
   x.add('maxConcurrentSequences', maxConcurrentSequences, 'sequences', `floor(kvCacheTokens / blocks of min(${concurrencyContextTokens}, slidingWindow) tokens)`, 'Mistral 7B §2 rolling cache');
-  const typicalContext = props.evaluationPoint?.contextTokens ?? (props.traffic ? seqTokens : c.promptTokens);
-  const maxNumSeqs = Math.max(1, Math.min(defaults.maxNumSeqs, Math.floor(kvCacheTokens / perSeq(typicalContext)), maxNumBatchedTokens));
+  const { maxNumSeqs, replicaModel, rps: rpsPerReplica } = sized;
   x.add('maxNumSeqs', maxNumSeqs, 'sequences', `min(vLLM default ${defaults.maxNumSeqs}, KV tokens / ${typicalContext}-token sequences, max_num_batched_tokens ${maxNumBatchedTokens})`,
     'vllm EngineArgs.get_batch_defaults; SchedulerConfig requires max_num_batched_tokens ≥ max_num_seqs');
 
@@ -220,23 +259,12 @@ function planInference(props: InferencePlanProps): InferencePlan {
   x.add('prefillSeconds', pre.seconds, 's', `max(2·N_active·P + attention = ${pre.flops.toExponential(3)} FLOP / (tp × peak × 0.6), weight reads) + all-reduces + step overhead`, 'Kaplan et al. 2020 §2.1; speed.ts');
   x.add('prefillTokensPerSecond', prefillTokensPerSecond, 'tokens/s', `${c.promptTokens} / prefillSeconds`);
 
-  const decodeContext = c.promptTokens + Math.ceil(c.outputTokens / 2);
-  const requestMix = props.traffic?.requestMix;
-  const replicaModel: ReplicaModel = {
-    prefillSeconds: pre.seconds, promptTokens: c.promptTokens, maxNumBatchedTokens, outputTokens: Math.max(1, c.outputTokens),
-    stepSeconds: (b: number) => decodeStep(l, b, decodeContext).seconds,
-    maxBatch: Math.max(1, Math.min(maxNumSeqs, Math.floor(kvCacheTokens / perSeq(seqTokens)))),
-    mix: requestMix?.classes.map((k) => ({ weight: k.share, promptTokens: k.promptTokens, outputTokens: k.outputTokens, prefillSeconds: prefill(l, k.promptTokens).seconds })),
-  };
   if (requestMix) {
-    x.add('requestClasses', requestMix.classes.length, 'classes', `request mix of ${requestMix.sourceCount} requests or classes: mean prompt ${requestMix.meanPromptTokens.toFixed(0)}, mean output ${requestMix.meanOutputTokens.toFixed(0)}, longest ${requestMix.longestSequenceTokens} tokens; each class prefilled at its own length`, 'request-mix.ts');
+    x.add('requestClasses', requestMix.classes.length, 'classes', `request mix ${requestMix.sampled ? `binned from ${requestMix.sourceCount} requests` : 'given as classes'}: mean prompt ${requestMix.meanPromptTokens.toFixed(0)}, mean output ${requestMix.meanOutputTokens.toFixed(0)}, longest ${requestMix.longestSequenceTokens} tokens; each class prefilled at its own length`, 'request-mix.ts');
   }
   const queueName = requestMix ? 'M/G/1 prompt queue over the request classes' : 'M/D/1 prompt queue';
-  const rpsPerReplica = capacityAtSlo(replicaModel, slo?.ttftP95Seconds ?? Infinity, slo?.tpotP95Seconds ?? Infinity);
-  if (!(rpsPerReplica > 0)) {
-    throw new PlanningError('slo', JSON.stringify(slo ?? {}), `${model.id} on ${gpusPerReplica}× ${gpu.id} cannot meet the SLO even at a trickle of load; loosen the SLO, use a larger --tp, fp8/int4, or a faster GPU`);
-  }
-  x.add('requestsPerSecondPerReplica', rpsPerReplica, 'req/s', slo ? `highest Poisson rate with p95 TTFT (${queueName} + iteration residual + own chunks) and p95 TPOT (decode window as a busy period) within the SLO` : 'highest stable Poisson rate (no SLO given)', 'Kleinrock 1975 §5.7; Erlang\'s M/D/1 waiting-time distribution (Franx 2001); queueing.ts');
+  x.add('requestsPerSecondPerReplica', rpsPerReplica, 'req/s', slo ? `highest Poisson rate with p95 TTFT (${queueName} + iteration residual + own chunks) and p95 TPOT (decode window as a busy period) within the SLO` : 'highest stable Poisson rate (no SLO given)',
+    requestMix ? 'Kleinrock 1975 §5.7 (Pollaczek–Khinchine); Cramér–Lundberg M/G/1 tail; queueing.ts' : 'Kleinrock 1975 §5.7; Erlang\'s M/D/1 waiting-time distribution (Franx 2001); queueing.ts');
 
   const atCapacity = loadPoint(replicaModel, rpsPerReplica);
   const concurrencyPerReplica = atCapacity.stable ? atCapacity.meanConcurrency : 1;
@@ -301,7 +329,7 @@ function planInference(props: InferencePlanProps): InferencePlan {
     latency: { ttftSeconds: ttft, tpotSeconds: tpot },
     evaluationBatch: batch, evaluationContextTokens: context, promptTokens: c.promptTokens,
     replicas: { min, max, atPeak: props.traffic ? replicasAtPeak : min },
-    requestsPerSecondPerReplica: rpsPerReplica, concurrencyPerReplica, modelLoadSeconds, explanation: x,
+    requestsPerSecondPerReplica: rpsPerReplica, concurrencyPerReplica, requestClasses: requestMix?.classes.length ?? 1, modelLoadSeconds, explanation: x,
     ttftSloSeconds: slo?.ttftP95Seconds, tpotSloSeconds: slo?.tpotP95Seconds, availability: c.availability,
   });
 }

@@ -67,7 +67,7 @@ export class RequestMix {
       }
     }
     const longest = Math.max(...samples.map((s) => s.promptTokens + s.outputTokens));
-    return new RequestMix(classes, longest, samples.length);
+    return new RequestMix(classes, longest, samples.length, true);
   }
 
   /**
@@ -86,7 +86,7 @@ export class RequestMix {
     });
     const total = classes.reduce((a, c) => a + c.share, 0);
     const longest = Math.max(...classes.map((c) => c.promptTokens + c.outputTokens));
-    return new RequestMix(classes.map((c) => ({ promptTokens: c.promptTokens, outputTokens: c.outputTokens, share: c.share / total })), longest, classes.length);
+    return new RequestMix(classes.map((c) => ({ promptTokens: c.promptTokens, outputTokens: c.outputTokens, share: c.share / total })), longest, classes.length, false);
   }
 
   /** Mean prompt tokens per request. */
@@ -95,16 +95,19 @@ export class RequestMix {
   public readonly meanOutputTokens: number;
   /** The longest request (prompt + output tokens) in the log or among the classes; max-model-len must hold it. */
   public readonly longestSequenceTokens: number;
-  /** Requests (or classes) the mix was built from. */
+  /** Requests (from a log) or classes (given) the mix was built from. */
   public readonly sourceCount: number;
+  /** True when built from a request log by {@link RequestMix.fromSamples}, false when given as classes. */
+  public readonly sampled: boolean;
   private readonly _classes: RequestSizeClass[];
 
-  private constructor(classes: RequestSizeClass[], longestSequenceTokens: number, sourceCount: number) {
+  private constructor(classes: RequestSizeClass[], longestSequenceTokens: number, sourceCount: number, sampled: boolean) {
     this._classes = classes;
     this.meanPromptTokens = classes.reduce((a, c) => a + c.share * c.promptTokens, 0);
     this.meanOutputTokens = classes.reduce((a, c) => a + c.share * c.outputTokens, 0);
     this.longestSequenceTokens = longestSequenceTokens;
     this.sourceCount = sourceCount;
+    this.sampled = sampled;
   }
 
   /** The classes, shares summing to 1 (a copy). */

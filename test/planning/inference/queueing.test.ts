@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { loadPoint, md1MeanWait, md1WaitCdf, md1WaitQuantile, poissonQuantile } from '../../../src/planning/inference/queueing';
+import { assertLoadPointsSound } from './load-point-property';
+import { md1MeanWait, md1WaitCdf, md1WaitQuantile, poissonQuantile } from '../../../src/planning/inference/queueing';
 
 /** Deterministic uniform(0, 1) stream (LCG, Numerical Recipes constants), so the simulated figures are reproducible. */
 function uniform(seed: number): () => number {
@@ -97,20 +98,6 @@ describe('loadPoint over random replicas (fast-check)', () => {
   }).map((r) => ({ ...r, stepSeconds: (b: number) => r.stepBase + r.stepPerSequence * b }));
 
   test('a point is unstable or finite and positive, and p95 latencies do not fall as load rises, as the bisection in capacityAtSlo needs (500 runs)', () => {
-    fc.assert(fc.property(replica, fc.double({ min: 1e-4, max: 1, noNaN: true }), fc.double({ min: 1e-4, max: 1, noNaN: true }), (r, a, b) => {
-      const [lo, hi] = (a < b ? [a, b] : [b, a]).map((f) => f / r.prefillSeconds);
-      const pLo = loadPoint(r, lo); const pHi = loadPoint(r, hi);
-      for (const p of [pLo, pHi]) {
-        if (!p.stable) continue;
-        for (const v of [p.ttftMeanSeconds, p.ttftP95Seconds, p.tpotMeanSeconds, p.tpotP95Seconds, p.meanConcurrency]) {
-          expect(Number.isFinite(v) && v > 0).toBe(true);
-        }
-      }
-      if (pLo.stable && pHi.stable) {
-        expect(pHi.ttftP95Seconds).toBeGreaterThanOrEqual(pLo.ttftP95Seconds * (1 - 1e-9));
-        expect(pHi.tpotP95Seconds).toBeGreaterThanOrEqual(pLo.tpotP95Seconds * (1 - 1e-9));
-      }
-      if (!pLo.stable) expect(pHi.stable).toBe(false);
-    }), { numRuns: 500, seed: 2026 });
+    assertLoadPointsSound(replica, 500, 2026);
   });
 });

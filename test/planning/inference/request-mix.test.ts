@@ -1,8 +1,8 @@
 import * as fc from 'fast-check';
+import { assertLoadPointsSound } from './load-point-property';
 import { PlanningError } from '../../../src/errors';
 import { GpuType, ModelSpec } from '../../../src/planning/catalog';
 import { InferencePlanner, InferencePlanProps, RequestMix, RequestSize } from '../../../src/planning/inference';
-import { loadPoint } from '../../../src/planning/inference/queueing';
 
 function planningError(f: () => unknown): PlanningError {
   try { f(); } catch (e) { if (e instanceof PlanningError) return e; throw e; }
@@ -79,21 +79,7 @@ describe('loadPoint over random request mixes (fast-check)', () => {
   });
 
   test('a point is unstable or finite and positive, and p95 latencies do not fall as load rises (400 runs)', () => {
-    fc.assert(fc.property(replica, fc.double({ min: 1e-4, max: 1, noNaN: true }), fc.double({ min: 1e-4, max: 1, noNaN: true }), (r, a, b) => {
-      const [lo, hi] = (a < b ? [a, b] : [b, a]).map((f) => f / r.prefillSeconds);
-      const pLo = loadPoint(r, lo); const pHi = loadPoint(r, hi);
-      for (const p of [pLo, pHi]) {
-        if (!p.stable) continue;
-        for (const v of [p.ttftMeanSeconds, p.ttftP95Seconds, p.tpotMeanSeconds, p.tpotP95Seconds, p.meanConcurrency]) {
-          expect(Number.isFinite(v) && v > 0).toBe(true);
-        }
-      }
-      if (pLo.stable && pHi.stable) {
-        expect(pHi.ttftP95Seconds).toBeGreaterThanOrEqual(pLo.ttftP95Seconds * (1 - 1e-6));
-        expect(pHi.tpotP95Seconds).toBeGreaterThanOrEqual(pLo.tpotP95Seconds * (1 - 1e-6));
-      }
-      if (!pLo.stable) expect(pHi.stable).toBe(false);
-    }), { numRuns: 400, seed: 2026 });
+    assertLoadPointsSound(replica, 400, 2026, 1e-6);
   });
 });
 
@@ -132,5 +118,57 @@ describe('InferencePlanner with traffic.requestMix', () => {
     const mix = RequestMix.of([{ promptTokens: 100, outputTokens: 100, share: 99 }, { promptTokens: 20_000, outputTokens: 100, share: 1 }]);
     const traffic = { promptTokens: Math.round(mix.meanPromptTokens), outputTokens: 100, peakRequestsPerSecond: 5, requestMix: mix };
     expect(planningError(() => InferencePlanner.plan({ ...base(traffic), maxModelLen: 16_384 })).message).toMatch(/traffic.requestMix=longest request 20100 tokens: exceeds max-model-len 16384/);
+  });
+
+  describe('layout choice on the whole mix', () => {
+    const sloPlan = (ttftP95Seconds: number, requestMix?: RequestMix): ReturnType<typeof InferencePlanner.plan> => InferencePlanner.plan({
+      ...base({ ...meanTraffic, peakRequestsPerSecond: 20, requestMix }), slo: { ttftP95Seconds, tpotP95Seconds: 0.05 },
+    });
+
+    test('a TTFT SLO the mean prompt meets but the 15% of 6,000-token prompts do not takes more tensor parallelism', () => {
+      expect(sloPlan(0.15).tensorParallel).toBe(1);
+      expect(sloPlan(0.15, chatAndDocuments).tensorParallel).toBe(2);
+    });
+
+    test('a layout that meets the zero-load floor but misses the SLO at every load is passed over for a larger one', () => {
+      // tp4 prefills the 6,000-token class in under 60 ms alone, but not with any queueing in front of it.
+      const plan = sloPlan(0.06, chatAndDocuments);
+      expect(plan.tensorParallel).toBe(8);
+      const tp4 = (): unknown => InferencePlanner.plan({
+        ...base({ ...meanTraffic, peakRequestsPerSecond: 20, requestMix: chatAndDocuments }), slo: { ttftP95Seconds: 0.06, tpotP95Seconds: 0.05 }, tensorParallel: 4,
+      });
+      expect(planningError(tp4).message).toMatch(/slo=.*on 4× h100-sxm-80gb \(the largest layout tried\) cannot meet the SLO even at a trickle of load/);
+      expect(plan.explain()).toMatch(/meets the SLO at some load/);
+    });
+
+    test('below the p95 request\'s prefill on the largest layout, the error names the mix', () => {
+      expect(planningError(() => sloPlan(0.03, chatAndDocuments)).message)
+        .toMatch(/slo.ttftP95Seconds=0.03: below the prefill floor of .* for a 6000-token prompt \(the p95 request of the mix at zero load\)/);
+    });
+  });
+
+  test('random mixes and SLOs give a plan with finite positive numbers, or a PlanningError (fast-check, 60 runs)', () => {
+    const size = fc.record({ promptTokens: fc.integer({ min: 1, max: 12_000 }), outputTokens: fc.integer({ min: 1, max: 2_000 }) });
+    fc.assert(fc.property(fc.array(size, { minLength: 1, maxLength: 300 }), fc.constantFrom('llama-3.1-8b', 'mixtral-8x7b', 'qwen2.5-7b'),
+      fc.double({ min: 0.05, max: 5, noNaN: true }), fc.double({ min: 0.005, max: 0.5, noNaN: true }), fc.double({ min: 0.1, max: 200, noNaN: true }),
+      (samples, id, ttft, tpot, rps) => {
+        const requestMix = RequestMix.fromSamples(samples);
+        let plan;
+        try {
+          plan = InferencePlanner.plan({
+            model: ModelSpec.of(id), gpu: GpuType.of('h100-sxm-80gb'), slo: { ttftP95Seconds: ttft, tpotP95Seconds: tpot },
+            traffic: { promptTokens: Math.round(requestMix.meanPromptTokens), outputTokens: Math.round(requestMix.meanOutputTokens), peakRequestsPerSecond: rps, requestMix },
+          });
+        } catch (e) {
+          expect(e).toBeInstanceOf(PlanningError);
+          return;
+        }
+        expect(JSON.stringify(plan.toJson())).not.toMatch(/null|NaN|Infinity/);
+        for (const v of [plan.latency.ttftSeconds, plan.latency.tpotSeconds, plan.requestsPerSecondPerReplica, plan.replicas.max, plan.concurrencyPerReplica]) {
+          expect(Number.isFinite(v) && v > 0).toBe(true);
+        }
+        expect(plan.latency.ttftSeconds).toBeLessThanOrEqual(ttft * (1 + 1e-9));
+        expect(plan.latency.tpotSeconds).toBeLessThanOrEqual(tpot * (1 + 1e-9));
+      }), { numRuns: 60, seed: 11 });
   });
 });
