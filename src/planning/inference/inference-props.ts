@@ -10,7 +10,11 @@ export interface InferenceTrafficProps {
   readonly promptTokens: number;
   /** Mean generated (output) tokens per request. */
   readonly outputTokens: number;
-  /** Peak arrival rate the service must absorb, requests per second (Poisson arrivals assumed). */
+  /**
+   * Peak arrival rate the service must absorb, requests per second, as Poisson arrivals. Give the busiest minute's rate,
+   * not an hourly mean: new replicas take minutes to start, and bursts shorter than a minute beyond Poisson are not
+   * modelled (BENCHMARKS.md, replay of the Azure LLM inference trace's own arrivals).
+   */
   readonly peakRequestsPerSecond: number;
   /**
    * How request sizes vary (e.g. `RequestMix.fromSamples` over a request log). Replicas are then sized on the whole

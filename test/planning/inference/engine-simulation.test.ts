@@ -83,4 +83,16 @@ describe('replica latency against a simulated continuous-batching engine', () =>
     console.log(`TTFT p95 ${range('ttftP95')}, TTFT mean ${range('ttftMean')}, TPOT mean ${range('tpotMean')}`);
     expect(Math.min(...old)).toBeLessThan(-0.4);
   });
+
+  test('replayed arrivals: evenly spaced requests wait less than Poisson ones at the same rate, and a burst of them waits more', () => {
+    const g = regimes[0];
+    const rps = 0.7 * capacityAtSlo(g.replica, Infinity, Infinity);
+    const poisson = simulateEngine(g.engine, rps);
+    const even = simulateEngine({ ...g.engine, arrivals: Array.from({ length: 1000 }, (_, i) => i / rps) }, rps);
+    // About the same mean rate, but each ten seconds' requests arrive within its first second.
+    const perBurst = Math.round(10 * rps);
+    const bursts = simulateEngine({ ...g.engine, arrivals: Array.from({ length: 1000 }, (_, i) => 10 * Math.floor(i / perBurst) + (i % perBurst) / perBurst) }, rps);
+    expect(even.ttftP95).toBeLessThan(poisson.ttftP95);
+    expect(bursts.ttftP95).toBeGreaterThan(poisson.ttftP95);
+  });
 });

@@ -26,6 +26,12 @@ export interface EngineUnderTest {
    * @default - every request has `promptTokens`, `outputTokens` and `prefillSeconds`
    */
   readonly sample?: (uniform: () => number) => RequestShape;
+  /**
+   * Arrival times in seconds, ascending (e.g. a trace's timestamps rescaled to a rate), replayed in a loop (each pass
+   * shifted by the span plus one mean gap) instead of Poisson arrivals; `rps` is then unused.
+   * @default - Poisson arrivals at `rps`
+   */
+  readonly arrivals?: readonly number[];
 }
 
 /** One request's size and the seconds its whole prompt takes to prefill alone. */
@@ -69,7 +75,10 @@ export function simulateEngine(e: EngineUnderTest, rps: number, requests = 20_00
   const fixed: RequestShape = { promptTokens: e.promptTokens, outputTokens: e.outputTokens, prefillSeconds: e.prefillSeconds };
   const draw = (): RequestShape => (e.sample ? e.sample(sizes) : fixed);
   const total = requests + warmup;
-  let nextArrival = -Math.log(r()) / rps;
+  const a = e.arrivals;
+  const period = a && a.length > 0 ? a[a.length - 1] - a[0] + (a[a.length - 1] - a[0]) / Math.max(1, a.length - 1) : 0;
+  const arrivalAfter = (k: number, previous: number): number => (a ? a[k % a.length] - a[0] + Math.floor(k / a.length) * period : previous - Math.log(r()) / rps);
+  let nextArrival = arrivalAfter(0, 0);
   let arrived = 0;
   let t = 0;
   let inSystemTime = 0; // ∫ (requests in the system) dt over the measured window
@@ -83,7 +92,7 @@ export function simulateEngine(e: EngineUnderTest, rps: number, requests = 20_00
       const shape = draw();
       waiting.push({ arrival: nextArrival, shape, left: shape.promptTokens });
       arrived++;
-      nextArrival += -Math.log(r()) / rps;
+      nextArrival = arrivalAfter(arrived, nextArrival);
     }
     if (running.length === 0 && waiting.length === 0) { t = nextArrival; continue; }
     let budget = e.maxNumBatchedTokens - running.length;
