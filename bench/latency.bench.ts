@@ -17,11 +17,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { GpuType, ModelSpec } from '../src/planning/catalog';
 import { RequestMix } from '../src/planning/inference';
+import { EngineUnderTest, RequestShape, simulateEngine } from '../src/planning/inference/engine-simulation';
 import { weightBytes } from '../src/planning/inference/memory';
 import { InferencePrecision } from '../src/planning/inference/quantization';
 import { capacityAtSlo, loadPoint, ReplicaModel } from '../src/planning/inference/queueing';
 import { decodeStep, Layout, prefill } from '../src/planning/inference/speed';
-import { EngineUnderTest, RequestShape, simulateEngine } from '../test/planning/inference/engine-simulation';
 
 const azureDir = path.resolve(__dirname, '..', '..', 'shared', 'data', 'azure-llm-inference-2023');
 const BUDGET = 8192;

@@ -111,4 +111,37 @@ describe('aidc plan inference', () => {
       expect(run(path.join(dir, 'missing.csv')).stderr).toMatch(/--request-sizes=.*missing.csv: cannot read the request log/);
     });
   });
+
+  describe('--request-log', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aidc-log-'));
+    // 600 requests of 1,000 in / 200 out at 2 req/s on average, each ten seconds' 20 arriving within its first second.
+    const rows = Array.from({ length: 600 }, (_, i) => `${(10 * Math.floor(i / 20) + (i % 20) / 20).toFixed(3)},1000,200`);
+    const file = path.join(dir, 'log.csv');
+    fs.writeFileSync(file, ['arrival_seconds,prompt_tokens,output_tokens', ...rows].join('\n') + '\n');
+    const run = (extra: string[]): ReturnType<typeof runCli> =>
+      runCli(['plan', 'inference', '--model', 'llama-3.1-70b', '--gpu', 'h100-sxm-80gb', '--tp', '4', '--ttft-p95-ms', '400', '--tpot-p95-ms', '60', ...extra]);
+
+    test('takes the peak from the busiest minute and sizes replicas by replaying the log', () => {
+      const r = run(['--request-log', file]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/replicasForRequestLog = \d+ replicas/);
+      expect(r.stdout).toMatch(/busiest minute 2\.\d+ req\/s/);
+      const j = JSON.parse(run(['--request-log', file, '--json']).stdout);
+      expect(j.requestClasses).toBe(1);
+    });
+
+    test('with --request-sizes too, or without the SLO flags, it exits non-zero with one stderr line', () => {
+      for (const [extra, message] of [
+        [['--request-log', file, '--request-sizes', file], /give --request-sizes or --request-log, not both/],
+        [['--request-log', file, '--tpot-p95-ms', '60'], /--tpot-p95-ms given twice/],
+      ] as const) {
+        const r = run([...extra]);
+        expect(r.code).not.toBe(0);
+        expect(r.stderr.trim().split('\n')).toHaveLength(1);
+        expect(r.stderr).toMatch(message);
+      }
+      const noSlo = runCli(['plan', 'inference', '--model', 'llama-3.1-8b', '--gpu', 'h100-sxm-80gb', '--request-log', file]);
+      expect(noSlo.stderr).toMatch(/with --request-log: also give --ttft-p95-ms --tpot-p95-ms/);
+    });
+  });
 });

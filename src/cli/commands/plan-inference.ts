@@ -1,37 +1,45 @@
 import * as fs from 'fs';
 import { PlanningError } from '../../errors';
 import { GpuType, ModelSpec, NodeShape } from '../../planning/catalog';
-import { InferencePlanner, InferencePrecision, InferencePlanProps, KvCacheDtype, RequestMix } from '../../planning/inference';
+import { InferencePlanner, InferencePrecision, InferencePlanProps, KvCacheDtype, RequestLog, RequestMix } from '../../planning/inference';
 import { numberFlag, requireFlag } from '../args';
 import { CliCommand, CliResult, ParsedArgs, UsageError } from '../cli-types';
 import { renderTable } from '../render';
-import { parseRequestLog } from '../request-log';
+import { parseRequestLog, parseTimedRequestLog } from '../request-log';
 
 const USAGE = `aidc plan inference --model ID --gpu ID [--tp N] [--precision bf16|fp8|int8|int4]
                     [--max-model-len L] [--gpu-memory-utilization U] [--node-shape ID] [--model-config FILE]
                     [--kv-cache-dtype bf16|fp8] [--max-num-batched-tokens N]
                     [--prompt-tokens P --output-tokens O --peak-rps R --ttft-p95-ms T --tpot-p95-ms U]
-                    [--request-sizes FILE.csv] [--batch B --context-tokens L] [--json]
+                    [--request-sizes FILE.csv | --request-log FILE.csv] [--batch B --context-tokens L] [--json]
 
 Sizes a vLLM deployment: tensor/pipeline parallelism, weights, KV cache, concurrency,
 prefill/decode speed, TTFT/TPOT, and replicas for a peak request rate under an SLO.
 With --batch and --context-tokens, decode figures are for one replica decoding B sequences of L tokens each.
 With --request-sizes (a CSV request log: ContextTokens/GeneratedTokens as in the Azure LLM inference trace, or
 prompt_tokens/output_tokens), replicas are sized on the whole size distribution; --prompt-tokens and
---output-tokens then default to its means.`;
+--output-tokens then default to its means. With --request-log (the same columns plus TIMESTAMP or arrival_seconds),
+replicas are also sized by replaying the log through the scheduler simulation; --peak-rps defaults to its busiest minute.`;
 
 const TRAFFIC = ['output-tokens', 'peak-rps', 'ttft-p95-ms', 'tpot-p95-ms'];
 
-function loadRequestMix(args: ParsedArgs): RequestMix | undefined {
-  const file = args.flags.get('request-sizes');
+function readFlagFile(args: ParsedArgs, flag: string): { file: string; text: string } | undefined {
+  const file = args.flags.get(flag);
   if (file === undefined) return undefined;
-  let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    return { file, text: fs.readFileSync(file, 'utf8') };
   } catch (e) {
-    throw new PlanningError('--request-sizes', file, `cannot read the request log (${(e as Error).message.split('\n')[0]})`);
+    throw new PlanningError(`--${flag}`, file, `cannot read the request log (${(e as Error).message.split('\n')[0]})`);
   }
-  return RequestMix.fromSamples(parseRequestLog(text, file));
+}
+
+function loadRequests(args: ParsedArgs): { mix?: RequestMix; log?: RequestLog } {
+  const sizes = readFlagFile(args, 'request-sizes');
+  const timed = readFlagFile(args, 'request-log');
+  if (sizes && timed) throw new UsageError('give --request-sizes or --request-log, not both (the log carries the sizes)');
+  if (sizes) return { mix: RequestMix.fromSamples(parseRequestLog(sizes.text, sizes.file)) };
+  if (timed) return { log: RequestLog.of(parseTimedRequestLog(timed.text, timed.file)) };
+  return {};
 }
 
 function loadModel(args: ParsedArgs): ModelSpec {
@@ -52,21 +60,24 @@ export function inferencePropsFromArgs(args: ParsedArgs): InferencePlanProps {
   const gpu = GpuType.of(requireFlag(args, 'gpu'));
   const shapeId = args.flags.get('node-shape');
   const precision = args.flags.get('precision');
-  const requestMix = loadRequestMix(args);
-  const trafficFlags = requestMix ? TRAFFIC.filter((f) => f !== 'output-tokens') : TRAFFIC;
+  const { mix: requestMix, log: requestLog } = loadRequests(args);
+  const sizesFrom = requestMix ?? requestLog?.toMix();
+  const optional = [...(sizesFrom ? ['output-tokens'] : []), ...(requestLog ? ['peak-rps'] : [])];
+  const trafficFlags = TRAFFIC.filter((f) => !optional.includes(f));
   const given = trafficFlags.filter((f) => args.flags.has(f));
-  if ((given.length > 0 || requestMix) && given.length < trafficFlags.length) {
+  if ((given.length > 0 || sizesFrom) && given.length < trafficFlags.length) {
     const missing = trafficFlags.filter((f) => !args.flags.has(f)).map((f) => '--' + f).join(' ');
-    throw new UsageError(`traffic and SLO flags go together${requestMix ? ' with --request-sizes' : ''}: also give ${missing}`);
+    throw new UsageError(`traffic and SLO flags go together${requestMix ? ' with --request-sizes' : requestLog ? ' with --request-log' : ''}: also give ${missing}`);
   }
   const hasBatch = args.flags.has('batch'); const hasContext = args.flags.has('context-tokens');
   if (hasBatch !== hasContext) throw new UsageError('--batch and --context-tokens go together');
   const promptTokens = numberFlag(args, 'prompt-tokens', { integer: true });
   const traffic = given.length === trafficFlags.length ? {
-    promptTokens: promptTokens ?? (requestMix ? Math.round(requestMix.meanPromptTokens) : 2048),
-    outputTokens: numberFlag(args, 'output-tokens', { integer: true }) ?? Math.round(requestMix!.meanOutputTokens),
-    peakRequestsPerSecond: numberFlag(args, 'peak-rps')!,
+    promptTokens: promptTokens ?? (sizesFrom ? Math.round(sizesFrom.meanPromptTokens) : 2048),
+    outputTokens: numberFlag(args, 'output-tokens', { integer: true }) ?? Math.round(sizesFrom!.meanOutputTokens),
+    peakRequestsPerSecond: numberFlag(args, 'peak-rps') ?? requestLog!.busiestRequestsPerSecond(),
     requestMix,
+    requestLog,
   } : undefined;
   return {
     model,
@@ -94,7 +105,7 @@ export const PLAN_INFERENCE_COMMAND: CliCommand = {
   summary: 'Size an inference service: layout, KV cache, speed, replicas for an SLO',
   usage: USAGE,
   valueFlags: ['model', 'gpu', 'tp', 'precision', 'max-model-len', 'gpu-memory-utilization', 'node-shape', 'model-config',
-    'kv-cache-dtype', 'max-num-batched-tokens', 'prompt-tokens', 'output-tokens', 'peak-rps', 'ttft-p95-ms', 'tpot-p95-ms', 'batch', 'context-tokens', 'request-sizes'],
+    'kv-cache-dtype', 'max-num-batched-tokens', 'prompt-tokens', 'output-tokens', 'peak-rps', 'ttft-p95-ms', 'tpot-p95-ms', 'batch', 'context-tokens', 'request-sizes', 'request-log'],
   switchFlags: ['json'],
   run(args: ParsedArgs): CliResult {
     if (args.positionals.length > 0) throw new UsageError(`unexpected argument '${args.positionals[0]}'`);

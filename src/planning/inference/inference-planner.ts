@@ -1,6 +1,7 @@
 import { InferencePlan } from './inference-plan';
 import { InferencePlanProps } from './inference-props';
 import { doesNotFitError, fittingLayouts, isValidTensorParallel, LayoutInputs, LayoutMemory } from './layout';
+import { replicasForLog } from './log-replay';
 import { blockRoundedTokens, engineBatchDefaults, KV_BLOCK_TOKENS } from './memory';
 import { kvTokensPerSequence } from './model-math';
 import { InferencePrecision, KV_DTYPE_IDS, KvCacheDtype, kvBytesPerElement, PRECISION_IDS } from './quantization';
@@ -61,6 +62,8 @@ export class InferencePlanner {
 interface Checked {
   precision: InferencePrecision; kvDtype: KvCacheDtype; util: number; promptTokens: number; outputTokens: number;
   maxModelLen: number; gpusPerNode: number; availability: number;
+  /** The traffic's request mix: given, or binned from the request log. */
+  requestMix?: RequestMix;
 }
 
 function check(props: InferencePlanProps): Checked {
@@ -80,7 +83,11 @@ function check(props: InferencePlanProps): Checked {
     requirePositiveInteger('traffic.promptTokens', t.promptTokens);
     requirePositiveInteger('traffic.outputTokens', t.outputTokens);
     requirePositive('traffic.peakRequestsPerSecond', t.peakRequestsPerSecond);
-    if (t.requestMix) checkMixMeans(t.promptTokens, t.outputTokens, t.requestMix);
+  }
+  const requestMix = t?.requestMix ?? t?.requestLog?.toMix();
+  if (t && requestMix) checkMixMeans(t.promptTokens, t.outputTokens, requestMix);
+  if (t?.requestLog && !props.slo) {
+    throw new PlanningError('traffic.requestLog', `${t.requestLog.requestCount} requests`, 'sizes replicas against an SLO: give slo.ttftP95Seconds and slo.tpotP95Seconds too');
   }
   if (props.slo) {
     requirePositive('slo.ttftP95Seconds', props.slo.ttftP95Seconds);
@@ -97,10 +104,10 @@ function check(props: InferencePlanProps): Checked {
     }
     maxModelLen = props.maxModelLen;
   } else {
-    maxModelLen = Math.min(model.maxPositionEmbeddings, Math.max(DEFAULT_MAX_MODEL_LEN_CAP, promptTokens + outputTokens, t?.requestMix?.longestSequenceTokens ?? 0));
+    maxModelLen = Math.min(model.maxPositionEmbeddings, Math.max(DEFAULT_MAX_MODEL_LEN_CAP, promptTokens + outputTokens, requestMix?.longestSequenceTokens ?? 0));
   }
-  if (t?.requestMix && t.requestMix.longestSequenceTokens > maxModelLen) {
-    throw new PlanningError('traffic.requestMix', `longest request ${t.requestMix.longestSequenceTokens} tokens`,
+  if (requestMix && requestMix.longestSequenceTokens > maxModelLen) {
+    throw new PlanningError(t?.requestMix ? 'traffic.requestMix' : 'traffic.requestLog', `longest request ${requestMix.longestSequenceTokens} tokens`,
       `exceeds max-model-len ${maxModelLen}; raise --max-model-len (model limit ${model.maxPositionEmbeddings}) or drop the requests that vLLM would reject`);
   }
   if (promptTokens + outputTokens > maxModelLen) {
@@ -128,7 +135,7 @@ function check(props: InferencePlanProps): Checked {
   }
   if (props.maxNumBatchedTokens !== undefined) requirePositiveInteger('maxNumBatchedTokens', props.maxNumBatchedTokens);
   if (props.storageBytesPerSecond !== undefined) requirePositive('storageBytesPerSecond', props.storageBytesPerSecond);
-  return { precision, kvDtype, util, promptTokens, outputTokens, maxModelLen, gpusPerNode, availability: props.slo?.availability ?? DEFAULT_AVAILABILITY };
+  return { precision, kvDtype, util, promptTokens, outputTokens, maxModelLen, gpusPerNode, availability: props.slo?.availability ?? DEFAULT_AVAILABILITY, requestMix };
 }
 
 /** The smallest value whose cumulative weight reaches `q` of the total, and its index. */
@@ -179,7 +186,7 @@ function planInference(props: InferencePlanProps): InferencePlan {
   const seqTokens = c.promptTokens + c.outputTokens;
   const floorContext = c.promptTokens + Math.ceil(c.outputTokens / 2);
   // With a request mix the TTFT floor is the p95 over its classes: the SLO is a percentile of every request's TTFT.
-  const floorPrompts = props.traffic?.requestMix?.classes ?? [{ promptTokens: c.promptTokens, outputTokens: c.outputTokens, share: 1 }];
+  const floorPrompts = c.requestMix?.classes ?? [{ promptTokens: c.promptTokens, outputTokens: c.outputTokens, share: 1 }];
   const floors = candidates.map((m) => {
     const l = toLayout(props, c, inputs, m);
     const step = decodeStep(l, 1, floorContext).seconds;
@@ -188,7 +195,7 @@ function planInference(props: InferencePlanProps): InferencePlan {
     return { m, l, ttft: p95.value, floorPromptTokens: floorPrompts[p95.index].promptTokens, tpot: step };
   });
   const slo = props.slo;
-  const requestMix = props.traffic?.requestMix;
+  const requestMix = c.requestMix;
   const perSeq = (ctx: number): number => blockRoundedTokens(kvTokensPerSequence(model, ctx));
   const typicalContext = props.evaluationPoint?.contextTokens ?? (props.traffic ? seqTokens : c.promptTokens);
   const decodeContext = c.promptTokens + Math.ceil(c.outputTokens / 2);
@@ -272,7 +279,15 @@ function planInference(props: InferencePlanProps): InferencePlan {
 
   let batch: number; let context: number; let ttft: number; let tpot: number; let decodeTps: number; let decodeTpsFormula: string;
   const e = props.evaluationPoint;
-  const replicasAtPeak = props.traffic ? Math.ceil(props.traffic.peakRequestsPerSecond / rpsPerReplica) : 1;
+  const poissonReplicas = props.traffic ? Math.ceil(props.traffic.peakRequestsPerSecond / rpsPerReplica) : 1;
+  const log = props.traffic?.requestLog;
+  const replayed = log && slo ? replicasForLog(log, {
+    stepSeconds: replicaModel.stepSeconds, prefillSeconds: (p: number) => prefill(l, p).seconds, maxNumBatchedTokens, maxNumSeqs: replicaModel.maxBatch,
+  }, slo.ttftP95Seconds, slo.tpotP95Seconds) : undefined;
+  const replicasAtPeak = Math.max(poissonReplicas, replayed?.replicas ?? 0);
+  if (log && replayed) {
+    x.add('replicasForRequestLog', replayed.replicas, 'replicas', `fewest replicas over which the log's ${log.requestCount} requests (${log.durationSeconds.toFixed(0)} s, mean ${log.meanRequestsPerSecond.toPrecision(4)} req/s, busiest minute ${log.busiestRequestsPerSecond().toPrecision(4)} req/s), replayed round-robin through the scheduler simulation, meet the SLO: p95 TTFT ${(replayed.ttftP95Seconds * 1e3).toFixed(0)} ms, p95 TPOT ${(replayed.tpotP95Seconds * 1e3).toFixed(1)} ms; the Poisson model at the peak needs ${poissonReplicas}`, 'trace-driven sizing (Vidur, MLSys 2024); engine-simulation.ts');
+  }
   if (e) {
     if (e.batch > Math.floor(kvCacheTokens / perSeq(e.contextTokens))) {
       throw new PlanningError('evaluationPoint.batch', String(e.batch), `only ${Math.floor(kvCacheTokens / perSeq(e.contextTokens))} sequences of ${e.contextTokens} tokens fit in one replica's KV cache (${kvCacheTokens} tokens); lower --batch or --context-tokens`);
@@ -309,7 +324,7 @@ function planInference(props: InferencePlanProps): InferencePlan {
     ? Math.max(min, Math.ceil(props.traffic.peakRequestsPerSecond * MAX_REPLICA_HEADROOM / rpsPerReplica), replicasAtPeak + (haFloor > 1 ? 1 : 0))
     : min;
   x.add('replicas.min', min, 'replicas', `availability ${c.availability} ${c.availability >= HA_AVAILABILITY ? '≥' : '<'} ${HA_AVAILABILITY} → ${haFloor}`);
-  x.add('replicas.max', max, 'replicas', props.traffic ? `max(ceil(peak × ${MAX_REPLICA_HEADROOM} / capacity), atPeak${haFloor > 1 ? ' + 1' : ''})` : 'no traffic given: min');
+  x.add('replicas.max', max, 'replicas', props.traffic ? `max(ceil(peak × ${MAX_REPLICA_HEADROOM} / capacity), atPeak${haFloor > 1 ? ' + 1' : ''})${log ? ', atPeak the larger of the Poisson and log-replay counts' : ''}` : 'no traffic given: min');
 
   const storage = props.storageBytesPerSecond ?? DEFAULT_STORAGE_BYTES_PER_SECOND;
   const gpusOnBusiestNode = Math.min(gpusPerReplica, c.gpusPerNode);

@@ -1,4 +1,5 @@
 import { InferencePrecision, KvCacheDtype } from './quantization';
+import { RequestLog } from './request-log';
 import { RequestMix } from './request-mix';
 import { GpuType } from '../catalog/gpu-type';
 import { ModelSpec } from '../catalog/model-spec';
@@ -23,6 +24,14 @@ export interface InferenceTrafficProps {
    * @default - every request has `promptTokens` and `outputTokens`
    */
   readonly requestMix?: RequestMix;
+  /**
+   * A log of real arrivals and sizes (e.g. the busiest hour). Replicas are then also sized by replaying it, round-robin
+   * over the replicas, through the scheduler simulation, so bursts shorter than autoscaling can follow are covered;
+   * the plan keeps the larger of that count and the Poisson one. Needs an SLO. Its sizes are the mix when `requestMix`
+   * is not given (`promptTokens` and `outputTokens` must then be the log's means).
+   * @default - Poisson arrivals at `peakRequestsPerSecond`
+   */
+  readonly requestLog?: RequestLog;
 }
 
 /** Latency and availability objectives. */

@@ -42,8 +42,8 @@ export const DEFAULT_OUTPUT_BINS = 8;
 export class RequestMix {
   /**
    * Groups a request log into classes: equal-count bins over prompt length, then over output length inside each, each
-   * class at its bin's mean sizes and share. Bins hold whole requests, so a class never mixes a 100-token and a
-   * 10,000-token prompt when the log has enough of both.
+   * class at its bin's mean sizes and share (bins at the same sizes merged). Bins hold whole requests, so a class never
+   * mixes a 100-token and a 10,000-token prompt when the log has enough of both.
    * @param samples the requests (e.g. ContextTokens and GeneratedTokens of a trace); at least one
    * @param options bin counts
    */
@@ -55,19 +55,20 @@ export class RequestMix {
     const promptBins = binCount('requestMix.promptBins', options.promptBins ?? DEFAULT_PROMPT_BINS);
     const outputBins = binCount('requestMix.outputBins', options.outputBins ?? DEFAULT_OUTPUT_BINS);
     const byPrompt = [...samples].sort((a, b) => a.promptTokens - b.promptTokens || a.outputTokens - b.outputTokens);
-    const classes: RequestSizeClass[] = [];
+    // Bins that come out at the same sizes (a log with few distinct sizes) are one class.
+    const classes = new Map<string, RequestSizeClass>();
     for (const group of equalCountBins(byPrompt, promptBins)) {
       const byOutput = [...group].sort((a, b) => a.outputTokens - b.outputTokens);
       for (const bin of equalCountBins(byOutput, outputBins)) {
-        classes.push({
-          promptTokens: Math.round(mean(bin.map((s) => s.promptTokens))),
-          outputTokens: Math.round(mean(bin.map((s) => s.outputTokens))),
-          share: bin.length / samples.length,
-        });
+        const promptTokens = Math.round(mean(bin.map((s) => s.promptTokens)));
+        const outputTokens = Math.round(mean(bin.map((s) => s.outputTokens)));
+        const key = `${promptTokens}/${outputTokens}`;
+        const share = (classes.get(key)?.share ?? 0) + bin.length / samples.length;
+        classes.set(key, { promptTokens, outputTokens, share });
       }
     }
     const longest = Math.max(...samples.map((s) => s.promptTokens + s.outputTokens));
-    return new RequestMix(classes, longest, samples.length, true);
+    return new RequestMix([...classes.values()], longest, samples.length, true);
   }
 
   /**

@@ -7,8 +7,8 @@
  * 12%. The largest misses are TPOT at 85% load with 4k prompts (the normal approximation of the busy period's tail
  * is short) and TTFT at 10% load when the budget equals the prompt (a prompt then straddles two iterations).
  */
-import { EngineUnderTest, simulateEngine } from './engine-simulation';
 import { GpuType, ModelSpec } from '../../../src/planning/catalog';
+import { EngineUnderTest, simulateEngine } from '../../../src/planning/inference/engine-simulation';
 import { weightBytes } from '../../../src/planning/inference/memory';
 import { InferencePrecision } from '../../../src/planning/inference/quantization';
 import { capacityAtSlo, loadPoint, poissonQuantile, ReplicaModel } from '../../../src/planning/inference/queueing';

@@ -9,9 +9,9 @@
  * means (what the planner did before) are up to 71% optimistic on p95 TTFT and 68% on p95 TPOT. Tolerances: p95 TTFT −15%…+30%, p95 TPOT −15%…+12%.
  */
 import * as fs from 'fs';
-import { EngineUnderTest, RequestShape, simulateEngine } from './engine-simulation';
 import { GpuType, ModelSpec } from '../../../src/planning/catalog';
 import { RequestMix, RequestSize } from '../../../src/planning/inference';
+import { EngineUnderTest, RequestShape, simulateEngine } from '../../../src/planning/inference/engine-simulation';
 import { weightBytes } from '../../../src/planning/inference/memory';
 import { InferencePrecision } from '../../../src/planning/inference/quantization';
 import { capacityAtSlo, loadPoint, ReplicaModel } from '../../../src/planning/inference/queueing';

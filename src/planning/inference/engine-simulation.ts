@@ -1,6 +1,7 @@
 /**
- * A discrete-event simulation of one continuous-batching engine replica, used to check the analytic queueing model
- * (src/planning/inference/queueing.ts) without a GPU.
+ * A discrete-event simulation of one continuous-batching engine replica. The planner replays request logs through it
+ * (trace-driven sizing, as Vidur, Agrawal et al., MLSys 2024, sizes LLM deployments), and the tests check the analytic
+ * queueing model (queueing.ts) against it.
  *
  * It follows vLLM's V1 scheduler (vllm/v1/core/sched/scheduler.py, `schedule()`): every iteration first gives each
  * running decode one token of the `max_num_batched_tokens` budget, then hands what is left to waiting prompts in
@@ -50,6 +51,14 @@ export interface SimulatedLatency {
   readonly meanConcurrency: number;
 }
 
+/** Per-request latencies of a simulated run (TPOT only for requests of two or more tokens), in completion order. */
+export interface SimulatedRequests {
+  readonly ttft: number[];
+  readonly tpot: number[];
+  /** Mean requests in the system over the measured window. */
+  readonly meanConcurrency: number;
+}
+
 /** Deterministic uniform(0, 1) stream (LCG, Numerical Recipes constants), so simulated figures are reproducible. */
 export function uniform(seed: number): () => number {
   let s = seed >>> 0;
@@ -62,27 +71,25 @@ export function uniform(seed: number): () => number {
 interface Waiting { readonly arrival: number; readonly shape: RequestShape; left: number }
 interface Decoding { readonly arrival: number; readonly firstToken: number; readonly outputTokens: number; left: number }
 
-const percentile = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.floor(p * xs.length)];
+/** The `p` quantile of a sample (the value at index ⌊p·n⌋ of the sorted copy). */
+export function percentile(xs: readonly number[], p: number): number {
+  return [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))];
+}
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 /**
- * Serves `requests` Poisson arrivals at `rps` (after `warmup` more) and returns per-request latency percentiles. A
- * request's prompt tokens cost its own prefill seconds pro rata; TPOT is taken over requests with two or more tokens.
+ * Serves `requests` arrivals after `warmup` more and returns the latency of each measured request. Arrivals come from
+ * `arrivalAt(k)` (seconds, non-decreasing) and sizes from `draw()`; a request's prompt tokens cost its own prefill
+ * seconds pro rata.
  */
-export function simulateEngine(e: EngineUnderTest, rps: number, requests = 20_000, warmup = 2_000, seed = 11): SimulatedLatency {
-  const r = uniform(seed);
-  const sizes = uniform(seed + 1);
-  const fixed: RequestShape = { promptTokens: e.promptTokens, outputTokens: e.outputTokens, prefillSeconds: e.prefillSeconds };
-  const draw = (): RequestShape => (e.sample ? e.sample(sizes) : fixed);
+export function serveRequests(e: Omit<EngineUnderTest, 'sample' | 'arrivals'>, arrivalAt: (k: number) => number, draw: () => RequestShape,
+  requests: number, warmup = 0): SimulatedRequests {
   const total = requests + warmup;
-  const a = e.arrivals;
-  const period = a && a.length > 0 ? a[a.length - 1] - a[0] + (a[a.length - 1] - a[0]) / Math.max(1, a.length - 1) : 0;
-  const arrivalAfter = (k: number, previous: number): number => (a ? a[k % a.length] - a[0] + Math.floor(k / a.length) * period : previous - Math.log(r()) / rps);
-  let nextArrival = arrivalAfter(0, 0);
+  let nextArrival = arrivalAt(0);
   let arrived = 0;
   let t = 0;
   let inSystemTime = 0; // ∫ (requests in the system) dt over the measured window
-  let windowStart = NaN;
+  let windowStart = warmup === 0 ? 0 : NaN;
   const waiting: Waiting[] = [];
   let running: Decoding[] = [];
   const ttft: number[] = []; const tpot: number[] = [];
@@ -92,18 +99,18 @@ export function simulateEngine(e: EngineUnderTest, rps: number, requests = 20_00
       const shape = draw();
       waiting.push({ arrival: nextArrival, shape, left: shape.promptTokens });
       arrived++;
-      nextArrival = arrivalAfter(arrived, nextArrival);
+      if (arrived < total) nextArrival = arrivalAt(arrived);
     }
     if (running.length === 0 && waiting.length === 0) { t = nextArrival; continue; }
     let budget = e.maxNumBatchedTokens - running.length;
     let seqs = running.length;
     let prefillSeconds = 0;
-    const finishing: Waiting[] = [];
+    let finished = 0;
     for (const w of waiting) {
       if (budget <= 0 || seqs >= e.maxNumSeqs) break;
       const take = Math.min(budget, w.left);
       w.left -= take; budget -= take; prefillSeconds += w.shape.prefillSeconds * take / w.shape.promptTokens; seqs++;
-      if (w.left === 0) finishing.push(w);
+      if (w.left === 0) finished++;
     }
     const dt = (running.length > 0 ? e.stepSeconds(running.length) : 0) + prefillSeconds;
     const inSystem = running.length + waiting.length;
@@ -118,15 +125,32 @@ export function simulateEngine(e: EngineUnderTest, rps: number, requests = 20_00
       if (completed > warmup) tpot.push((t - d.firstToken) / (d.outputTokens - 1));
     }
     running = still;
-    for (const w of finishing) {
-      waiting.splice(waiting.indexOf(w), 1);
+    // The prompts that finished are the first `finished` waiting ones (FCFS).
+    for (const w of waiting.splice(0, finished)) {
       if (completed >= warmup) ttft.push(t - w.arrival);
       if (w.shape.outputTokens > 1) running.push({ arrival: w.arrival, firstToken: t, outputTokens: w.shape.outputTokens, left: w.shape.outputTokens - 1 });
       else completed++;
     }
   }
+  return { ttft, tpot, meanConcurrency: inSystemTime / (t - windowStart) };
+}
+
+/**
+ * Serves `requests` Poisson arrivals at `rps` (after `warmup` more), or `e.arrivals` replayed, and returns per-request
+ * latency percentiles. TPOT is taken over requests with two or more tokens.
+ */
+export function simulateEngine(e: EngineUnderTest, rps: number, requests = 20_000, warmup = 2_000, seed = 11): SimulatedLatency {
+  const r = uniform(seed);
+  const sizes = uniform(seed + 1);
+  const fixed: RequestShape = { promptTokens: e.promptTokens, outputTokens: e.outputTokens, prefillSeconds: e.prefillSeconds };
+  const draw = (): RequestShape => (e.sample ? e.sample(sizes) : fixed);
+  const a = e.arrivals;
+  const period = a && a.length > 0 ? a[a.length - 1] - a[0] + (a[a.length - 1] - a[0]) / Math.max(1, a.length - 1) : 0;
+  let poisson = 0;
+  const arrivalAt = (k: number): number => (a ? a[k % a.length] - a[0] + Math.floor(k / a.length) * period : (poisson += -Math.log(r()) / rps));
+  const run = serveRequests(e, arrivalAt, draw, requests, warmup);
   return {
-    ttftP95: percentile(ttft, 0.95), ttftMean: mean(ttft), tpotP95: percentile(tpot, 0.95), tpotMean: mean(tpot),
-    meanConcurrency: inSystemTime / (t - windowStart),
+    ttftP95: percentile(run.ttft, 0.95), ttftMean: mean(run.ttft), tpotP95: percentile(run.tpot, 0.95), tpotMean: mean(run.tpot),
+    meanConcurrency: run.meanConcurrency,
   };
 }
