@@ -1,5 +1,6 @@
 import { RequestMix, RequestMixOptions, RequestSize } from './request-mix';
 import { PlanningError } from '../../errors';
+import { requireRequestSize } from '../private/checks';
 
 /** A logged request: when it arrived and its size. */
 export interface LoggedRequest extends RequestSize {
@@ -26,11 +27,11 @@ export class RequestLog {
       throw new PlanningError('requestLog.requests', String(requests?.length ?? requests), 'needs at least two requests with arrival times');
     }
     requests.forEach((r, i) => {
-      if (!r || typeof r.arrivalSeconds !== 'number' || !Number.isFinite(r.arrivalSeconds)) {
-        throw new PlanningError(`requestLog.requests[${i}].arrivalSeconds`, String(r?.arrivalSeconds), 'must be a finite number of seconds');
+      requireRequestSize(`requestLog.requests[${i}]`, r);
+      if (typeof r.arrivalSeconds !== 'number' || !Number.isFinite(r.arrivalSeconds)) {
+        throw new PlanningError(`requestLog.requests[${i}].arrivalSeconds`, String(r.arrivalSeconds), 'must be a finite number of seconds');
       }
     });
-    RequestMix.fromSamples(requests); // validates the sizes, naming the field
     const sorted = requests.map((r, i) => ({ r, i })).sort((a, b) => a.r.arrivalSeconds - b.r.arrivalSeconds || a.i - b.i).map(({ r }) => r);
     const start = sorted[0].arrivalSeconds;
     const span = sorted[sorted.length - 1].arrivalSeconds - start;

@@ -1,4 +1,5 @@
 import { PlanningError } from '../../errors';
+import { requireRequestSize } from '../private/checks';
 
 /** The size of one request (a row of a request log). */
 export interface RequestSize {
@@ -51,7 +52,7 @@ export class RequestMix {
     if (!Array.isArray(samples) || samples.length === 0) {
       throw new PlanningError('requestMix.samples', String(samples?.length ?? samples), 'needs at least one request (prompt and output tokens)');
     }
-    samples.forEach((s, i) => checkSize(`requestMix.samples[${i}]`, s));
+    samples.forEach((s, i) => requireRequestSize(`requestMix.samples[${i}]`, s));
     const promptBins = binCount('requestMix.promptBins', options.promptBins ?? DEFAULT_PROMPT_BINS);
     const outputBins = binCount('requestMix.outputBins', options.outputBins ?? DEFAULT_OUTPUT_BINS);
     const byPrompt = [...samples].sort((a, b) => a.promptTokens - b.promptTokens || a.outputTokens - b.outputTokens);
@@ -80,7 +81,7 @@ export class RequestMix {
       throw new PlanningError('requestMix.classes', String(classes?.length ?? classes), 'needs at least one class of prompt tokens, output tokens and share');
     }
     classes.forEach((c, i) => {
-      checkSize(`requestMix.classes[${i}]`, c);
+      requireRequestSize(`requestMix.classes[${i}]`, c);
       if (typeof c.share !== 'number' || !Number.isFinite(c.share) || c.share <= 0) {
         throw new PlanningError(`requestMix.classes[${i}].share`, String(c.share), 'must be a finite number greater than zero (shares are normalised to sum to 1)');
       }
@@ -114,15 +115,6 @@ export class RequestMix {
   /** The classes, shares summing to 1 (a copy). */
   public get classes(): RequestSizeClass[] {
     return this._classes.map((c) => ({ ...c }));
-  }
-}
-
-function checkSize(field: string, s: RequestSize): void {
-  if (!s || typeof s.promptTokens !== 'number' || !Number.isInteger(s.promptTokens) || s.promptTokens < 1) {
-    throw new PlanningError(`${field}.promptTokens`, String(s?.promptTokens), 'must be a whole number of at least 1');
-  }
-  if (typeof s.outputTokens !== 'number' || !Number.isInteger(s.outputTokens) || s.outputTokens < 1) {
-    throw new PlanningError(`${field}.outputTokens`, String(s.outputTokens), 'must be a whole number of at least 1 (count a request that generated nothing as 1)');
   }
 }
 

@@ -31,3 +31,10 @@ export function requireOneOf<T extends string>(field: string, value: string, all
   }
   return value as T;
 }
+
+/** Throws unless `size` has whole-number prompt and output token counts of at least 1 (fields `<field>.promptTokens`, `<field>.outputTokens`). */
+export function requireRequestSize(field: string, size: { readonly promptTokens: number; readonly outputTokens: number }): void {
+  if (!size) throw new PlanningError(field, String(size), 'must give promptTokens and outputTokens');
+  requirePositiveInteger(`${field}.promptTokens`, size.promptTokens);
+  requirePositiveInteger(`${field}.outputTokens`, size.outputTokens, 'must be a whole number of at least 1 (count a request that generated nothing as 1)');
+}

@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as fc from 'fast-check';
 import { parseTimedRequestLog } from '../../../src/cli/request-log';
 import { PlanningError } from '../../../src/errors';
 import { GpuType, ModelSpec } from '../../../src/planning/catalog';
@@ -43,7 +44,7 @@ describe('RequestLog', () => {
     [() => RequestLog.of([{ arrivalSeconds: 0, promptTokens: 1, outputTokens: 1 }]), /requestLog.requests=1: needs at least two requests/],
     [() => RequestLog.of([{ arrivalSeconds: 0, promptTokens: 1, outputTokens: 1 }, { arrivalSeconds: NaN, promptTokens: 1, outputTokens: 1 }]), /requestLog.requests\[1\].arrivalSeconds=NaN/],
     [() => RequestLog.of([{ arrivalSeconds: 5, promptTokens: 1, outputTokens: 1 }, { arrivalSeconds: 5, promptTokens: 1, outputTokens: 1 }]), /requests at one instant: needs arrivals spread/],
-    [() => RequestLog.of([{ arrivalSeconds: 0, promptTokens: 1, outputTokens: 1 }, { arrivalSeconds: 1, promptTokens: 0, outputTokens: 1 }]), /requestMix.samples\[1\].promptTokens=0/],
+    [() => RequestLog.of([{ arrivalSeconds: 0, promptTokens: 1, outputTokens: 1 }, { arrivalSeconds: 1, promptTokens: 0, outputTokens: 1 }]), /requestLog.requests\[1\].promptTokens=0/],
     [() => RequestLog.of(poissonLog(1, 10)).busiestRequestsPerSecond(0), /windowSeconds=0/],
   ])('bad input %# is a PlanningError naming the field', (f, message) => {
     expect(planningError(f).message).toMatch(message);
@@ -86,6 +87,29 @@ describe('InferencePlanner with traffic.requestLog', () => {
       .toMatch(/traffic.requestLog=100 requests: sizes replicas against an SLO/);
     expect(planningError(() => InferencePlanner.plan({ ...base, slo, traffic: { promptTokens: 900, outputTokens: 200, peakRequestsPerSecond: 5, requestLog } })).message)
       .toMatch(/traffic.promptTokens=900: must be the request mix's mean, 1000/);
+  });
+});
+
+describe('random logs (fast-check)', () => {
+  test('a random log and SLO give a plan with finite positive numbers and replicas at least the Poisson count, or a PlanningError (25 runs)', () => {
+    const request = fc.record({ arrivalSeconds: fc.double({ min: 0, max: 600, noNaN: true }), promptTokens: fc.integer({ min: 1, max: 8000 }), outputTokens: fc.integer({ min: 1, max: 1000 }) });
+    fc.assert(fc.property(fc.array(request, { minLength: 2, maxLength: 150 }), fc.double({ min: 0.05, max: 3, noNaN: true }), fc.double({ min: 0.01, max: 0.3, noNaN: true }), (requests, ttft, tpot) => {
+      let plan;
+      try {
+        const requestLog = RequestLog.of(requests);
+        const mix = requestLog.toMix();
+        plan = InferencePlanner.plan({
+          model: ModelSpec.of('llama-3.1-8b'), gpu: GpuType.of('h100-sxm-80gb'), slo: { ttftP95Seconds: ttft, tpotP95Seconds: tpot },
+          traffic: { promptTokens: Math.round(mix.meanPromptTokens), outputTokens: Math.round(mix.meanOutputTokens), peakRequestsPerSecond: requestLog.busiestRequestsPerSecond(), requestLog },
+        });
+      } catch (e) {
+        expect(e).toBeInstanceOf(PlanningError);
+        return;
+      }
+      expect(JSON.stringify(plan.toJson())).not.toMatch(/null|NaN|Infinity/);
+      expect(Number.isInteger(plan.replicas.atPeak) && plan.replicas.atPeak >= 1).toBe(true);
+      expect(plan.replicas.max).toBeGreaterThanOrEqual(plan.replicas.atPeak);
+    }), { numRuns: 25, seed: 5 });
   });
 });
 
