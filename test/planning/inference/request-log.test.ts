@@ -93,7 +93,8 @@ describe('InferencePlanner with traffic.requestLog', () => {
 describe('random logs (fast-check)', () => {
   test('a random log and SLO give a plan with finite positive numbers and replicas at least the Poisson count, or a PlanningError (25 runs)', () => {
     const request = fc.record({ arrivalSeconds: fc.double({ min: 0, max: 600, noNaN: true }), promptTokens: fc.integer({ min: 1, max: 8000 }), outputTokens: fc.integer({ min: 1, max: 1000 }) });
-    fc.assert(fc.property(fc.array(request, { minLength: 2, maxLength: 150 }), fc.double({ min: 0.05, max: 3, noNaN: true }), fc.double({ min: 0.01, max: 0.3, noNaN: true }), (requests, ttft, tpot) => {
+    const seconds = (min: number, max: number): fc.Arbitrary<number> => fc.double({ min, max, noNaN: true });
+    fc.assert(fc.property(fc.array(request, { minLength: 2, maxLength: 150 }), seconds(0.05, 3), seconds(0.01, 0.3), (requests, ttft, tpot) => {
       let plan;
       try {
         const requestLog = RequestLog.of(requests);
