@@ -256,7 +256,7 @@ function planInference(props: InferencePlanProps): InferencePlan {
   const concurrencyContextTokens = props.evaluationPoint?.contextTokens ?? (props.traffic ? seqTokens : c.maxModelLen);
   const maxConcurrentSequences = Math.floor(kvCacheTokens / perSeq(concurrencyContextTokens));
   x.add('maxConcurrentSequences', maxConcurrentSequences, 'sequences', `floor(kvCacheTokens / blocks of min(${concurrencyContextTokens}, slidingWindow) tokens)`, 'Mistral 7B §2 rolling cache');
-  const { maxNumSeqs, replicaModel, rps: rpsPerReplica } = sized;
+  const { maxNumSeqs, replicaModel, rps: poissonCapacity } = sized;
   x.add('maxNumSeqs', maxNumSeqs, 'sequences', `min(vLLM default ${defaults.maxNumSeqs}, KV tokens / ${typicalContext}-token sequences, max_num_batched_tokens ${maxNumBatchedTokens})`,
     'vllm EngineArgs.get_batch_defaults; SchedulerConfig requires max_num_batched_tokens ≥ max_num_seqs');
 
@@ -270,16 +270,9 @@ function planInference(props: InferencePlanProps): InferencePlan {
     x.add('requestClasses', requestMix.classes.length, 'classes', `request mix ${requestMix.sampled ? `binned from ${requestMix.sourceCount} requests` : 'given as classes'}: mean prompt ${requestMix.meanPromptTokens.toFixed(0)}, mean output ${requestMix.meanOutputTokens.toFixed(0)}, longest ${requestMix.longestSequenceTokens} tokens; each class prefilled at its own length`, 'request-mix.ts');
   }
   const queueName = requestMix ? 'M/G/1 prompt queue over the request classes' : 'M/D/1 prompt queue';
-  x.add('requestsPerSecondPerReplica', rpsPerReplica, 'req/s', slo ? `highest Poisson rate with p95 TTFT (${queueName} + iteration residual + own chunks) and p95 TPOT (decode window as a busy period) within the SLO` : 'highest stable Poisson rate (no SLO given)',
-    requestMix ? 'Kleinrock 1975 §5.7 (Pollaczek–Khinchine); Cramér–Lundberg M/G/1 tail; queueing.ts' : 'Kleinrock 1975 §5.7; Erlang\'s M/D/1 waiting-time distribution (Franx 2001); queueing.ts');
-
-  const atCapacity = loadPoint(replicaModel, rpsPerReplica);
-  const concurrencyPerReplica = atCapacity.stable ? atCapacity.meanConcurrency : 1;
-  x.add('concurrencyPerReplica', concurrencyPerReplica, 'requests', `mean in-flight requests at ${rpsPerReplica.toPrecision(4)} req/s: λ × (TTFT + output tokens × TPOT)`, "Little's law (Little 1961)");
-
-  let batch: number; let context: number; let ttft: number; let tpot: number; let decodeTps: number; let decodeTpsFormula: string;
-  const e = props.evaluationPoint;
-  const poissonReplicas = props.traffic ? Math.ceil(props.traffic.peakRequestsPerSecond / rpsPerReplica) : 1;
+  const poissonFormula: [string, string] = [slo ? `highest Poisson rate with p95 TTFT (${queueName} + iteration residual + own chunks) and p95 TPOT (decode window as a busy period) within the SLO` : 'highest stable Poisson rate (no SLO given)',
+    requestMix ? 'Kleinrock 1975 §5.7 (Pollaczek–Khinchine); Cramér–Lundberg M/G/1 tail; queueing.ts' : 'Kleinrock 1975 §5.7; Erlang\'s M/D/1 waiting-time distribution (Franx 2001); queueing.ts'];
+  const poissonReplicas = props.traffic ? Math.ceil(props.traffic.peakRequestsPerSecond / poissonCapacity) : 1;
   const log = props.traffic?.requestLog;
   const replayed = log && slo ? replicasForLog(log, {
     stepSeconds: replicaModel.stepSeconds, prefillSeconds: (p: number) => prefill(l, p).seconds, maxNumBatchedTokens, maxNumSeqs: replicaModel.maxBatch,
@@ -288,6 +281,21 @@ function planInference(props: InferencePlanProps): InferencePlan {
   if (log && replayed) {
     x.add('replicasForRequestLog', replayed.replicas, 'replicas', `fewest replicas over which the log's ${log.requestCount} requests (${log.durationSeconds.toFixed(0)} s, mean ${log.meanRequestsPerSecond.toPrecision(4)} req/s, busiest minute ${log.busiestRequestsPerSecond().toPrecision(4)} req/s), replayed round-robin through the scheduler simulation, meet the SLO: p95 TTFT ${(replayed.ttftP95Seconds * 1e3).toFixed(0)} ms, p95 TPOT ${(replayed.tpotP95Seconds * 1e3).toFixed(1)} ms; the Poisson model at the peak needs ${poissonReplicas}`, 'trace-driven sizing (Vidur, MLSys 2024); engine-simulation.ts');
   }
+  // A burstier log than Poisson lowers what one replica can take: autoscaling and pre-scaling then follow that rate.
+  const rpsPerReplica = replayed && props.traffic && replayed.replicas > poissonReplicas ? props.traffic.peakRequestsPerSecond / replayed.replicas : poissonCapacity;
+  if (rpsPerReplica < poissonCapacity) {
+    x.add('poissonRequestsPerSecondPerReplica', poissonCapacity, 'req/s', ...poissonFormula);
+    x.add('requestsPerSecondPerReplica', rpsPerReplica, 'req/s', `peak ${props.traffic!.peakRequestsPerSecond.toPrecision(4)} req/s / ${replayed!.replicas} replicas from the log replay (burstier than Poisson)`);
+  } else {
+    x.add('requestsPerSecondPerReplica', rpsPerReplica, 'req/s', ...poissonFormula);
+  }
+
+  const atCapacity = loadPoint(replicaModel, rpsPerReplica);
+  const concurrencyPerReplica = atCapacity.stable ? atCapacity.meanConcurrency : 1;
+  x.add('concurrencyPerReplica', concurrencyPerReplica, 'requests', `mean in-flight requests at ${rpsPerReplica.toPrecision(4)} req/s: λ × (TTFT + output tokens × TPOT)`, "Little's law (Little 1961)");
+
+  let batch: number; let context: number; let ttft: number; let tpot: number; let decodeTps: number; let decodeTpsFormula: string;
+  const e = props.evaluationPoint;
   if (e) {
     if (e.batch > Math.floor(kvCacheTokens / perSeq(e.contextTokens))) {
       throw new PlanningError('evaluationPoint.batch', String(e.batch), `only ${Math.floor(kvCacheTokens / perSeq(e.contextTokens))} sequences of ${e.contextTokens} tokens fit in one replica's KV cache (${kvCacheTokens} tokens); lower --batch or --context-tokens`);

@@ -27,7 +27,8 @@ export interface InferenceTrafficProps {
   /**
    * A log of real arrivals and sizes (e.g. the busiest hour). Replicas are then also sized by replaying it, round-robin
    * over the replicas, through the scheduler simulation, so bursts shorter than autoscaling can follow are covered;
-   * the plan keeps the larger of that count and the Poisson one. Needs an SLO. Its sizes are the mix when `requestMix`
+   * the plan keeps the larger of that count and the Poisson one, and the per-replica rate that count implies
+   * (`requestsPerSecondPerReplica`, which autoscaling follows). Needs an SLO. Its sizes are the mix when `requestMix`
    * is not given (`promptTokens` and `outputTokens` must then be the log's means).
    * @default - Poisson arrivals at `peakRequestsPerSecond`
    */

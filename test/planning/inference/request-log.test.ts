@@ -62,10 +62,19 @@ describe('InferencePlanner with traffic.requestLog', () => {
     return InferencePlanner.plan(props);
   };
   const explained = (p: ReturnType<typeof plan>): number => Number(/replicasForRequestLog = (\d+) replicas/.exec(p.explain())![1]);
+  /** Replicas the Poisson model sizes for the same sizes at the log's busiest minute (the same plan without the log). */
+  const poissonCount = (requests: LoggedRequest[]): number => {
+    const log = RequestLog.of(requests);
+    return InferencePlanner.plan({
+      model: ModelSpec.of('llama-3.1-8b'), gpu: GpuType.of('h100-sxm-80gb'), slo,
+      traffic: { promptTokens: 1000, outputTokens: 200, peakRequestsPerSecond: log.busiestRequestsPerSecond(), requestMix: log.toMix() },
+    }).replicas.atPeak;
+  };
 
   test('for Poisson arrivals the replay and the analytic model agree within one replica', () => {
     const p = plan(poissonLog(60, 12_000), 60);
     const analytic = Math.ceil(60 / p.requestsPerSecondPerReplica);
+    expect(p.explain()).not.toMatch(/poissonRequestsPerSecondPerReplica/);
     console.log(`Poisson log at 60 req/s: ${explained(p)} replicas by replay, ${analytic} by the analytic model`);
     expect(Math.abs(explained(p) - analytic)).toBeLessThanOrEqual(1);
   });
@@ -73,11 +82,14 @@ describe('InferencePlanner with traffic.requestLog', () => {
   test('ten-fold bursts at the same mean rate need more replicas than the Poisson model at the log\'s busiest minute', () => {
     const requests = burstyLog(20, 6_000);
     const p = plan(requests);
-    const poisson = Math.ceil(RequestLog.of(requests).busiestRequestsPerSecond() / p.requestsPerSecondPerReplica);
+    const poisson = poissonCount(requests);
     console.log(`ten-fold bursts at 20 req/s: ${explained(p)} replicas by replay, ${poisson} by the Poisson model at the busiest minute`);
     expect(explained(p)).toBeGreaterThan(poisson);
     expect(p.replicas.atPeak).toBe(explained(p));
     expect(p.replicas.max).toBeGreaterThanOrEqual(p.replicas.atPeak);
+    // What one replica takes is then the busiest minute over the replayed count, so autoscaling follows the bursts too.
+    expect(p.requestsPerSecondPerReplica).toBeCloseTo(RequestLog.of(requests).busiestRequestsPerSecond() / explained(p), 9);
+    expect(p.explain()).toMatch(/poissonRequestsPerSecondPerReplica = /);
   });
 
   test('a log needs an SLO, and its means must be the traffic\'s', () => {
@@ -132,8 +144,11 @@ describeWithShared('trace-driven sizing on the Azure LLM inference trace 2023', 
         model: ModelSpec.of('llama-3.1-8b'), gpu: GpuType.of('h100-sxm-80gb'), slo: { ttftP95Seconds: 1, tpotP95Seconds: 0.05 },
         traffic: { promptTokens: Math.round(mix.meanPromptTokens), outputTokens: Math.round(mix.meanOutputTokens), peakRequestsPerSecond: log.busiestRequestsPerSecond(), requestLog: log },
       });
-      return { replay: explained(p), poisson: Math.ceil(log.busiestRequestsPerSecond() / p.requestsPerSecondPerReplica) };
-      function explained(q: typeof p): number { return Number(/replicasForRequestLog = (\d+) replicas/.exec(q.explain())![1]); }
+      const poisson = InferencePlanner.plan({
+        model: ModelSpec.of('llama-3.1-8b'), gpu: GpuType.of('h100-sxm-80gb'), slo: { ttftP95Seconds: 1, tpotP95Seconds: 0.05 },
+        traffic: { promptTokens: Math.round(mix.meanPromptTokens), outputTokens: Math.round(mix.meanOutputTokens), peakRequestsPerSecond: log.busiestRequestsPerSecond(), requestMix: mix },
+      });
+      return { replay: Number(/replicasForRequestLog = (\d+) replicas/.exec(p.explain())![1]), poisson: poisson.replicas.atPeak };
     };
     const code = sized(read('AzureLLMInferenceTrace_code.csv'));
     const conv = sized(read('AzureLLMInferenceTrace_conv.csv'));
