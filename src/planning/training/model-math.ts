@@ -75,15 +75,17 @@ export function modelShape(m: ModelSpec): ModelShape {
   const sharedMoe = p.sharedExperts * expert + p.router;
   const activeMoe = (p.activeRoutedExperts + p.sharedExperts) * expert;
   const norms = p.layerNormWeights;
-  // The token table and output projection are sized vocab × hiddenSize here; the catalog's `embedding`/`lmHead`
-  // (vocab × wordEmbeddingSize) differ only for OPT-350m-style models with word_embed_proj_dim ≠ hidden_size.
-  const vocabMatrix = m.vocabSize * h;
-  const embedding = vocabMatrix;
-  const output = m.tiedEmbeddings ? 0 : vocabMatrix;
+  // The token table and output projection are vocab × wordEmbeddingSize; OPT-350m-style models (word_embed_proj_dim
+  // ≠ hidden_size) add project_in (with the embedding, on the first stage) and project_out (with the head, on the last):
+  // transformers models/opt/modeling_opt.py OPTDecoder.
+  const vocabMatrix = m.vocabSize * m.wordEmbeddingSize + p.embeddingProjections;
+  const embedding = p.embedding + p.embeddingProjections / 2;
+  const output = p.lmHead + p.embeddingProjections / 2;
   const perLayerCommon = attn + norms;
   const total = m.layers * perLayerCommon + denseLayers * denseFfn + moeLayers * (routed + sharedMoe) + embedding + output + p.finalNormWeights;
   const active = m.layers * perLayerCommon + denseLayers * denseFfn + moeLayers * (activeMoe + p.router) + embedding + output + p.finalNormWeights;
-  // Per token, the output projection multiplies by V×h whether or not it is tied; the embedding lookup does no matmul.
+  // Per token, the output projection multiplies by V×e whether or not it is tied, and the projections by h×e each; the
+  // embedding lookup does no matmul.
   const matmulPerToken = m.layers * attn + denseLayers * denseFfn + moeLayers * (activeMoe + p.router) + vocabMatrix;
   const ffnForAct = (denseLayers * m.ffnHiddenSize + moeLayers * m.moeFfnHiddenSize * (m.activeExperts + m.sharedExperts)) / m.layers;
   return {

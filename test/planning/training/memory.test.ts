@@ -121,6 +121,17 @@ describe('parameter breakdown', () => {
   test.each(ModelSpec.all().map((m) => [m.id, m] as const))('%s: the planner counts the catalog parameter total within 1%%', (_id, m) => {
     expect(Math.abs(modelShape(m).totalParams / m.parameterCount() - 1)).toBeLessThan(0.01);
   });
+
+  test('facebook/opt-350m (word_embed_proj_dim 512 ≠ hidden 1024): embeddings at 512 wide plus project_in/out, within 1% (was +6.7% at vocab × hidden)', () => {
+    const m = ModelSpec.fromHuggingFaceConfig({
+      model_type: 'opt', architectures: ['OPTForCausalLM'], activation_function: 'relu', do_layer_norm_before: false, ffn_dim: 4096, hidden_size: 1024,
+      max_position_embeddings: 2048, num_attention_heads: 16, num_hidden_layers: 24, vocab_size: 50272, word_embed_proj_dim: 512, torch_dtype: 'float16',
+    }, 'opt-350m');
+    const shape = modelShape(m);
+    expect(Math.abs(shape.totalParams / m.parameterCount() - 1)).toBeLessThan(0.01);
+    expect(shape.embeddingParams).toBe(50272 * 512 + 512 * 1024);
+    expect(shape.outputParams).toBe(512 * 1024); // lm_head tied to the 512-wide table; project_out stays
+  });
 });
 
 describe('interleaving in the free search', () => {
