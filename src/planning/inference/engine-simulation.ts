@@ -18,9 +18,13 @@ export interface EngineUnderTest {
   readonly prefillSeconds: number;
   /** Decode step seconds at a batch size. */
   readonly stepSeconds: (batch: number) => number;
+  /** Prompt tokens of every request (when `sample` is not given). */
   readonly promptTokens: number;
+  /** Output tokens of every request (when `sample` is not given). */
   readonly outputTokens: number;
+  /** Token budget per iteration (vLLM max_num_batched_tokens). */
   readonly maxNumBatchedTokens: number;
+  /** Most sequences held at once (vLLM max_num_seqs). */
   readonly maxNumSeqs: number;
   /**
    * Draws each request's size (e.g. from a trace) from a uniform(0, 1) stream.
@@ -37,17 +41,23 @@ export interface EngineUnderTest {
 
 /** One request's size and the seconds its whole prompt takes to prefill alone. */
 export interface RequestShape {
+  /** Prompt tokens. */
   readonly promptTokens: number;
+  /** Output tokens (the first comes with the prompt's last prefill iteration). */
   readonly outputTokens: number;
+  /** Seconds to prefill the whole prompt alone. */
   readonly prefillSeconds: number;
 }
 
 /** Percentiles of a simulated run. */
 export interface SimulatedLatency {
+  /** p95 and mean time to first token, seconds. */
   readonly ttftP95: number;
   readonly ttftMean: number;
+  /** p95 and mean time per output token, seconds. */
   readonly tpotP95: number;
   readonly tpotMean: number;
+  /** Mean requests in the system over the measured window. */
   readonly meanConcurrency: number;
 }
 

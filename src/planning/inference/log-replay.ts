@@ -8,14 +8,19 @@ export interface ReplayEngine {
   readonly stepSeconds: (batch: number) => number;
   /** Seconds to prefill a prompt of this many tokens alone. */
   readonly prefillSeconds: (promptTokens: number) => number;
+  /** Token budget per iteration (vLLM max_num_batched_tokens). */
   readonly maxNumBatchedTokens: number;
+  /** Most sequences held at once (vLLM max_num_seqs, or fewer when the KV cache holds fewer). */
   readonly maxNumSeqs: number;
 }
 
 /** p95 latencies of a log replayed over some replicas. */
 export interface ReplayResult {
+  /** Replicas the log was spread over. */
   readonly replicas: number;
+  /** p95 time to first token over every request, seconds. */
   readonly ttftP95Seconds: number;
+  /** p95 time per output token over requests of two or more tokens, seconds (0 when there are none). */
   readonly tpotP95Seconds: number;
 }
 

@@ -135,7 +135,9 @@ export interface ReplicaModel {
 export interface RequestClass {
   /** Share of the requests (the shares sum to 1). */
   readonly weight: number;
+  /** Prompt tokens of the class. */
   readonly promptTokens: number;
+  /** Output tokens of the class. */
   readonly outputTokens: number;
   /** Seconds to prefill its prompt alone. */
   readonly prefillSeconds: number;
