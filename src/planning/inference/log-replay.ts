@@ -28,9 +28,10 @@ export interface ReplayResult {
 export const MAX_REPLAY_REPLICAS = 4096;
 
 /**
- * Replays a log over `replicas` replicas, request k to replica k mod n (round-robin, as a Kubernetes Service spreads
- * connections), each through the scheduler simulation, and returns the p95 TTFT and TPOT over all requests (TPOT over
- * requests of two or more tokens).
+ * Replays a log over `replicas` replicas, request k to replica k mod n (per-request round-robin, as an L7 gateway
+ * spreads requests; kube-proxy spreads connections at random, which balances worse, and a load-aware router better),
+ * each through the scheduler simulation, and returns the p95 TTFT and TPOT over all requests (TPOT over requests of
+ * two or more tokens).
  */
 export function replayLog(log: RequestLog, engine: ReplayEngine, replicas: number): ReplayResult {
   const requests = log.requests;
