@@ -279,7 +279,7 @@ function planInference(props: InferencePlanProps): InferencePlan {
   }, slo.ttftP95Seconds, slo.tpotP95Seconds) : undefined;
   const replicasAtPeak = Math.max(poissonReplicas, replayed?.replicas ?? 0);
   if (log && replayed) {
-    x.add('replicasForRequestLog', replayed.replicas, 'replicas', `fewest replicas over which the log's ${log.requestCount} requests (${log.durationSeconds.toFixed(0)} s, mean ${log.meanRequestsPerSecond.toPrecision(4)} req/s, busiest minute ${log.busiestRequestsPerSecond().toPrecision(4)} req/s), replayed round-robin through the scheduler simulation, meet the SLO: p95 TTFT ${(replayed.ttftP95Seconds * 1e3).toFixed(0)} ms, p95 TPOT ${(replayed.tpotP95Seconds * 1e3).toFixed(1)} ms; the Poisson model at the peak needs ${poissonReplicas}`, 'trace-driven sizing (Vidur, MLSys 2024); engine-simulation.ts');
+    x.add('replicasForRequestLog', replayed.replicas, 'replicas', `fewest replicas (doubling, then bisection) over which the log's ${log.requestCount} requests (${log.durationSeconds.toFixed(0)} s, mean ${log.meanRequestsPerSecond.toPrecision(4)} req/s, busiest minute ${log.busiestRequestsPerSecond().toPrecision(4)} req/s), replayed round-robin through the scheduler simulation, meet the SLO: p95 TTFT ${(replayed.ttftP95Seconds * 1e3).toFixed(0)} ms, p95 TPOT ${(replayed.tpotP95Seconds * 1e3).toFixed(1)} ms; the Poisson model at the peak needs ${poissonReplicas}`, 'trace-driven sizing (Vidur, MLSys 2024); engine-simulation.ts');
   }
   // A burstier log than Poisson lowers what one replica can take: autoscaling and pre-scaling then follow that rate.
   const rpsPerReplica = replayed && props.traffic && replayed.replicas > poissonReplicas ? props.traffic.peakRequestsPerSecond / replayed.replicas : poissonCapacity;
