@@ -126,9 +126,10 @@ export const PLAN_INFERENCE_COMMAND: CliCommand = {
       ['capacity', `${j.requestsPerSecondPerReplica.toFixed(3)} req/s`, j.requestClasses > 1 ? `per replica, p95s over ${j.requestClasses} request-size classes` : 'per replica'],
       ['replicas', `${j.replicas.min}..${j.replicas.max}`, `${j.replicas.atPeak} at peak`],
       ['start-up', `${j.modelLoadSeconds.toFixed(0)} s`, 'weights load + warm-up'],
-      ['engine', plan.engineArgs().join(' '), ''],
     ];
-    return { code: 0, stdout: renderTable(['quantity', 'value', 'detail'], rows) + '\n' + plan.explain(), stderr: '' };
+    // The engine arguments are one long line: below the table, so that they do not widen its value column.
+    const engine = `vLLM engine arguments: ${plan.engineArgs().join(' ')}\n\n`;
+    return { code: 0, stdout: renderTable(['quantity', 'value', 'detail'], rows) + '\n' + engine + plan.explain(), stderr: '' };
   },
 };
 

@@ -10,6 +10,7 @@ import { RequestMix } from './request-mix';
 import { decodeStep, DEFAULT_INTER_NODE_BYTES_PER_SECOND_PER_GPU, Layout, prefill } from './speed';
 import { PlanningError } from '../../errors';
 import { requireInRange, requireOneOf, requirePositive, requirePositiveInteger } from '../private/checks';
+import { defaultNodeFor } from '../private/default-node';
 import { Explanation } from '../private/explanation';
 
 /** vLLM's default `--gpu-memory-utilization` (vllm/engine/arg_utils.py `EngineArgs.gpu_memory_utilization = 0.9`). */
@@ -61,7 +62,7 @@ export class InferencePlanner {
 
 interface Checked {
   precision: InferencePrecision; kvDtype: KvCacheDtype; util: number; promptTokens: number; outputTokens: number;
-  maxModelLen: number; gpusPerNode: number; availability: number;
+  maxModelLen: number; gpusPerNode: number; nodeReason: string; availability: number;
   /** The traffic's request mix: given, or binned from the request log. */
   requestMix?: RequestMix;
 }
@@ -122,7 +123,8 @@ function check(props: InferencePlanProps): Checked {
       throw new PlanningError('evaluationPoint.contextTokens', String(e.contextTokens), `exceeds max-model-len ${maxModelLen}; raise --max-model-len or lower --context-tokens`);
     }
   }
-  const gpusPerNode = props.nodeShape ? props.nodeShape.gpuCount : gpu.nvlinkDomainSize;
+  const node = props.nodeShape ? { gpusPerNode: props.nodeShape.gpuCount, reason: `node shape ${props.nodeShape.id}` } : defaultNodeFor(gpu);
+  const gpusPerNode = node.gpusPerNode;
   if (props.tensorParallel !== undefined) {
     requirePositiveInteger('tensorParallel', props.tensorParallel);
     if (!isValidTensorParallel(model, props.tensorParallel)) {
@@ -130,12 +132,12 @@ function check(props: InferencePlanProps): Checked {
         `must divide ${model.id}'s ${model.attentionHeads} attention heads and divide or be a multiple of its ${model.kvHeads} KV heads (e.g. 1, 2, 4, 8)`);
     }
     if (props.tensorParallel > gpusPerNode) {
-      throw new PlanningError('tensorParallel', String(props.tensorParallel), `exceeds the ${gpusPerNode} GPUs of one node/NVLink domain; use at most ${gpusPerNode} (the planner adds pipeline stages across nodes)`);
+      throw new PlanningError('tensorParallel', String(props.tensorParallel), `exceeds the ${gpusPerNode} GPUs of one node (${node.reason}); use at most ${gpusPerNode} (the planner adds pipeline stages across nodes)${props.nodeShape ? '' : ', or give a node shape'}`);
     }
   }
   if (props.maxNumBatchedTokens !== undefined) requirePositiveInteger('maxNumBatchedTokens', props.maxNumBatchedTokens);
   if (props.storageBytesPerSecond !== undefined) requirePositive('storageBytesPerSecond', props.storageBytesPerSecond);
-  return { precision, kvDtype, util, promptTokens, outputTokens, maxModelLen, gpusPerNode, availability: props.slo?.availability ?? DEFAULT_AVAILABILITY, requestMix };
+  return { precision, kvDtype, util, promptTokens, outputTokens, maxModelLen, gpusPerNode, nodeReason: node.reason, availability: props.slo?.availability ?? DEFAULT_AVAILABILITY, requestMix };
 }
 
 /** The smallest value whose cumulative weight reaches `q` of the total, and its index. */
@@ -240,7 +242,7 @@ function planInference(props: InferencePlanProps): InferencePlan {
   x.add('tensorParallel', tp, '', props.tensorParallel !== undefined ? 'given' : 'smallest valid TP (divides heads; powers of two first) that fits one max-model-len sequence' + (slo ? ' and meets the SLO at some load (zero-load floors first)' : ''), 'vllm ModelConfig.verify_with_parallel_config');
   x.add('pipelineParallel', pp, '', pp > 1 ? 'fewest stages across nodes that fit' : 'one node holds the replica');
   x.add('gpusPerReplica', gpusPerReplica, 'GPUs', `tp × pp = ${tp} × ${pp}`);
-  x.add('nodesPerReplica', nodesPerReplica, 'nodes', `ceil(gpusPerReplica / ${c.gpusPerNode} GPUs per node)`);
+  x.add('nodesPerReplica', nodesPerReplica, 'nodes', `ceil(gpusPerReplica / ${c.gpusPerNode} GPUs per node: ${c.nodeReason})`);
   x.add('weightsBytes', m.weights.totalBytes, 'bytes', `block linears × ${c.precision} bytes/param + embeddings, lm_head, norms × 2 B`, 'quantization.ts rule; AWQ arXiv:2306.00978');
   x.add('weightsBytesPerGpu', m.weights.perGpuBytes, 'bytes', 'sharded / (tp·pp) + replicated / pp + vocab-parallel embedding/lm_head / tp', 'Megatron-LM §3; vLLM VocabParallelEmbedding');
   x.add('activationBytesPerGpu', m.activationBytesPerGpu, 'bytes', `max_num_batched_tokens ${maxNumBatchedTokens} × (hidden + 3·ffn/tp) × 2 B + max_num_seqs × vocab/tp × 4 B`, 'vllm gpu_worker.determine_available_memory profile_run');

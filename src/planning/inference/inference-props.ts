@@ -64,7 +64,8 @@ export interface InferencePlanProps {
   readonly gpu: GpuType;
   /**
    * Node shape; its GPU count bounds tensor parallelism and its network carries pipeline stages across nodes.
-   * @default - nodes of `gpu.nvlinkDomainSize` GPUs with 400 Gb/s per GPU between nodes
+   * @default - nodes of `gpu.nvlinkDomainSize` GPUs (for a PCIe-only GPU, as many as the largest catalog node shape
+   * carrying it, e.g. 8 L40S as on g6e.48xlarge) with 400 Gb/s per GPU between nodes
    */
   readonly nodeShape?: NodeShape;
   /**

@@ -25,6 +25,21 @@ describe('layout', () => {
     expect(plan.nodesPerReplica).toBe(plan.pipelineParallel);
   });
 
+  test('without a node shape a PCIe-only GPU gets tensor parallelism inside one server, as vLLM runs it, not a pipeline across nodes', () => {
+    const l40s = GpuType.of('l40s-48gb');
+    const model = ModelSpec.of('llama-3.1-70b');
+    // 72.7 GB of FP8 weights do not fit one 48 GB L40S: two of them in one 8-GPU g6e.48xlarge-sized node.
+    const plan = InferencePlanner.plan(base({ model, gpu: l40s, precision: InferencePrecision.FP8 }));
+    expect([plan.tensorParallel, plan.pipelineParallel, plan.nodesPerReplica]).toEqual([2, 1, 1]);
+    expect(plan.explain()).toMatch(/8 GPUs per node: the largest catalog node shape with l40s-48gb \(g6e\.48xlarge/);
+    expect(InferencePlanner.plan(base({ model, gpu: l40s, precision: InferencePrecision.FP8, tensorParallel: 8 })).gpusPerReplica).toBe(8);
+    // A one-GPU node shape keeps the pipeline across nodes; a GPU no catalog shape carries keeps its NVLink domain.
+    const single = InferencePlanner.plan(base({ model, gpu: l40s, precision: InferencePrecision.FP8, nodeShape: NodeShape.of('g6e.xlarge') }));
+    expect([single.tensorParallel, single.pipelineParallel, single.nodesPerReplica]).toEqual([1, 2, 2]);
+    const pcie = GpuType.of('h100-pcie-80gb');
+    expect(planningError(() => InferencePlanner.plan(base({ gpu: pcie, tensorParallel: 2 }))).message).toMatch(/exceeds the 1 GPUs of one node \(h100-pcie-80gb has no NVLink.*or give a node shape/);
+  });
+
   test('a tighter TPOT SLO picks more tensor parallelism', () => {
     const traffic = { promptTokens: 512, outputTokens: 128, peakRequestsPerSecond: 1 };
     const loose = InferencePlanner.plan(base({ model: ModelSpec.of('llama-3.1-70b'), traffic, slo: { ttftP95Seconds: 5, tpotP95Seconds: 0.2 } }));
@@ -62,7 +77,7 @@ describe('bad input gives a PlanningError naming the field, the value and the fi
     ['max-model-len over the model context', () => InferencePlanner.plan(base({ maxModelLen: 200000 })), 'maxModelLen'],
     ['zero rps', () => InferencePlanner.plan(base({ traffic: { promptTokens: 10, outputTokens: 10, peakRequestsPerSecond: 0 } })), 'traffic.peakRequestsPerSecond'],
     ['fixed tp too small', () => InferencePlanner.plan(base({ model: ModelSpec.of('llama-3.1-70b'), tensorParallel: 1 })), 'tensorParallel'],
-    ['model too large for any layout', () => InferencePlanner.plan(base({ model: ModelSpec.of('deepseek-v3'), gpu: GpuType.of('l4-24gb') })), 'model'],
+    ['model too large for any layout', () => InferencePlanner.plan(base({ model: ModelSpec.of('deepseek-v3'), gpu: GpuType.of('l4-24gb'), nodeShape: NodeShape.of('g2-standard-4') })), 'model'],
     ['TPOT below the bandwidth floor', () => InferencePlanner.plan(base({ model: ModelSpec.of('llama-3.1-70b'), traffic: { promptTokens: 100, outputTokens: 100, peakRequestsPerSecond: 1 }, slo: { ttftP95Seconds: 5, tpotP95Seconds: 0.001 } })), 'slo.tpotP95Seconds'],
     ['batch that does not fit', () => InferencePlanner.plan(base({ evaluationPoint: { batch: 100000, contextTokens: 8192 } })), 'evaluationPoint.batch'],
   ])('%s', (_name, f, field) => {
