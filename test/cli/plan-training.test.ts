@@ -32,6 +32,16 @@ describe('aidc plan training', () => {
     expect([j.parallelism.tp, j.parallelism.pp, j.parallelism.cp, j.parallelism.dp]).toEqual([2, 2, 1, 2]);
   });
 
+  test('--ep and --etp fix the expert layout of an MoE model; an EP that does not divide its experts is one line on stderr', () => {
+    const moe = ['plan', 'training', '--model', 'mixtral-8x7b', '--gpu', 'h100-sxm-80gb', '--gpus', '64', '--seq-len', '4096', '--global-batch-tokens', '4194304'];
+    const j = JSON.parse(runCli([...moe, '--tp', '2', '--ep', '8', '--etp', '1', '--json']).stdout);
+    expect([j.parallelism.tp, j.parallelism.ep, j.parallelism.etp]).toEqual([2, 8, 1]);
+    const bad = runCli([...moe, '--ep', '3']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    expect(bad.stderr).toMatch(/expertParallel=3.*must divide the 8 routed experts/);
+  });
+
   test('--deadline-hours with --tokens finds a GPU count', () => {
     const r = runCli(['plan', 'training', '--model', 'llama-3.1-8b', '--gpu', 'h100-sxm-80gb', '--deadline-hours', '240', '--tokens', '1e11', '--seq-len', '8192', '--global-batch-tokens', '4194304', '--json']);
     expect(r.code).toBe(0);

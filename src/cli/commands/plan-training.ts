@@ -13,7 +13,7 @@ const USAGE = `aidc plan training --model ID --gpu ID [--gpus N | --deadline-hou
                    --seq-len S --global-batch-tokens T [--tokens D]
                    [--micro-batch B] [--precision bf16|fp8|fp32-amp|bf16-pure]
                    [--recompute none|selective|full] [--zero 0|1|2|3]
-                   [--framework megatron|fsdp|hf] [--tp N --pp N --vp N --cp N]
+                   [--framework megatron|fsdp|hf] [--tp N --pp N --vp N --cp N --ep N --etp N]
                    [--optimizer adamw|adam-8bit|sgd] [--node-shape ID] [--model-config FILE] [--json]
 
 Plans a training run: the fastest tensor/pipeline/context/data-parallel layout that fits in GPU memory,
@@ -91,14 +91,16 @@ function run(args: ParsedArgs): CliResult {
     pipelineParallel: numberFlag(args, 'pp', { integer: true }),
     virtualPipelineStages: numberFlag(args, 'vp', { integer: true }),
     contextParallel: numberFlag(args, 'cp', { integer: true }),
+    expertParallel: numberFlag(args, 'ep', { integer: true }),
+    expertTensorParallel: numberFlag(args, 'etp', { integer: true }),
   });
   if (args.switches.has('json')) return { code: 0, stdout: JSON.stringify(plan.toJson(), null, 2) + '\n', stderr: '' };
   const p = plan.parallelism; const m = plan.memory; const t = plan.throughput;
   const out = [
     `Training plan for ${plan.modelId} on ${plan.gpus} × ${plan.gpuId} (${plan.nodes} nodes)`,
     '',
-    renderTable(['tp', 'pp', 'vp', 'cp', 'dp', 'ep', 'micro-batch', 'grad. accumulation'],
-      [[p.tp, p.pp, p.virtualPipelineStages, p.cp, p.dp, p.ep, p.microBatch, p.gradientAccumulation].map(String)]),
+    renderTable(['tp', 'pp', 'vp', 'cp', 'dp', 'ep', 'etp', 'micro-batch', 'grad. accumulation'],
+      [[p.tp, p.pp, p.virtualPipelineStages, p.cp, p.dp, p.ep, p.etp, p.microBatch, p.gradientAccumulation].map(String)]),
     ...(p.pp > 1 ? [`pipeline split (${p.pipelineSplit}): ${p.pipelineStageLayers.join(', ')} layers per rank`, ''] : []),
     renderTable(['memory per GPU', 'bytes'], [
       ['weights', formatQuantity(m.weightsBytes, 'bytes')], ['gradients', formatQuantity(m.gradientsBytes, 'bytes')],
@@ -126,7 +128,7 @@ export const PLAN_TRAINING_COMMAND: CliCommand = {
   summary: 'Parallel layout, memory, speed, time and cost of a training run',
   usage: USAGE,
   valueFlags: ['model', 'model-config', 'gpu', 'node-shape', 'gpus', 'deadline-hours', 'seq-len', 'global-batch-tokens', 'tokens',
-    'micro-batch', 'precision', 'recompute', 'zero', 'framework', 'optimizer', 'tp', 'pp', 'vp', 'cp'],
+    'micro-batch', 'precision', 'recompute', 'zero', 'framework', 'optimizer', 'tp', 'pp', 'vp', 'cp', 'ep', 'etp'],
   switchFlags: ['json'],
   run,
 };

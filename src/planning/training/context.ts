@@ -40,8 +40,14 @@ export interface Layout {
   readonly pp: number;
   readonly cp: number;
   readonly dp: number;
-  /** Expert parallelism (MoE only; 1 for dense models); a divisor of dp × cp. */
+  /** Expert parallelism (MoE only; 1 for dense models). */
   readonly ep: number;
+  /**
+   * Expert tensor parallelism (MoE only): each routed expert's matrices split over etp GPUs. Megatron-Core forms the
+   * expert grid from the same tp × cp × dp ranks as the dense one, so etp × ep divides tp × cp × dp, and the rest is the
+   * expert data-parallel group (megatron/core/parallel_state.py `expert_tensor_parallel_size`, default tp).
+   */
+  readonly etp: number;
   readonly microBatch: number;
   readonly gradientAccumulation: number;
   /** Virtual pipeline stages per GPU (interleaved 1F1B, Narayanan et al. 2021 §2.2.2); 1 = plain 1F1B. */

@@ -9,6 +9,8 @@ export interface FixedParallelism {
   readonly tp?: number;
   readonly pp?: number;
   readonly cp?: number;
+  readonly ep?: number;
+  readonly etp?: number;
   readonly microBatch?: number;
 }
 
@@ -96,9 +98,19 @@ export function vpCandidates(ctx: PlanContext, pp: number, gradientAccumulation:
   return [...out].sort((a, b) => a - b);
 }
 
-function epCandidates(ctx: PlanContext, dpcp: number): number[] {
-  if (!ctx.shape.isMoe) return [1];
-  return divisors(ctx.shape.experts).filter((e) => dpcp % e === 0);
+/**
+ * Expert layouts [etp, ep] for a dense layout: etp is tp (Megatron-Core's default) or 1 (its advice for fine-grained
+ * experts), ep a divisor of the expert count, and etp × ep divides tp × cp × dp (the same ranks form the expert grid).
+ */
+function expertCandidates(ctx: PlanContext, fixed: FixedParallelism, tp: number, cpdp: number): Array<[number, number]> {
+  if (!ctx.shape.isMoe) return [[1, 1]];
+  const etps = fixed.etp !== undefined ? [fixed.etp] : [...new Set([tp, 1])];
+  const out: Array<[number, number]> = [];
+  for (const etp of etps) {
+    const eps = fixed.ep !== undefined ? [fixed.ep] : divisors(ctx.shape.experts);
+    for (const ep of eps) if ((tp * cpdp) % (etp * ep) === 0) out.push([etp, ep]);
+  }
+  return out;
 }
 
 /** Deterministic order: faster first, then smaller tp, pp, cp, ep, micro-batch. */
@@ -106,8 +118,8 @@ function better(a: { t: StepTime; l: Layout }, b: { t: StepTime; l: Layout } | u
   if (!b) return true;
   const d = a.t.stepSeconds - b.t.stepSeconds;
   if (Math.abs(d) > 1e-12 * b.t.stepSeconds) return d < 0;
-  const ka = [a.l.tp, a.l.pp, a.l.cp, a.l.ep, a.l.microBatch, a.l.vp];
-  const kb = [b.l.tp, b.l.pp, b.l.cp, b.l.ep, b.l.microBatch, b.l.vp];
+  const ka = [a.l.tp, a.l.pp, a.l.cp, a.l.ep, a.l.etp, a.l.microBatch, a.l.vp];
+  const kb = [b.l.tp, b.l.pp, b.l.cp, b.l.ep, b.l.etp, b.l.microBatch, b.l.vp];
   for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return ka[i] < kb[i];
   return false;
 }
@@ -146,8 +158,8 @@ export function searchLayouts(ctx: PlanContext, gpus: number, fixed: FixedParall
         factorable = true;
         const perReplica = ctx.globalSeqs / dp;
         const mbs = fixed.microBatch !== undefined ? (perReplica % fixed.microBatch === 0 ? [fixed.microBatch] : []) : divisors(perReplica);
-        for (const ep of epCandidates(ctx, dp * cp)) {
-          const probe: Layout = { tp, pp, cp, dp, ep, microBatch: mbs[0] ?? 1, gradientAccumulation: perReplica / (mbs[0] ?? 1), vp: 1 };
+        for (const [etp, ep] of expertCandidates(ctx, fixed, tp, dp * cp)) {
+          const probe: Layout = { tp, pp, cp, dp, ep, etp, microBatch: mbs[0] ?? 1, gradientAccumulation: perReplica / (mbs[0] ?? 1), vp: 1 };
           if (staticLowerBoundBytes(ctx, probe) > ctx.gpu.memoryBytes * (1 - memoryReserveFor(ctx, probe))) {
             evaluated++;
             noteMiss(probe, worstStageMemory(ctx, probe), true);
@@ -160,7 +172,7 @@ export function searchLayouts(ctx: PlanContext, gpus: number, fixed: FixedParall
             if (vps.length === 0) vpRejected = true;
             // Every v is tried: interleaving adds (p−1)/(pv) of the activations, which shrinks as v grows.
             for (const vp of vps) {
-              const l: Layout = { tp, pp, cp, dp, ep, microBatch: mb, gradientAccumulation: ga, vp };
+              const l: Layout = { tp, pp, cp, dp, ep, etp, microBatch: mb, gradientAccumulation: ga, vp };
               evaluated++;
               const mem = worstStageMemory(ctx, l);
               if (!mem.fits) { noteMiss(l, mem, false); continue; }
@@ -234,6 +246,17 @@ export function validateFixed(ctx: PlanContext, fixed: FixedParallelism): void {
       const ok = divisors(L).concat(divisors(L + 2)).filter((d) => d > 1 && (L % (p * d) === 0 || (L + 2) % (p * d) === 0));
       throw new PlanningError('virtualPipelineStages', String(v), `needs the ${L} layers of ${m.id}, or ${L + 2} counting the embedding and the loss, divisible by pp × v = ${p * v}; ${ok.length ? `try ${[...new Set(ok)].sort((a, b) => a - b).join(', ')} or 1` : 'use 1 (plain 1F1B)'}`);
     }
+  }
+  for (const [field, value] of [['expertParallel', fixed.ep], ['expertTensorParallel', fixed.etp]] as const) {
+    if (value === undefined || value === 1) continue;
+    if (!ctx.shape.isMoe) throw new PlanningError(field, String(value), `${m.id} has no experts; use 1 or leave it unset`);
+    if (eager(ctx)) throw new PlanningError(field, String(value), `the ${ctx.framework} profile has no expert parallelism; use --framework megatron or 1`);
+  }
+  if (fixed.ep !== undefined && ctx.shape.isMoe && ctx.shape.experts % fixed.ep !== 0) {
+    throw new PlanningError('expertParallel', String(fixed.ep), `must divide the ${ctx.shape.experts} routed experts of ${m.id}; try ${divisors(ctx.shape.experts).join(', ')}`);
+  }
+  if (fixed.etp !== undefined && fixed.etp > ctx.tpMax) {
+    throw new PlanningError('expertTensorParallel', String(fixed.etp), `must stay inside one NVLink domain (${ctx.tpMax} GPUs for ${ctx.gpu.id} on this node shape)`);
   }
   if (fixed.cp !== undefined) {
     if (eager(ctx) && fixed.cp !== 1) throw new PlanningError('contextParallel', String(fixed.cp), `the ${ctx.framework} profile has no context parallelism; use --framework megatron or --cp 1`);

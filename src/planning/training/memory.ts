@@ -78,7 +78,7 @@ export function splitOf(ctx: PlanContext, l: Layout): PipelineSplit {
  * `tp` (Shoeybi et al. 2019, arXiv:1909.08053 §3); norms are replicated. The embedding (vocab-parallel
  * over `tp`) sits on the first rank and the output projection and final norm on the last; with tied embeddings and
  * pp > 1 the last rank keeps its own copy (Megatron `share_embeddings_and_output_weights`). Routed
- * experts are split over `ep × tp`.
+ * experts are split over `etp × ep`.
  */
 function stageParams(ctx: PlanContext, l: Layout, split: PipelineSplit, rank: number): StageParams {
   const s = ctx.shape;
@@ -86,7 +86,7 @@ function stageParams(ctx: PlanContext, l: Layout, split: PipelineSplit, rank: nu
   const denseFrac = s.denseLayers / s.layers;
   const layerDense = s.attnParamsPerLayer / l.tp + s.normParamsPerLayer
     + denseFrac * s.denseFfnParams / l.tp + s.moeFraction * s.sharedMoeParams / l.tp;
-  const layerExpert = s.moeFraction * s.routedExpertParams / (l.tp * l.ep);
+  const layerExpert = s.moeFraction * s.routedExpertParams / (l.etp * l.ep);
   let dense = layers * layerDense;
   const first = rank === 0;
   const last = rank === l.pp - 1;
@@ -100,14 +100,15 @@ function stageParams(ctx: PlanContext, l: Layout, split: PipelineSplit, rank: nu
  * Weights, gradients and optimizer states of one GPU under ZeRO (Rajbhandari et al. 2020, §5):
  * stage 1 partitions optimizer states, stage 2 also gradients, stage 3 also parameters, each over the
  * data-parallel group. With context parallelism the group is dp × cp (Megatron's distributed
- * optimizer shards over the combined data+context group); expert parameters shard over dp × cp / ep.
+ * optimizer shards over the combined data+context group); expert parameters shard over the expert data-parallel
+ * group, tp × cp × dp / (etp × ep).
  */
 export function modelStateBytes(ctx: PlanContext, l: Layout, split: PipelineSplit, rank: number): {
   weights: number; gradients: number; optimizer: number; params: number; layerParams: number;
 } {
   const p = stageParams(ctx, l, split, rank);
   const zDense = l.dp * l.cp;
-  const zExpert = Math.max(1, (l.dp * l.cp) / l.ep);
+  const zExpert = Math.max(1, (l.tp * l.cp * l.dp) / (l.etp * l.ep));
   const shard = (bytes: number, from: number): number =>
     ctx.zeroStage >= from ? p.dense * bytes / zDense + p.expert * bytes / zExpert : (p.dense + p.expert) * bytes;
   return {
@@ -152,7 +153,7 @@ export function stageMemory(ctx: PlanContext, l: Layout, rank: number, ex?: Expl
     const z = `dp×cp = ${l.dp * l.cp}`;
     const ends = [rank === 0 ? 'embedding' : '', rank === l.pp - 1 ? 'output layer' : ''].filter(Boolean).join(' + ');
     ex.add(`parameters on one GPU (pipeline rank ${rank} of ${l.pp})`, st.params, 'parameters',
-      `${rankLayers(split, rank)} of ${ctx.shape.layers} layers (${split.method} split) of matrices / tp=${l.tp}${ctx.shape.isMoe ? ` (experts / tp·ep=${l.tp * l.ep})` : ''}${ends ? ` + ${ends} / tp` : ''}`,
+      `${rankLayers(split, rank)} of ${ctx.shape.layers} layers (${split.method} split) of matrices / tp=${l.tp}${ctx.shape.isMoe ? ` (experts / etp·ep=${l.etp * l.ep})` : ''}${ends ? ` + ${ends} / tp` : ''}`,
       'Shoeybi et al. 2019 §3; Narayanan et al. 2021 §2.2; Megatron-Core pipeline split');
     ex.add('weights per GPU', st.weights, 'bytes', `params × ${w.weights} B${ctx.zeroStage >= 3 ? ` / ${z} (ZeRO-3)` : ''}`, 'Rajbhandari et al. 2020 §3.1, §5');
     ex.add('gradients per GPU', st.gradients, 'bytes', `params × ${w.gradients} B${ctx.zeroStage >= 2 ? ` / ${z} (ZeRO-2)` : ''}`, 'Rajbhandari et al. 2020 §5.2');

@@ -66,6 +66,8 @@ function resolve(props: TrainingPlanProps): { ctx: PlanContext; fixed: FixedPara
     tp: props.tensorParallel === undefined ? undefined : requirePositiveInteger('tensorParallel', props.tensorParallel),
     pp: props.pipelineParallel === undefined ? undefined : requirePositiveInteger('pipelineParallel', props.pipelineParallel),
     cp: props.contextParallel === undefined ? undefined : requirePositiveInteger('contextParallel', props.contextParallel),
+    ep: props.expertParallel === undefined ? undefined : requirePositiveInteger('expertParallel', props.expertParallel),
+    etp: props.expertTensorParallel === undefined ? undefined : requirePositiveInteger('expertTensorParallel', props.expertTensorParallel),
     microBatch: props.microBatch === undefined ? undefined : requirePositiveInteger('microBatch', props.microBatch),
   };
   const ctx: PlanContext = {
@@ -152,7 +154,7 @@ function buildPlan(ctx: PlanContext, gpus: number, best: SearchResult, tokens: n
   const ex = new Explanation();
   ex.add('global batch', ctx.globalSeqs, 'sequences', `globalBatchTokens / sequenceLength ${ctx.seqLen}`);
   ex.add('parameters', ctx.shape.totalParams, 'parameters', 'attention + FFN/experts + norms per layer × layers + embedding + output', ctx.model.source);
-  ex.add('layout', gpus, 'GPUs', `tp ${l.tp} × pp ${l.pp}${l.vp > 1 ? ` (interleaved, ${l.vp} virtual stages)` : ''} × cp ${l.cp} × dp ${l.dp}${l.ep > 1 ? ` (ep ${l.ep})` : ''}; micro-batch ${l.microBatch}, gradient accumulation ${l.gradientAccumulation}; fastest of ${best.evaluated} layouts evaluated`);
+  ex.add('layout', gpus, 'GPUs', `tp ${l.tp} × pp ${l.pp}${l.vp > 1 ? ` (interleaved, ${l.vp} virtual stages)` : ''} × cp ${l.cp} × dp ${l.dp}${ctx.shape.isMoe ? ` (experts: ep ${l.ep} × etp ${l.etp})` : ''}; micro-batch ${l.microBatch}, gradient accumulation ${l.gradientAccumulation}; fastest of ${best.evaluated} layouts evaluated${ctx.shape.isMoe ? '. MoE step time is not calibrated: NVIDIA\'s published H100 MoE runs (Qwen3, DeepSeek-V3) come out −39%…+94% of their measured TFLOP/s, so fix --ep/--etp to the layout you will run and treat the speed as a rough guide' : ''}`);
   const split = splitOf(ctx, l);
   if (l.pp > 1) {
     ex.add('pipeline split', l.pp, 'ranks', `${split.method}: ${Array.from({ length: l.pp }, (_, r) => rankLayers(split, r)).join(', ')} layers per rank${split.method === 'embedding-and-loss' ? ' (the embedding and the loss each take one layer\'s slot)' : ''}`,
@@ -174,7 +176,7 @@ function buildPlan(ctx: PlanContext, gpus: number, best: SearchResult, tokens: n
   return TrainingPlan._create({
     modelId: ctx.model.id, gpuId: ctx.gpu.id,
     parallelism: {
-      tp: l.tp, pp: l.pp, dp: l.dp, cp: l.cp, ep: l.ep, microBatch: l.microBatch, gradientAccumulation: l.gradientAccumulation, virtualPipelineStages: l.vp,
+      tp: l.tp, pp: l.pp, dp: l.dp, cp: l.cp, ep: l.ep, etp: l.etp, microBatch: l.microBatch, gradientAccumulation: l.gradientAccumulation, virtualPipelineStages: l.vp,
       pipelineSplit: split.method, pipelineStageLayers: Array.from({ length: l.pp }, (_, r) => rankLayers(split, r)),
     },
     memory: {

@@ -157,11 +157,12 @@ export function stepTime(ctx: PlanContext, l: Layout, ex?: Explanation): StepTim
   const attnEff = (fp8 ? DEFAULT_BF16_EFFICIENCY : ctx.computeEfficiency) * frameworkFactor(ctx.framework);
   const attnLength = attentionLengthFactor(seq / l.cp);
   const split = splitOf(ctx, l);
+  const expertExtra = expertWeightTrafficSeconds(ctx, l, tokensMb, peakGemm * eff);
   let gemmSeconds = 0; let attnSeconds = 0; let layersStage = 0; let headOnSlowest = false;
   for (let rank = 0; rank < l.pp; rank++) {
     const layers = rankLayers(split, rank);
     const head = rank === l.pp - 1;
-    const gemm = tokensMb * (layers * layerGemm + (head ? headGemm : 0)) / (l.tp * l.cp) / (peakGemm * eff);
+    const gemm = tokensMb * (layers * layerGemm + (head ? headGemm : 0)) / (l.tp * l.cp) / (peakGemm * eff) + layers * expertExtra;
     const attn = tokensMb * hwAttnPerToken * layers / s.layers / (l.tp * l.cp) / (peakBf16 * attnEff * attnLength);
     if (gemm + attn > gemmSeconds + attnSeconds) { gemmSeconds = gemm; attnSeconds = attn; headOnSlowest = head; }
     layersStage = Math.max(layersStage, layers);
@@ -190,7 +191,9 @@ export function stepTime(ctx: PlanContext, l: Layout, ex?: Explanation): StepTim
   const cpSeconds = Math.max(0, cpComm - attnSeconds);
 
   // Expert parallel: dispatch + combine all-to-all forward and backward per MoE layer.
-  const epBw = inNode(l.tp * l.cp * l.ep) ? nvl : net;
+  // The expert grid orders its ranks etp, then ep (megatron/core/parallel_state.py "tp-ep-dp-pp"): one EP group spans etp × ep
+  // consecutive ranks.
+  const epBw = inNode(l.etp * l.ep) ? nvl : net;
   const epSeconds = s.isMoe && l.ep > 1
     ? layersStage * s.moeFraction * 4 * ((l.ep - 1) / l.ep) * (tokensMb / l.cp) * s.topK * s.hidden * 2 / l.tp / epBw : 0;
 
@@ -250,6 +253,7 @@ export function stepTime(ctx: PlanContext, l: Layout, ex?: Explanation): StepTim
       megatron ? undefined : 'fitted on H100 (bench/gpu/measure_training.py)');
     ex.add('exposed TP communication per micro-batch', tpSeconds, 's', `${TP_EXPOSED_FRACTION} × layers ${layersStage} × ${tpOps} × (t−1)/t × s·b·h·2 B / (NVLink ${(ctx.nvlinkBytesPerSecond / 1e9).toFixed(0)} GB/s × ${LINK_EFFICIENCY})`, 'Korthikanti et al. 2022 §4.2.2');
     if (l.cp > 1) ex.add('exposed CP communication per micro-batch', cpSeconds, 's', 'max(0, ring K/V exchange − attention compute)');
+    if (expertExtra > 0) ex.add('expert weight traffic beyond expert FLOPs per layer per micro-batch', expertExtra, 's', `max(0, local experts' weight and gradient bytes / (HBM × ${EXPERT_HBM_EFFICIENCY}) − their FLOPs / compute): few tokens per expert make the expert GEMMs memory-bound`, 'roofline, Williams et al. 2009');
     if (epSeconds > 0) ex.add('EP all-to-all per micro-batch', epSeconds, 's', '4 all-to-alls × MoE layers × tokens·topK·h·2 B');
     if (p2pPerSlot > 0) ex.add('blocking p2p per micro-batch (plain 1F1B)', p2pPerSlot, 's', `2 × s·b·h·2/t B = 2 × ${(actBytes / l.tp / 2 ** 20).toFixed(1)} MiB over the network ${(net / 1e9).toFixed(1)} GB/s`, 'megatron/core/pipeline_parallel/schedules.py send_forward_recv_backward');
     ex.add('pipeline bubble fraction', bubbleFraction, '', `(p−1)/(v·m) = (${l.pp}−1)/(${v}·${m})`, 'Narayanan et al. 2021 §2.2');
@@ -266,11 +270,32 @@ export function stepTime(ctx: PlanContext, l: Layout, ex?: Explanation): StepTim
   };
 }
 
+/** Fraction of HBM bandwidth the grouped expert GEMMs reach when memory-bound (as the inference decode roofline). */
+export const EXPERT_HBM_EFFICIENCY = 0.8;
+
+/**
+ * Time per MoE layer per micro-batch by which the routed experts' weight traffic exceeds their FLOPs (0 for dense models).
+ * A GEMM of m tokens against a K×N weight does 2·m·K·N FLOPs for K·N weights read, so with few tokens per expert (balanced
+ * routing gives each expert m = tokens·topK/experts; more EP concentrates them on fewer GPUs, expert TP splits the weights)
+ * it is bound by HBM, not tensor cores (roofline: Williams et al. 2009). Per micro-batch each local expert parameter is read
+ * in the forward and the data-gradient GEMMs and its gradient accumulated (read + write) by the weight-gradient GEMM:
+ * 2·w + 2·g bytes. The expert FLOPs are already in the layer's compute at the GEMM efficiency; only the excess is added.
+ */
+export function expertWeightTrafficSeconds(ctx: PlanContext, l: Layout, tokensMb: number, gemmFlopsPerSecond: number): number {
+  const s = ctx.shape;
+  if (!s.isMoe) return 0;
+  const perExpert = s.routedExpertParams / s.experts;
+  const passes = ctx.recompute === RecomputeMode.FULL ? 8 : 6;
+  const flopSeconds = s.moeFraction * tokensMb * passes * s.topK * perExpert / (l.tp * l.cp) / gemmFlopsPerSecond;
+  const bytes = s.moeFraction * (s.routedExpertParams / (l.etp * l.ep)) * (2 * ctx.bytes.weights + 2 * ctx.bytes.gradients);
+  return Math.max(0, bytes / (ctx.gpu.hbmBandwidthBytesPerSecond * EXPERT_HBM_EFFICIENCY) - flopSeconds);
+}
+
 /** Parameters on one GPU of the largest stage (for communication and optimizer traffic). */
 function ctxStageParams(ctx: PlanContext, l: Layout): number {
   const s = ctx.shape;
   const layers = Math.ceil(s.layers / l.pp);
   const perLayer = s.attnParamsPerLayer / l.tp + s.normParamsPerLayer + (s.denseLayers / s.layers) * s.denseFfnParams / l.tp
-    + s.moeFraction * (s.sharedMoeParams / l.tp + s.routedExpertParams / (l.tp * l.ep));
+    + s.moeFraction * (s.sharedMoeParams / l.tp + s.routedExpertParams / (l.etp * l.ep));
   return layers * perLayer + (l.pp === 1 ? (s.embeddingParams + s.outputParams) / l.tp : s.embeddingParams / l.tp);
 }

@@ -77,6 +77,16 @@ export interface TrainingPlanProps {
    */
   readonly contextParallel?: number;
   /**
+   * Expert-parallel size (MoE models): routed experts are spread over ep GPUs of the tp × cp × dp ranks.
+   * @default - searched
+   */
+  readonly expertParallel?: number;
+  /**
+   * Expert tensor-parallel size (MoE models): each routed expert is split over etp GPUs; etp × ep must divide tp × cp × dp.
+   * @default - searched among tp (Megatron-Core's default) and 1
+   */
+  readonly expertTensorParallel?: number;
+  /**
    * Virtual pipeline stages per GPU (interleaved 1F1B); divides the bubble by this factor.
    * @default 1
    */
@@ -110,6 +120,8 @@ export interface TrainingParallelism {
   readonly cp: number;
   /** Expert-parallel size (1 for dense models). */
   readonly ep: number;
+  /** Expert tensor-parallel size: GPUs each routed expert's matrices are split over (1 for dense models). */
+  readonly etp: number;
   /** Sequences per micro-batch. */
   readonly microBatch: number;
   /** Micro-batches per optimizer step per data-parallel replica. */

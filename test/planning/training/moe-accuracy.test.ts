@@ -1,0 +1,108 @@
+import { PlanningError } from '../../../src/errors';
+import { AttentionKind, FfnKind, GpuType, ModelSpec } from '../../../src/planning/catalog';
+import { RecomputeMode, TrainingPlanner, TrainingPlanProps, TrainingPrecision } from '../../../src/planning/training';
+import { PlanContext } from '../../../src/planning/training/context';
+import { modelShape } from '../../../src/planning/training/model-math';
+import { expertWeightTrafficSeconds } from '../../../src/planning/training/step-time';
+
+const H100 = GpuType.of('h100-sxm-80gb');
+const { BF16_MIXED: BF16, FP8_MIXED: FP8 } = TrainingPrecision;
+
+/** Qwen3-235B-A22B and Qwen3-30B-A3B from their Hugging Face config.json (Qwen/Qwen3-235B-A22B, Qwen/Qwen3-30B-A3B). */
+const qwen3 = (id: string, layers: number, hidden: number, heads: number, moeFfn: number): ModelSpec => ModelSpec.custom({
+  id, name: id, layers, hiddenSize: hidden, attentionHeads: heads, kvHeads: 4, headDim: 128, ffnHiddenSize: 3 * hidden, ffnKind: FfnKind.SWIGLU,
+  vocabSize: 151936, tiedEmbeddings: false, attentionKind: AttentionKind.GQA, maxPositionEmbeddings: 40960, experts: 128, activeExperts: 8,
+  moeFfnHiddenSize: moeFfn, source: `https://huggingface.co/Qwen/${id}/blob/main/config.json`,
+});
+const QWEN3_235B = qwen3('Qwen3-235B-A22B', 94, 4096, 64, 1536);
+const QWEN3_30B = qwen3('Qwen3-30B-A3B', 48, 2048, 32, 768);
+
+const row = (model: ModelSpec, gpus: number, sequences: number, precision: TrainingPrecision, tp: number, pp: number, vp: number, ep: number): TrainingPlanProps => ({
+  model, gpu: H100, gpus, sequenceLength: 4096, globalBatchTokens: sequences * 4096, precision, microBatch: 1,
+  tensorParallel: tp, pipelineParallel: pp, contextParallel: 1, virtualPipelineStages: vp, expertParallel: ep, expertTensorParallel: 1,
+});
+
+/**
+ * Published MoE pre-training on H100 SXM, ETP 1, sequence 4,096, micro-batch 1, forced-balanced routing. Model TFLOP/s per GPU:
+ * - [z] NVIDIA yanring/Megatron-MoE-ModelZoo best_practice/Qwen3/readme.md (commit c1ad0b5c): 256 H100, BF16, DeepEP or A2A
+ *   dispatcher, no EP overlap;
+ * - [n] Megatron-Bridge docs/performance-summary.md, DGX-H100: Qwen3-235B 26.02 (FP8), Qwen3-30B 26.02.01 (FP8),
+ *   DeepSeek-V3 25.09 (EP A2A overlap; its PP layout "Et|(tt|)*30mL" puts 61 layers on 8 × 4 virtual stages, which this planner
+ *   cannot express, so plain 1F1B is planned).
+ *
+ * KNOWN LIMIT: the step-time model prices an MoE layer as a dense one of its active parameters plus a fully exposed EP
+ * all-to-all. It has no term for grouped-GEMM inefficiency, token permutation, the router, DeepEP's per-node deduplication or
+ * EP overlap, so these runs are predicted 28–39% low where EP crosses nodes and 36–94% high where it stays inside one. The
+ * predictions are pinned (±2%) so that a future calibration shows up here; they are not within the 15% target.
+ */
+const MOE: Array<[string, number, number, TrainingPlanProps]> = [
+  ['[z] Qwen3-235B BF16, TP2 PP8 VP4 EP32 (cross-node EP)', 245, 150, row(QWEN3_235B, 256, 2048, BF16, 2, 8, 4, 32)],
+  ['[z] Qwen3-235B BF16, TP2 PP32 VP3 EP8 (in-node EP, A2A)', 200, 272, row(QWEN3_235B, 256, 2048, BF16, 2, 32, 3, 8)],
+  ['[z] Qwen3-235B BF16, TP4 PP8 VP4 EP8 (in-node EP)', 167, 323, row(QWEN3_235B, 256, 2048, BF16, 4, 8, 4, 8)],
+  ['[n] Qwen3-235B FP8, TP2 PP8 VP4 EP32', 242, 174, row(QWEN3_235B, 256, 8192, FP8, 2, 8, 4, 32)],
+  ['[n] Qwen3-30B FP8, 16 GPUs, TP1 PP2 VP12 EP8', 208, 398, row(QWEN3_30B, 16, 1024, FP8, 1, 2, 12, 8)],
+  ['[n] DeepSeek-V3 FP8, 1024 GPUs, TP2 PP8 EP64', 338, 223, row(ModelSpec.of('deepseek-v3'), 1024, 8192, FP8, 2, 8, 1, 64)],
+];
+
+describe('MoE pre-training on H100 against published runs (known limit)', () => {
+  test('the Qwen3 specs have the published parameter counts (235B and 30.5B, ±0.5%)', () => {
+    expect(Math.abs(QWEN3_235B.parameterCount() / 235.09e9 - 1)).toBeLessThan(0.005);
+    expect(Math.abs(QWEN3_30B.parameterCount() / 30.53e9 - 1)).toBeLessThan(0.005);
+  });
+
+  test.each(MOE)('%s: published %d, predicted %d TFLOP/s per GPU (pinned ±2%%) with the published expert layout', (_name, _published, predicted, props) => {
+    const plan = TrainingPlanner.plan(props);
+    expect([plan.parallelism.ep, plan.parallelism.etp]).toEqual([props.expertParallel, 1]);
+    expect(Math.abs(plan.throughput.tflopsPerGpu / predicted - 1)).toBeLessThanOrEqual(0.02);
+  });
+
+  test('the explanation says that MoE speed is not calibrated, with the measured error', () => {
+    expect(TrainingPlanner.plan(MOE[0][3]).explain()).toMatch(/MoE step time is not calibrated.*−39%…\+94%/);
+  });
+});
+
+describe('expert parallel layouts', () => {
+  const mixtral = { model: ModelSpec.of('mixtral-8x7b'), gpu: H100, gpus: 64, sequenceLength: 4096, globalBatchTokens: 1024 * 4096 };
+
+  test('a fixed expert layout is kept; the search otherwise picks one', () => {
+    const fixed = TrainingPlanner.plan({ ...mixtral, tensorParallel: 2, pipelineParallel: 1, contextParallel: 1, expertParallel: 8, expertTensorParallel: 1 });
+    expect([fixed.parallelism.ep, fixed.parallelism.etp]).toEqual([8, 1]);
+    const free = TrainingPlanner.plan(mixtral);
+    expect(free.throughput.stepSeconds).toBeLessThanOrEqual(fixed.throughput.stepSeconds * (1 + 1e-9));
+  });
+
+  test.each([
+    ['expertParallel on a dense model', { model: ModelSpec.of('llama-3.1-8b'), gpu: H100, gpus: 8, sequenceLength: 4096, globalBatchTokens: 64 * 4096, expertParallel: 2 }, 'expertParallel', /has no experts/],
+    ['expertParallel not dividing the experts', { ...mixtral, expertParallel: 3 }, 'expertParallel', /must divide the 8 routed experts.*1, 2, 4, 8/],
+    ['expertTensorParallel beyond the NVLink domain', { ...mixtral, expertTensorParallel: 16 }, 'expertTensorParallel', /inside one NVLink domain/],
+  ] as Array<[string, TrainingPlanProps, string, RegExp]>)('%s is a PlanningError naming the field and the fix', (_name, props, field, fix) => {
+    let error: unknown;
+    try { TrainingPlanner.plan(props); } catch (e) { error = e; }
+    expect(error).toBeInstanceOf(PlanningError);
+    expect((error as PlanningError).field).toBe(field);
+    expect((error as PlanningError).fix).toMatch(fix);
+  });
+});
+
+describe('expert weight traffic (roofline)', () => {
+  // A minimal context: only the fields expertWeightTrafficSeconds reads.
+  const context = (model: ModelSpec): PlanContext => ({
+    shape: modelShape(model), gpu: H100, recompute: RecomputeMode.SELECTIVE, bytes: { weights: 2, gradients: 4, optimizer: 12 },
+  }) as unknown as PlanContext;
+  const layout = { tp: 1, pp: 1, cp: 1, dp: 64, vp: 1, microBatch: 1, gradientAccumulation: 16 };
+  const flops = 1979e12 * 0.49;
+
+  test('adds nothing for dense models or for the many tokens per expert of published layouts', () => {
+    expect(expertWeightTrafficSeconds(context(ModelSpec.of('llama-3.1-8b')), { ...layout, ep: 1, etp: 1 }, 4096, flops)).toBe(0);
+    // DeepSeek-V3 at EP 64: 4,096 tokens × 8 of 256 experts × 64 / 2 (TP) = 4,096 tokens per expert, far above the ridge.
+    expect(expertWeightTrafficSeconds(context(ModelSpec.of('deepseek-v3')), { ...layout, tp: 2, ep: 64, etp: 1 }, 4096, flops)).toBe(0);
+  });
+
+  test('is positive when every GPU holds all 256 experts for 4,096 tokens, and falls as EP spreads them', () => {
+    const ctx = context(ModelSpec.of('deepseek-v3'));
+    const seconds = [1, 4, 16].map((ep) => expertWeightTrafficSeconds(ctx, { ...layout, ep, etp: 1 }, 4096, flops));
+    expect(seconds[0]).toBeGreaterThan(1e-3);
+    expect(seconds[1]).toBeLessThan(seconds[0]);
+    expect(seconds[2]).toBeLessThan(seconds[1]);
+  });
+});
