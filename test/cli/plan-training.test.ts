@@ -40,6 +40,8 @@ describe('aidc plan training', () => {
     expect(bad.code).not.toBe(0);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
     expect(bad.stderr).toMatch(/expertParallel=3.*must divide the 8 routed experts/);
+    const apart = runCli([...moe, '--tp', '1', '--pp', '8', '--cp', '1', '--ep', '8', '--etp', '4']);
+    expect(apart.stderr).toMatch(/expertTensorParallel=4: no layout of 64 GPUs has etp × ep = 32 dividing tp × cp × dp/);
   });
 
   test('--deadline-hours with --tokens finds a GPU count', () => {

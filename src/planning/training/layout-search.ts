@@ -135,6 +135,8 @@ export function searchLayouts(ctx: PlanContext, gpus: number, fixed: FixedParall
   best?: SearchResult; miss?: SearchMiss; factorable: boolean;
   /** Some layout was skipped because the fixed virtual stage count does not fit it. */
   vpRejected: boolean;
+  /** Some layout was skipped because the fixed expert layout does not divide its tp × cp × dp ranks. */
+  expertRejected: boolean;
 } {
   const tps = fixed.tp !== undefined ? [fixed.tp] : tpCandidates(ctx);
   const pps = fixed.pp !== undefined ? [fixed.pp] : ppCandidates(ctx);
@@ -143,6 +145,7 @@ export function searchLayouts(ctx: PlanContext, gpus: number, fixed: FixedParall
   let miss: SearchMiss | undefined;
   let factorable = false;
   let vpRejected = false;
+  let expertRejected = false;
   let evaluated = 0;
   const noteMiss = (l: Layout, m: StageMemory, staticOnly: boolean): void => {
     if (!miss || m.peakBytesPerGpu < miss.memory.peakBytesPerGpu) miss = { layout: l, memory: m, staticOnly };
@@ -158,7 +161,9 @@ export function searchLayouts(ctx: PlanContext, gpus: number, fixed: FixedParall
         factorable = true;
         const perReplica = ctx.globalSeqs / dp;
         const mbs = fixed.microBatch !== undefined ? (perReplica % fixed.microBatch === 0 ? [fixed.microBatch] : []) : divisors(perReplica);
-        for (const [etp, ep] of expertCandidates(ctx, fixed, tp, dp * cp)) {
+        const experts = expertCandidates(ctx, fixed, tp, dp * cp);
+        if (experts.length === 0) expertRejected = true;
+        for (const [etp, ep] of experts) {
           const probe: Layout = { tp, pp, cp, dp, ep, etp, microBatch: mbs[0] ?? 1, gradientAccumulation: perReplica / (mbs[0] ?? 1), vp: 1 };
           if (staticLowerBoundBytes(ctx, probe) > ctx.gpu.memoryBytes * (1 - memoryReserveFor(ctx, probe))) {
             evaluated++;
@@ -186,7 +191,7 @@ export function searchLayouts(ctx: PlanContext, gpus: number, fixed: FixedParall
       }
     }
   }
-  return { best: best ? { layout: best.l, memory: best.m, time: best.t, evaluated } : undefined, miss, factorable, vpRejected };
+  return { best: best ? { layout: best.l, memory: best.m, time: best.t, evaluated } : undefined, miss, factorable, vpRejected, expertRejected };
 }
 
 /** GPU counts near `gpus` that factor into tp·pp·cp·dp with dp dividing the global batch (for error messages). */

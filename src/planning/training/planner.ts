@@ -127,6 +127,11 @@ function noPlanError(ctx: PlanContext, gpus: number, fixed: FixedParallelism, r:
   if (!r.miss && r.vpRejected) {
     return new PlanningError('virtualPipelineStages', String(ctx.fixedVirtualStages), `no layout of ${gpus} GPUs can interleave ${ctx.fixedVirtualStages} chunks: it needs the micro-batches per step divisible by pp and the layers (or layers + 2) by pp × v; use 1 or leave it unset to search`);
   }
+  if (!r.miss && r.expertRejected) {
+    const field = fixed.etp !== undefined && fixed.etp > 1 ? 'expertTensorParallel' : 'expertParallel';
+    return new PlanningError(field, String(field === 'expertTensorParallel' ? fixed.etp : fixed.ep),
+      `no layout of ${gpus} GPUs has etp × ep = ${(fixed.etp ?? 1) * (fixed.ep ?? 1)} dividing tp × cp × dp (the ranks the expert grid is built from); lower --ep or --etp, or leave them unset to search`);
+  }
   if (!r.miss) return new PlanningError('microBatch', String(fixed.microBatch), `does not divide the sequences per data-parallel replica for any layout of ${gpus} GPUs`);
   const m = r.miss.memory; const l = r.miss.layout;
   const gib = (b: number): string => formatQuantity(b, 'bytes');
