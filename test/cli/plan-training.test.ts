@@ -36,6 +36,9 @@ describe('aidc plan training', () => {
     const moe = ['plan', 'training', '--model', 'mixtral-8x7b', '--gpu', 'h100-sxm-80gb', '--gpus', '64', '--seq-len', '4096', '--global-batch-tokens', '4194304'];
     const j = JSON.parse(runCli([...moe, '--tp', '2', '--ep', '8', '--etp', '1', '--json']).stdout);
     expect([j.parallelism.tp, j.parallelism.ep, j.parallelism.etp]).toEqual([2, 8, 1]);
+    const crossNode = (d: string): number => JSON.parse(runCli([...moe, '--tp', '1', '--pp', '1', '--ep', '8', '--etp', '2', '--expert-dispatcher', d, '--json']).stdout).throughput.stepSeconds;
+    expect(crossNode('deepep')).toBeLessThan(crossNode('alltoall'));
+    expect(runCli([...moe, '--expert-dispatcher', 'nccl']).stderr).toMatch(/--expert-dispatcher=nccl: must be one of alltoall, deepep/);
     const bad = runCli([...moe, '--ep', '3']);
     expect(bad.code).not.toBe(0);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);

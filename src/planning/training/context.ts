@@ -1,7 +1,7 @@
 import { GpuType, ModelSpec } from '../catalog';
 import { BytesPerParameter } from './bytes-per-parameter';
 import { ModelShape } from './model-math';
-import { OptimizerKind, RecomputeMode, TrainingFramework, TrainingPrecision } from './precision';
+import { ExpertDispatcher, OptimizerKind, RecomputeMode, TrainingFramework, TrainingPrecision } from './precision';
 
 /** Everything the evaluation of one layout needs, validated and resolved once per plan (internal). */
 export interface PlanContext {
@@ -26,6 +26,8 @@ export interface PlanContext {
   readonly nvlinkBytesPerSecond: number;
   /** Achievable fraction of peak for large GEMMs (before the GEMM-width factor). */
   readonly computeEfficiency: number;
+  /** MoE token dispatcher. */
+  readonly expertDispatcher: ExpertDispatcher;
   /** Fraction of the data-parallel gradient traffic hidden behind backward compute. */
   readonly dpOverlapFraction: number;
   /** Fraction of device memory kept free, fixed by the caller; undefined = by GPU count (see `memoryReserveFor`). */

@@ -35,6 +35,17 @@ export enum RecomputeMode {
   FULL = 'full',
 }
 
+/** How MoE tokens travel to their experts and back (Megatron-Core `--moe-token-dispatcher-type`). */
+export enum ExpertDispatcher {
+  /** NCCL all-to-all (`alltoall`, Megatron-Core's default): every token–expert assignment is sent on its own. */
+  ALL_TO_ALL = 'alltoall',
+  /**
+   * DeepEP (`flex` with `--moe-enable-deepep`): a token goes once to each remote node holding one of its experts, over
+   * RDMA, and is forwarded to those experts' GPUs over NVLink (DeepSeek-V3 technical report §3.2.2; deepseek-ai/DeepEP).
+   */
+  DEEPEP = 'deepep',
+}
+
 /** The training stack, which decides what is saved for backward and which parallelisms exist. */
 export enum TrainingFramework {
   /** Megatron-Core / NeMo: tensor+sequence, pipeline, context and expert parallelism, fused kernels. */

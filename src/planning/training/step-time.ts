@@ -3,7 +3,7 @@ import { Layout, PlanContext } from './context';
 import { splitOf } from './memory';
 import { attentionForwardFlopsPerToken } from './model-math';
 import { rankLayers } from './pipeline-schedule';
-import { RecomputeMode, TrainingFramework } from './precision';
+import { ExpertDispatcher, RecomputeMode, TrainingFramework } from './precision';
 import { Explanation } from '../private/explanation';
 
 /**
@@ -193,9 +193,7 @@ export function stepTime(ctx: PlanContext, l: Layout, ex?: Explanation): StepTim
   // Expert parallel: dispatch + combine all-to-all forward and backward per MoE layer.
   // The expert grid orders its ranks etp, then ep (megatron/core/parallel_state.py "tp-ep-dp-pp"): one EP group spans etp × ep
   // consecutive ranks.
-  const epBw = inNode(l.etp * l.ep) ? nvl : net;
-  const epSeconds = s.isMoe && l.ep > 1
-    ? layersStage * s.moeFraction * 4 * ((l.ep - 1) / l.ep) * (tokensMb / l.cp) * s.topK * s.hidden * 2 / l.tp / epBw : 0;
+  const epSeconds = s.isMoe && l.ep > 1 ? layersStage * s.moeFraction * expertAllToAllSeconds(ctx, l, tokensMb / (l.cp * l.tp), nvl, net) : 0;
 
   // Pipeline: 1F1B takes (m + (p−1)/v) micro-batch slots (bubble (p−1)/(v·m), Narayanan et al. 2021 §2.2.1–2.2.2);
   // stage-to-stage sends of s·b·h·2/t bytes (scatter/gather optimisation, §4.1) are exposed in fill and drain, and
@@ -254,7 +252,7 @@ export function stepTime(ctx: PlanContext, l: Layout, ex?: Explanation): StepTim
     ex.add('exposed TP communication per micro-batch', tpSeconds, 's', `${TP_EXPOSED_FRACTION} × layers ${layersStage} × ${tpOps} × (t−1)/t × s·b·h·2 B / (NVLink ${(ctx.nvlinkBytesPerSecond / 1e9).toFixed(0)} GB/s × ${LINK_EFFICIENCY})`, 'Korthikanti et al. 2022 §4.2.2');
     if (l.cp > 1) ex.add('exposed CP communication per micro-batch', cpSeconds, 's', 'max(0, ring K/V exchange − attention compute)');
     if (expertExtra > 0) ex.add('expert weight traffic beyond expert FLOPs per layer per micro-batch', expertExtra, 's', `max(0, local experts' weight and gradient bytes / (HBM × ${EXPERT_HBM_EFFICIENCY}) − their FLOPs / compute): few tokens per expert make the expert GEMMs memory-bound`, 'roofline, Williams et al. 2009');
-    if (epSeconds > 0) ex.add('EP all-to-all per micro-batch', epSeconds, 's', '4 all-to-alls × MoE layers × tokens·topK·h·2 B');
+    if (epSeconds > 0) ex.add('EP all-to-all per micro-batch', epSeconds, 's', `4 all-to-alls × MoE layers × tokens·topK·h·2 B (${ctx.expertDispatcher}${ctx.expertDispatcher === ExpertDispatcher.DEEPEP ? ': once per remote node, then NVLink' : ''})`, 'DeepSeek-V3 technical report §3.2.2');
     if (p2pPerSlot > 0) ex.add('blocking p2p per micro-batch (plain 1F1B)', p2pPerSlot, 's', `2 × s·b·h·2/t B = 2 × ${(actBytes / l.tp / 2 ** 20).toFixed(1)} MiB over the network ${(net / 1e9).toFixed(1)} GB/s`, 'megatron/core/pipeline_parallel/schedules.py send_forward_recv_backward');
     ex.add('pipeline bubble fraction', bubbleFraction, '', `(p−1)/(v·m) = (${l.pp}−1)/(${v}·${m})`, 'Narayanan et al. 2021 §2.2');
     ex.add('DP communication', dpSeconds, 's', `ZeRO-${ctx.zeroStage} traffic ${(dpBytes / 2 ** 30).toFixed(2)} GiB over ${dpBw === nvl ? 'NVLink' : 'network'} ${(dpBw / 1e9).toFixed(1)} GB/s`, 'Rajbhandari et al. 2020 §7');
@@ -268,6 +266,28 @@ export function stepTime(ctx: PlanContext, l: Layout, ex?: Explanation): StepTim
     tflopsPerGpu, hardwareTflopsPerGpu, mfu, computeSecondsPerMicroBatch: computeMb,
     tpSecondsPerMicroBatch: tpSeconds, bubbleFraction, dpExposedSeconds: dpExposed,
   };
+}
+
+/**
+ * One MoE layer's dispatch and combine, forward and backward (4 all-to-alls), for `tokens` tokens on one GPU, each sent to
+ * topK experts as h bf16 values. All-to-all: (ep−1)/ep of the assignments leave the GPU, over NVLink when the EP group
+ * (etp × ep consecutive ranks) fits in a node, else over the network. DeepEP across nodes: a token crosses the network
+ * once per remote node holding one of its experts, E[remote nodes] = (n−1)·(1 − C(E − E/n, k)/C(E, k)) for n nodes and E
+ * experts with balanced routing, and reaches the experts' GPUs over NVLink; the two legs are pipelined (DeepSeek-V3
+ * technical report §3.2.2), so the slower one counts.
+ */
+export function expertAllToAllSeconds(ctx: PlanContext, l: Layout, tokens: number, nvlinkBytesPerSecond: number, networkBytesPerSecond: number): number {
+  const s = ctx.shape;
+  const group = l.etp * l.ep;
+  const assignmentBytes = tokens * s.topK * s.hidden * 2;
+  const nodes = Math.ceil(group / ctx.gpusPerNode);
+  if (nodes <= 1) return 4 * ((l.ep - 1) / l.ep) * assignmentBytes / nvlinkBytesPerSecond;
+  if (ctx.expertDispatcher !== ExpertDispatcher.DEEPEP) return 4 * ((l.ep - 1) / l.ep) * assignmentBytes / networkBytesPerSecond;
+  const perNode = s.experts / nodes;
+  let missed = 1;
+  for (let i = 0; i < s.topK; i++) missed *= Math.max(0, s.experts - perNode - i) / (s.experts - i);
+  const remoteNodes = (nodes - 1) * (1 - missed);
+  return 4 * Math.max(tokens * remoteNodes * s.hidden * 2 / networkBytesPerSecond, assignmentBytes / nvlinkBytesPerSecond);
 }
 
 /** Fraction of HBM bandwidth the grouped expert GEMMs reach when memory-bound (as the inference decode roofline). */

@@ -1,5 +1,5 @@
 import { GpuType, ModelSpec, NodeShape } from '../catalog';
-import { OptimizerKind, RecomputeMode, TrainingFramework, TrainingPrecision } from './precision';
+import { ExpertDispatcher, OptimizerKind, RecomputeMode, TrainingFramework, TrainingPrecision } from './precision';
 
 /** Input of the training planner. */
 export interface TrainingPlanProps {
@@ -86,6 +86,11 @@ export interface TrainingPlanProps {
    * @default - searched among tp (Megatron-Core's default) and 1
    */
   readonly expertTensorParallel?: number;
+  /**
+   * MoE token dispatcher: how tokens reach their experts across the EP group.
+   * @default ExpertDispatcher.ALL_TO_ALL
+   */
+  readonly expertDispatcher?: ExpertDispatcher;
   /**
    * Virtual pipeline stages per GPU (interleaved 1F1B); divides the bubble by this factor.
    * @default 1
