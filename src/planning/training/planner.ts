@@ -140,7 +140,7 @@ function noPlanError(ctx: PlanContext, gpus: number, fixed: FixedParallelism, r:
   const m = r.miss.memory; const l = r.miss.layout;
   const gib = (b: number): string => formatQuantity(b, 'bytes');
   const states = m.weightsBytes + m.gradientsBytes + m.optimizerBytes;
-  const at = `tp=${l.tp} pp=${l.pp} cp=${l.cp} dp=${l.dp}`;
+  const at = `tp=${l.tp} pp=${l.pp} cp=${l.cp} dp=${l.dp}${ctx.shape.isMoe ? ` ep=${l.ep} etp=${l.etp}` : ''}`;
   if (r.miss.staticOnly || states + m.overheadBytes > m.usableBytes) {
     const total = ctx.shape.totalParams * (ctx.bytes.weights + ctx.bytes.gradients + ctx.bytes.optimizer);
     const need = Math.ceil(total / m.usableBytes);

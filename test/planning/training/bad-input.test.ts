@@ -1,7 +1,7 @@
 import * as fc from 'fast-check';
 import { PlanningError } from '../../../src/errors';
 import { GpuType, ModelSpec, NodeShape } from '../../../src/planning/catalog';
-import { RecomputeMode, TrainingFramework, TrainingPlanner, TrainingPlanProps, TrainingPrecision } from '../../../src/planning/training';
+import { ExpertDispatcher, RecomputeMode, TrainingFramework, TrainingPlanner, TrainingPlanProps, TrainingPrecision } from '../../../src/planning/training';
 
 const base: TrainingPlanProps = {
   model: ModelSpec.of('llama-3.1-8b'), gpu: GpuType.of('h100-sxm-80gb'), gpus: 8, sequenceLength: 4096, globalBatchTokens: 4096 * 64,
@@ -91,6 +91,31 @@ describe('properties (fast-check)', () => {
           if (!(e instanceof PlanningError)) throw e;
         }
       }), { numRuns: 150 });
+  });
+
+  test('random expert layouts and dispatchers give a plan that keeps them, with finite positive numbers, or a PlanningError', () => {
+    let plans = 0;
+    fc.assert(fc.property(
+      fc.constantFrom('mixtral-8x7b', 'deepseek-v3', 'llama-3.1-8b'), fc.constantFrom(8, 16, 64, 256, 1024),
+      fc.option(fc.constantFrom(1, 2, 3, 4, 8, 16, 64), { nil: undefined }), fc.option(fc.constantFrom(1, 2, 4, 8, 16), { nil: undefined }),
+      fc.option(fc.constantFrom(...Object.values(ExpertDispatcher)), { nil: undefined }), fc.constantFrom(1, 2, 4),
+      (id, gpus, ep, etp, dispatcher, tp) => {
+        try {
+          const p = TrainingPlanner.plan({
+            model: ModelSpec.of(id), gpu: GpuType.of('h200-141gb'), gpus, sequenceLength: 4096, globalBatchTokens: 4096 * 1024, tensorParallel: tp,
+            expertParallel: ep, expertTensorParallel: etp, expertDispatcher: dispatcher, recompute: RecomputeMode.FULL,
+          });
+          const j = p.toJson();
+          for (const v of [...Object.values(j.throughput), j.parallelism.ep, j.parallelism.etp, j.memory.peakBytesPerGpu]) expect(finitePositive(v as number)).toBe(true);
+          if (ep !== undefined) expect(j.parallelism.ep).toBe(ep);
+          if (etp !== undefined) expect(j.parallelism.etp).toBe(etp);
+          if (p.parallelism.ep * p.parallelism.etp > 1) expect((j.parallelism.tp * j.parallelism.cp * j.parallelism.dp) % (j.parallelism.ep * j.parallelism.etp)).toBe(0);
+          plans++;
+        } catch (e) {
+          if (!(e instanceof PlanningError)) throw e;
+        }
+      }), { numRuns: 120, seed: 77 });
+    expect(plans).toBeGreaterThan(20);
   });
 
   test('more tensor parallelism never increases per-GPU weight bytes', () => {
