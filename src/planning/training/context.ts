@@ -26,6 +26,8 @@ export interface PlanContext {
   readonly nvlinkBytesPerSecond: number;
   /** Achievable fraction of peak for large GEMMs (before the GEMM-width factor). */
   readonly computeEfficiency: number;
+  /** Tensor-parallel collectives overlapped with GEMMs (Transformer Engine userbuffers). */
+  readonly tpCommOverlap: boolean;
   /** MoE token dispatcher. */
   readonly expertDispatcher: ExpertDispatcher;
   /** Fraction of the data-parallel gradient traffic hidden behind backward compute. */

@@ -104,11 +104,16 @@ export function fsdpCopyBytesPerParameter(dataParallel: number, weightBytes: num
 export const LINK_EFFICIENCY = 0.8;
 
 /**
- * Fraction of tensor-parallel communication left exposed. Megatron-Core with Transformer Engine overlaps
- * the sequence-parallel all-gather/reduce-scatter with the neighbouring GEMMs (`tp_comm_overlap`, used
- * by the NeMo H100 recipes); half exposed is an estimate.
+ * Fraction of tensor-parallel communication left exposed. Without overlap the sequence-parallel all-gathers and
+ * reduce-scatters are blocking collectives between GEMMs (Megatron-LM as in Narayanan et al. 2021 and Korthikanti et al.
+ * 2022): all of it. With Transformer Engine's comm–GEMM overlap (`tp_comm_overlap`, userbuffers; set by NeMo's H100
+ * performance recipes) each collective is split into tp chunks exchanged around the ring while the GEMM runs on the chunks
+ * already there (transformer_engine/pytorch/module/base.py `initialize_ub`, ring-exchange `CommOverlapP2P`), so one chunk
+ * in tp stays exposed: 1/tp.
  */
-export const TP_EXPOSED_FRACTION = 0.5;
+export function tpExposedFraction(tp: number, overlap: boolean): number {
+  return overlap ? 1 / tp : 1;
+}
 
 /** Result of the time model for one layout (internal). */
 export interface StepTime {
@@ -179,7 +184,8 @@ export function stepTime(ctx: PlanContext, l: Layout, ex?: Explanation): StepTim
   const actBytes = (seq / l.cp) * l.microBatch * s.hidden * 2;
   const tpOps = (ctx.recompute === RecomputeMode.FULL ? 12 : 8);
   const nvl = ctx.nvlinkBytesPerSecond * LINK_EFFICIENCY;
-  const tpSeconds = l.tp > 1 ? TP_EXPOSED_FRACTION * layersStage * tpOps * ((l.tp - 1) / l.tp) * actBytes / nvl : 0;
+  const tpExposed = tpExposedFraction(l.tp, ctx.tpCommOverlap);
+  const tpSeconds = l.tp > 1 ? tpExposed * layersStage * tpOps * ((l.tp - 1) / l.tp) * actBytes / nvl : 0;
 
   // Context parallel (ring attention): K and V chunks pass around the cp ring, forward once and twice in backward;
   // overlapped with the attention compute, only the excess is exposed.
@@ -249,7 +255,7 @@ export function stepTime(ctx: PlanContext, l: Layout, ex?: Explanation): StepTim
       'pytorch/benchmark PR #2391 (flash_v3, H100, head dim 128); Shah et al. 2024 Fig. 5');
     ex.add('compute per micro-batch per stage', computeMb, 's', `slowest rank (${layersStage} layers${headOnSlowest ? ' + output head' : ''}): tokens ${tokensMb} × stage FLOPs/token / (tp·cp) / (peak ${fp8 ? 'FP8' : 'BF16'} × efficiency; attention × kernel efficiency)${eagerOverhead ? ` + eager overhead ${EAGER_LAYER_OVERHEAD_SECONDS * 1e3} ms × ${s.layers} layers${ctx.recompute === RecomputeMode.FULL ? ' × 1.5' : ''}` : ''}${fsdpCopySeconds ? ` + FSDP2 copies around its collectives ${(fsdpCopySeconds * 1e3).toPrecision(3)} ms` : ''}`,
       megatron ? undefined : 'fitted on H100 (bench/gpu/measure_training.py)');
-    ex.add('exposed TP communication per micro-batch', tpSeconds, 's', `${TP_EXPOSED_FRACTION} × layers ${layersStage} × ${tpOps} × (t−1)/t × s·b·h·2 B / (NVLink ${(ctx.nvlinkBytesPerSecond / 1e9).toFixed(0)} GB/s × ${LINK_EFFICIENCY})`, 'Korthikanti et al. 2022 §4.2.2');
+    ex.add('exposed TP communication per micro-batch', tpSeconds, 's', `exposed ${tpExposed.toPrecision(3)} (${ctx.tpCommOverlap ? 'comm–GEMM overlap: 1/tp' : 'no overlap'}) × layers ${layersStage} × ${tpOps} × (t−1)/t × s·b·h·2 B / (NVLink ${(ctx.nvlinkBytesPerSecond / 1e9).toFixed(0)} GB/s × ${LINK_EFFICIENCY})`, 'Korthikanti et al. 2022 §4.2.2');
     if (l.cp > 1) ex.add('exposed CP communication per micro-batch', cpSeconds, 's', 'max(0, ring K/V exchange − attention compute)');
     if (expertExtra > 0) ex.add('expert weight traffic beyond expert FLOPs per layer per micro-batch', expertExtra, 's', `max(0, local experts' weight and gradient bytes / (HBM × ${EXPERT_HBM_EFFICIENCY}) − their FLOPs / compute): few tokens per expert make the expert GEMMs memory-bound`, 'roofline, Williams et al. 2009');
     if (epSeconds > 0) ex.add('EP all-to-all per micro-batch', epSeconds, 's', `4 all-to-alls × MoE layers × tokens·topK·h·2 B (${ctx.expertDispatcher}${ctx.expertDispatcher === ExpertDispatcher.DEEPEP ? ': once per remote node, then NVLink' : ''})`, 'DeepSeek-V3 technical report §3.2.2');

@@ -87,6 +87,13 @@ export interface TrainingPlanProps {
    */
   readonly expertTensorParallel?: number;
   /**
+   * Whether tensor-parallel all-gathers and reduce-scatters overlap the GEMMs (Transformer Engine comm–GEMM overlap,
+   * `tp_comm_overlap`; NeMo's H100 performance recipes set it, plain Megatron-LM does not unless `--tp-comm-overlap`).
+   * Overlapped, one chunk in tp stays exposed; otherwise all of it.
+   * @default true
+   */
+  readonly tensorParallelCommOverlap?: boolean;
+  /**
    * MoE token dispatcher: how tokens reach their experts across the EP group.
    * @default ExpertDispatcher.ALL_TO_ALL
    */

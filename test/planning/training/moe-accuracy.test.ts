@@ -40,13 +40,13 @@ const CROSS_NODE: Array<[string, number, TrainingPlanProps]> = [
 
 /**
  * KNOWN LIMIT: inside a node an MoE layer is priced as a dense layer of its active parameters plus the all-to-all; grouped-GEMM
- * inefficiency, token permutation and the router are not modelled, so these runs are predicted 36–94% high. The NeMo
+ * inefficiency, token permutation and the router are not modelled, so these runs are predicted 36–99% high. The NeMo
  * Qwen3-235B FP8 row does not say its dispatcher: 174 with all-to-all (−28%), 324 with DeepEP (+34%). The predictions are
  * pinned (±2%) so that a future calibration shows up here; they are not within the 15% target.
  */
 const UNCALIBRATED: Array<[string, number, number, TrainingPlanProps]> = [
   ['[z] Qwen3-235B BF16, TP2 PP32 VP3 EP8 (in-node EP, A2A)', 200, 272, row(QWEN3_235B, 256, 2048, BF16, 2, 32, 3, 8)],
-  ['[z] Qwen3-235B BF16, TP4 PP8 VP4 EP8 (in-node EP, DeepEP)', 167, 323, row(QWEN3_235B, 256, 2048, BF16, 4, 8, 4, 8, DEEPEP)],
+  ['[z] Qwen3-235B BF16, TP4 PP8 VP4 EP8 (in-node EP, DeepEP)', 167, 333, row(QWEN3_235B, 256, 2048, BF16, 4, 8, 4, 8, DEEPEP)],
   ['[n] Qwen3-235B FP8, TP2 PP8 VP4 EP32 (dispatcher not stated; all-to-all)', 242, 174, row(QWEN3_235B, 256, 8192, FP8, 2, 8, 4, 32)],
   ['[n] Qwen3-30B FP8, 16 GPUs, TP1 PP2 VP12 EP8 (in-node EP)', 208, 398, row(QWEN3_30B, 16, 1024, FP8, 1, 2, 12, 8)],
 ];
@@ -76,7 +76,7 @@ describe('MoE pre-training on H100 against published runs', () => {
   });
 
   test('the explanation says that MoE speed is not calibrated inside a node, with the measured error', () => {
-    expect(TrainingPlanner.plan(UNCALIBRATED[0][3]).explain()).toMatch(/MoE step time is not calibrated.*\+36%…\+94%/);
+    expect(TrainingPlanner.plan(UNCALIBRATED[0][3]).explain()).toMatch(/MoE step time is not calibrated.*\+36%…\+99%/);
   });
 });
 
