@@ -18,6 +18,10 @@ const cases: Array<[string, TrainingPlanProps]> = [
     model: ModelSpec.of('llama-3.1-70b'), gpu: GpuType.of('h100-sxm-80gb'), nodeShape: NodeShape.of('p5.48xlarge'),
     gpus: 1024, sequenceLength: 8192, globalBatchTokens: 1024 * 8192, tokens: 15e12,
   }],
+  ['deepseek-v3 on 2,048 × H100 (seq 4096, 60M-token batch; expert layout searched)', {
+    model: ModelSpec.of('deepseek-v3'), gpu: GpuType.of('h100-sxm-80gb'), nodeShape: NodeShape.of('p5.48xlarge'),
+    gpus: 2048, sequenceLength: 4096, globalBatchTokens: 15360 * 4096, tokens: 14.8e12,
+  }],
   ['llama-3.1-70b deadline mode (1T tokens in 30 days)', {
     model: ModelSpec.of('llama-3.1-70b'), gpu: GpuType.of('h100-sxm-80gb'), nodeShape: NodeShape.of('p5.48xlarge'),
     deadlineSeconds: 30 * 86400, sequenceLength: 8192, globalBatchTokens: 1024 * 8192, tokens: 1e12,
@@ -37,7 +41,7 @@ const results = cases.map(([name, props]) => {
   const p = plan.parallelism;
   return {
     name, runs: RUNS, medianMs: median(ms), minMs: Math.min(...ms), maxMs: Math.max(...ms), layoutsEvaluated: plan.layoutsEvaluated,
-    layout: `tp${p.tp} pp${p.pp} vp${p.virtualPipelineStages} cp${p.cp} dp${p.dp} mb${p.microBatch} ga${p.gradientAccumulation}`, gpus: plan.gpus,
+    layout: `tp${p.tp} pp${p.pp} vp${p.virtualPipelineStages} cp${p.cp} dp${p.dp}${p.ep > 1 || p.etp > 1 ? ` ep${p.ep} etp${p.etp}` : ''} mb${p.microBatch} ga${p.gradientAccumulation}`, gpus: plan.gpus,
     tflopsPerGpu: Number(plan.throughput.tflopsPerGpu.toFixed(1)), mfu: Number(plan.throughput.mfu.toFixed(3)),
   };
 });
