@@ -80,7 +80,8 @@ const CHECKPOINT_DIR = '/checkpoints';
  * `AIDC_TENSOR_PARALLEL`, `AIDC_PIPELINE_PARALLEL`, `AIDC_VIRTUAL_PIPELINE_STAGES`, `AIDC_PIPELINE_SPLIT` (`even`,
  * `embedding-and-loss` = Megatron-Core `--account-for-embedding-in-pipeline-split --account-for-loss-in-pipeline-split`,
  * or `uneven`), `AIDC_PIPELINE_STAGE_LAYERS` (layers per rank, comma-separated), `AIDC_CONTEXT_PARALLEL`,
- * `AIDC_DATA_PARALLEL`, `AIDC_MICRO_BATCH`, `AIDC_GRADIENT_ACCUMULATION`, `AIDC_GLOBAL_BATCH_SEQUENCES`,
+ * `AIDC_EXPERT_PARALLEL` and `AIDC_EXPERT_TENSOR_PARALLEL` (Megatron-Core `--expert-model-parallel-size`,
+ * `--expert-tensor-parallel-size`; 1 for dense models), `AIDC_DATA_PARALLEL`, `AIDC_MICRO_BATCH`, `AIDC_GRADIENT_ACCUMULATION`, `AIDC_GLOBAL_BATCH_SEQUENCES`,
  * `AIDC_SEQUENCE_LENGTH` and `AIDC_CHECKPOINT_DIR`. `PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True` is set
  * (overridable through `env`): the memory plan was measured with it.
  */
@@ -184,6 +185,8 @@ export class AiTrainingCluster extends Construct {
         AIDC_PIPELINE_SPLIT: p.pipelineSplit,
         AIDC_PIPELINE_STAGE_LAYERS: p.pipelineStageLayers.join(','),
         AIDC_CONTEXT_PARALLEL: String(p.cp),
+        AIDC_EXPERT_PARALLEL: String(p.ep),
+        AIDC_EXPERT_TENSOR_PARALLEL: String(p.etp),
         AIDC_DATA_PARALLEL: String(p.dp),
         AIDC_MICRO_BATCH: String(p.microBatch),
         AIDC_GRADIENT_ACCUMULATION: String(p.gradientAccumulation),

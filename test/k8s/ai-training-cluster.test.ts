@@ -3,7 +3,7 @@ import { ofKind, testChart, testPool, trainingPlan } from './fixtures';
 import { ConstructValidationError } from '../../src/errors';
 import { AiTrainingCluster, AiTrainingClusterProps, GpuResourcePool, GpuSharing } from '../../src/k8s';
 import { GpuType, ModelSpec } from '../../src/planning/catalog';
-import { TrainingPlanner } from '../../src/planning/training';
+import { RecomputeMode, TrainingPlanner } from '../../src/planning/training';
 import { describeWithShared } from '../harness/shared';
 import { expectValidObjects } from '../harness/validate';
 
@@ -47,6 +47,7 @@ describe('AiTrainingCluster', () => {
       AIDC_TENSOR_PARALLEL: String(plan.parallelism.tp), AIDC_PIPELINE_PARALLEL: String(plan.parallelism.pp),
       AIDC_DATA_PARALLEL: String(plan.parallelism.dp), AIDC_MICRO_BATCH: String(plan.parallelism.microBatch),
       AIDC_GRADIENT_ACCUMULATION: String(plan.parallelism.gradientAccumulation),
+      AIDC_EXPERT_PARALLEL: '1', AIDC_EXPERT_TENSOR_PARALLEL: '1',
       // The memory plan assumes expandable segments (measured on H100; see planning/training/memory.ts).
       PYTORCH_CUDA_ALLOC_CONF: 'expandable_segments:True',
     });
@@ -88,6 +89,16 @@ describe('AiTrainingCluster', () => {
   ])('rejects %s naming the construct and prop', (_name, overrides, message) => {
     expect(() => build(overrides as any)).toThrow(ConstructValidationError);
     expect(() => build(overrides as any)).toThrow(message);
+  });
+
+  test('an MoE plan hands its expert layout to the trainer', () => {
+    const plan = TrainingPlanner.plan({
+      model: ModelSpec.of('mixtral-8x7b'), gpu: GpuType.of('h100-sxm-80gb'), gpus: 16, sequenceLength: 4096, globalBatchTokens: 256 * 4096,
+      tensorParallel: 2, pipelineParallel: 1, contextParallel: 1, expertParallel: 8, expertTensorParallel: 1, zeroStage: 3, recompute: RecomputeMode.FULL,
+    });
+    const c = ofKind(build({ plan }), 'JobSet')[0].spec.replicatedJobs[0].template.spec.template.spec.containers[0];
+    const env = Object.fromEntries(c.env.map((e: any) => [e.name, e.value]));
+    expect([env.AIDC_TENSOR_PARALLEL, env.AIDC_EXPERT_PARALLEL, env.AIDC_EXPERT_TENSOR_PARALLEL]).toEqual(['2', '8', '1']);
   });
 
   test('training on a pool that shares GPUs is rejected', () => {

@@ -144,7 +144,8 @@ function noPlanError(ctx: PlanContext, gpus: number, fixed: FixedParallelism, r:
   if (r.miss.staticOnly || states + m.overheadBytes > m.usableBytes) {
     const total = ctx.shape.totalParams * (ctx.bytes.weights + ctx.bytes.gradients + ctx.bytes.optimizer);
     const need = Math.ceil(total / m.usableBytes);
-    const tips = [ctx.zeroStage < 3 ? 'try --zero 3' : '', `at least ${need} GPUs for the model states alone`].filter(Boolean).join(', ');
+    const tips = [ctx.zeroStage < 3 ? 'try --zero 3' : '', fixed.ep !== undefined && fixed.ep * l.etp < l.tp * l.cp * l.dp ? 'a larger --ep (experts spread over more GPUs)' : '',
+      `at least ${need} GPUs for the model states alone`].filter(Boolean).join(', ');
     return new PlanningError('gpus', String(gpus), `weights+gradients+optimizer need ${gib(states)} per GPU at zero=${ctx.zeroStage} even at ${at}, over the ${gib(m.usableBytes)} usable on ${ctx.gpu.id}; ${tips}, or use 8-bit Adam / bf16-pure`);
   }
   const room = m.usableBytes - states - m.overheadBytes;
