@@ -38,6 +38,8 @@ describe('aidc plan training', () => {
     expect([j.parallelism.tp, j.parallelism.ep, j.parallelism.etp]).toEqual([2, 8, 1]);
     const crossNode = (d: string): number => JSON.parse(runCli([...moe, '--tp', '1', '--pp', '1', '--ep', '8', '--etp', '2', '--expert-dispatcher', d, '--json']).stdout).throughput.stepSeconds;
     expect(crossNode('deepep')).toBeLessThan(crossNode('alltoall'));
+    const overlapped = JSON.parse(runCli([...moe, '--tp', '1', '--pp', '1', '--ep', '8', '--etp', '2', '--expert-overlap', '--json']).stdout).throughput.stepSeconds;
+    expect(overlapped).toBeLessThan(crossNode('alltoall'));
     expect(runCli([...moe, '--expert-dispatcher', 'nccl']).stderr).toMatch(/--expert-dispatcher=nccl: must be one of alltoall, deepep/);
     const bad = runCli([...moe, '--ep', '3']);
     expect(bad.code).not.toBe(0);

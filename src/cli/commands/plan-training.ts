@@ -14,7 +14,7 @@ const USAGE = `aidc plan training --model ID --gpu ID [--gpus N | --deadline-hou
                    [--micro-batch B] [--precision bf16|fp8|fp32-amp|bf16-pure]
                    [--recompute none|selective|full] [--zero 0|1|2|3]
                    [--framework megatron|fsdp|hf] [--tp N --pp N --vp N --cp N --ep N --etp N]
-                   [--expert-dispatcher alltoall|deepep]
+                   [--expert-dispatcher alltoall|deepep] [--expert-overlap]
                    [--optimizer adamw|adam-8bit|sgd] [--node-shape ID] [--model-config FILE] [--json]
 
 Plans a training run: the fastest tensor/pipeline/context/data-parallel layout that fits in GPU memory,
@@ -95,6 +95,7 @@ function run(args: ParsedArgs): CliResult {
     expertParallel: numberFlag(args, 'ep', { integer: true }),
     expertTensorParallel: numberFlag(args, 'etp', { integer: true }),
     expertDispatcher: enumFlag(args, 'expert-dispatcher', byValue(ExpertDispatcher)),
+    expertCommunicationOverlap: args.switches.has('expert-overlap') || undefined,
   });
   if (args.switches.has('json')) return { code: 0, stdout: JSON.stringify(plan.toJson(), null, 2) + '\n', stderr: '' };
   const p = plan.parallelism; const m = plan.memory; const t = plan.throughput;
@@ -131,6 +132,6 @@ export const PLAN_TRAINING_COMMAND: CliCommand = {
   usage: USAGE,
   valueFlags: ['model', 'model-config', 'gpu', 'node-shape', 'gpus', 'deadline-hours', 'seq-len', 'global-batch-tokens', 'tokens',
     'micro-batch', 'precision', 'recompute', 'zero', 'framework', 'optimizer', 'tp', 'pp', 'vp', 'cp', 'ep', 'etp', 'expert-dispatcher'],
-  switchFlags: ['json'],
+  switchFlags: ['json', 'expert-overlap'],
   run,
 };

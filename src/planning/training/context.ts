@@ -28,6 +28,8 @@ export interface PlanContext {
   readonly computeEfficiency: number;
   /** Tensor-parallel collectives overlapped with GEMMs (Transformer Engine userbuffers). */
   readonly tpCommOverlap: boolean;
+  /** MoE dispatch/combine overlapped with another micro-batch's compute. */
+  readonly expertCommunicationOverlap: boolean;
   /** MoE token dispatcher. */
   readonly expertDispatcher: ExpertDispatcher;
   /** Fraction of the data-parallel gradient traffic hidden behind backward compute. */

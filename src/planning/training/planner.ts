@@ -78,7 +78,8 @@ function resolve(props: TrainingPlanProps): { ctx: PlanContext; fixed: FixedPara
     model: props.model, shape: modelShape(props.model), gpu: props.gpu, precision, optimizer,
     bytes: bytesPerParameter(precision, optimizer, framework === TrainingFramework.MEGATRON), zeroStage, recompute, framework, seqLen, globalSeqs: gbt / seqLen,
     gpusPerNode, tpMax, networkBytesPerSecondPerGpu: networkBits / 8, nvlinkBytesPerSecond: props.gpu.nvlinkBandwidthBytesPerSecond / 2,
-    computeEfficiency: eff, tpCommOverlap: props.tensorParallelCommOverlap ?? true, expertDispatcher, dpOverlapFraction: overlap, memoryReserveFraction: reserve, fixedVirtualStages: vpp,
+    computeEfficiency: eff, tpCommOverlap: props.tensorParallelCommOverlap ?? true, expertDispatcher,
+    expertCommunicationOverlap: props.expertCommunicationOverlap ?? false, dpOverlapFraction: overlap, memoryReserveFraction: reserve, fixedVirtualStages: vpp,
   };
   validateFixed(ctx, fixed);
   if (fixed.microBatch !== undefined && ctx.globalSeqs % fixed.microBatch !== 0) {
@@ -164,7 +165,7 @@ function buildPlan(ctx: PlanContext, gpus: number, best: SearchResult, tokens: n
   const ex = new Explanation();
   ex.add('global batch', ctx.globalSeqs, 'sequences', `globalBatchTokens / sequenceLength ${ctx.seqLen}`);
   ex.add('parameters', ctx.shape.totalParams, 'parameters', 'attention + FFN/experts + norms per layer × layers + embedding + output', ctx.model.source);
-  ex.add('layout', gpus, 'GPUs', `tp ${l.tp} × pp ${l.pp}${l.vp > 1 ? ` (interleaved, ${l.vp} virtual stages)` : ''} × cp ${l.cp} × dp ${l.dp}${ctx.shape.isMoe ? ` (experts: ep ${l.ep} × etp ${l.etp})` : ''}; micro-batch ${l.microBatch}, gradient accumulation ${l.gradientAccumulation}; fastest of ${best.evaluated} layouts evaluated${ctx.shape.isMoe ? '. MoE step time is not calibrated inside a node: NVIDIA\'s published H100 Qwen3 runs with EP inside a node come out +36%…+99% of their measured TFLOP/s (cross-node DeepEP runs within 15%), so fix --ep/--etp/--expert-dispatcher to what you will run and treat the speed as a rough guide' : ''}`);
+  ex.add('layout', gpus, 'GPUs', `tp ${l.tp} × pp ${l.pp}${l.vp > 1 ? ` (interleaved, ${l.vp} virtual stages)` : ''} × cp ${l.cp} × dp ${l.dp}${ctx.shape.isMoe ? ` (experts: ep ${l.ep} × etp ${l.etp})` : ''}; micro-batch ${l.microBatch}, gradient accumulation ${l.gradientAccumulation}; fastest of ${best.evaluated} layouts evaluated${ctx.shape.isMoe ? '. MoE step time is only partly calibrated: the dispatch matches NVIDIA\'s H100 latencies, but expert compute is priced as dense (no grouped-GEMM, permutation, router or launch costs), so published H100 MoE runs limited by compute come out +33%…+109% of their measured TFLOP/s; fix --ep/--etp/--expert-dispatcher to what you will run and treat the speed as an upper bound' : ''}`);
   const split = splitOf(ctx, l);
   if (l.pp > 1) {
     ex.add('pipeline split', l.pp, 'ranks', `${split.method}: ${Array.from({ length: l.pp }, (_, r) => rankLayers(split, r)).join(', ')} layers per rank${split.method === 'embedding-and-loss' ? ' (the embedding and the loss each take one layer\'s slot)' : ''}`,

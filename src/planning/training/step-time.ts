@@ -211,7 +211,13 @@ export function stepTime(ctx: PlanContext, l: Layout, ex?: Explanation): StepTim
   // send_backward_recv_forward), so both transfers sit in every slot; the interleaved schedule overlaps them with
   // compute (overlap_p2p_comm) and pays them only in fill and drain.
   const p2pPerSlot = l.pp > 1 && v === 1 ? 2 * (actBytes / l.tp) / net : 0;
-  const slot = computeMb + tpSeconds + cpSeconds + epSeconds + p2pPerSlot;
+  // EP overlap (Megatron-Core --overlap-moe-expert-parallel-comm): one micro-batch's dispatch/combine runs under another's
+  // compute. NVIDIA report a 93% overlap ratio for DeepSeek-V3 on H100, and that DeepEP's 20 SMs cost the GEMMs running
+  // beside it roughly 20% (Megatron Core MoE report, arXiv:2603.07685 §4.2.3, Figure 18).
+  const epOverlap = ctx.expertCommunicationOverlap && epSeconds > 0;
+  const epExposed = epOverlap ? Math.max((1 - EP_OVERLAP_RATIO) * epSeconds, epSeconds - computeMb) : epSeconds;
+  const dispatcherSmCost = epOverlap && ctx.expertDispatcher === ExpertDispatcher.DEEPEP ? DEEPEP_GEMM_OVERHEAD * gemmSeconds : 0;
+  const slot = computeMb + dispatcherSmCost + tpSeconds + cpSeconds + epExposed + p2pPerSlot;
   const bubbleFraction = l.pp > 1 ? (l.pp - 1) / (v * m) : 0;
   // Interleaving multiplies the stage boundaries, and so the point-to-point traffic, by v (Narayanan et al. 2021 §2.2.2).
   const p2p = l.pp > 1 ? 2 * (l.pp - 1) * v * (actBytes / l.tp) / net : 0;
@@ -258,6 +264,7 @@ export function stepTime(ctx: PlanContext, l: Layout, ex?: Explanation): StepTim
     ex.add('exposed TP communication per micro-batch', tpSeconds, 's', `exposed ${tpExposed.toPrecision(3)} (${ctx.tpCommOverlap ? 'comm–GEMM overlap: 1/tp' : 'no overlap'}) × layers ${layersStage} × ${tpOps} × (t−1)/t × s·b·h·2 B / (NVLink ${(ctx.nvlinkBytesPerSecond / 1e9).toFixed(0)} GB/s × ${LINK_EFFICIENCY})`, 'Korthikanti et al. 2022 §4.2.2');
     if (l.cp > 1) ex.add('exposed CP communication per micro-batch', cpSeconds, 's', 'max(0, ring K/V exchange − attention compute)');
     if (expertExtra > 0) ex.add('expert weight traffic beyond expert FLOPs per layer per micro-batch', expertExtra, 's', `max(0, local experts' weight and gradient bytes / (HBM × ${EXPERT_HBM_EFFICIENCY}) − their FLOPs / compute): few tokens per expert make the expert GEMMs memory-bound`, 'roofline, Williams et al. 2009');
+    if (epOverlap) ex.add('exposed EP communication per micro-batch', epExposed + dispatcherSmCost, 's', `max((1 − ${EP_OVERLAP_RATIO}) × EP, EP − compute)${dispatcherSmCost ? ` + DeepEP's SMs: ${DEEPEP_GEMM_OVERHEAD} × GEMM time` : ''}`, 'arXiv:2603.07685 §4.2.3');
     if (epSeconds > 0) ex.add('EP all-to-all per micro-batch', epSeconds, 's', `4 all-to-alls × MoE layers × tokens·topK·h·2 B (${ctx.expertDispatcher}${ctx.expertDispatcher === ExpertDispatcher.DEEPEP ? ': once per remote node, then NVLink' : ''})`, 'DeepSeek-V3 technical report §3.2.2');
     if (p2pPerSlot > 0) ex.add('blocking p2p per micro-batch (plain 1F1B)', p2pPerSlot, 's', `2 × s·b·h·2/t B = 2 × ${(actBytes / l.tp / 2 ** 20).toFixed(1)} MiB over the network ${(net / 1e9).toFixed(1)} GB/s`, 'megatron/core/pipeline_parallel/schedules.py send_forward_recv_backward');
     ex.add('pipeline bubble fraction', bubbleFraction, '', `(p−1)/(v·m) = (${l.pp}−1)/(${v}·${m})`, 'Narayanan et al. 2021 §2.2');
@@ -275,26 +282,47 @@ export function stepTime(ctx: PlanContext, l: Layout, ex?: Explanation): StepTim
 }
 
 /**
- * One MoE layer's dispatch and combine, forward and backward (4 all-to-alls), for `tokens` tokens on one GPU, each sent to
- * topK experts as h bf16 values. All-to-all: (ep−1)/ep of the assignments leave the GPU, over NVLink when the EP group
- * (etp × ep consecutive ranks) fits in a node, else over the network. DeepEP across nodes: a token crosses the network
- * once per remote node holding one of its experts, E[remote nodes] = (n−1)·(1 − C(E − E/n, k)/C(E, k)) for n nodes and E
- * experts with balanced routing, and reaches the experts' GPUs over NVLink; the two legs are pipelined (DeepSeek-V3
- * technical report §3.2.2), so the slower one counts.
+ * Expected number of distinct groups hit when a token picks k of E experts spread evenly over `groups` groups (balanced
+ * routing): groups · (1 − C(E − E/groups, k) / C(E, k)).
+ */
+function distinctGroupsHit(experts: number, topK: number, groups: number): number {
+  const perGroup = experts / groups;
+  let missed = 1;
+  for (let i = 0; i < topK; i++) missed *= Math.max(0, experts - perGroup - i) / (experts - i);
+  return groups * (1 - missed);
+}
+
+/**
+ * One MoE layer's dispatch and combine, forward and backward (4 transfers), for `tokens` tokens on one GPU, each going to
+ * topK of E experts as h bf16 values; an EP group of ep ranks spans ep / (GPUs per node / etp) nodes.
+ * - All-to-all: every assignment whose expert is on another rank is sent; those on other nodes go over the network, the
+ *   rest over NVLink, at the same time.
+ * - DeepEP: a token goes once to each other GPU holding one of its experts, and once over the network to each other node
+ *   holding one, then on over NVLink (deepseek-ai/DeepEP; DeepSeek-V3 report §3.2.2); the slower leg counts.
+ * Checked against NVIDIA's H100 dispatch latencies (Megatron Core MoE report, arXiv:2603.07685 Table 7) in
+ * test/planning/training/moe-accuracy.test.ts.
  */
 export function expertAllToAllSeconds(ctx: PlanContext, l: Layout, tokens: number, nvlinkBytesPerSecond: number, networkBytesPerSecond: number): number {
   const s = ctx.shape;
-  const group = l.etp * l.ep;
-  const assignmentBytes = tokens * s.topK * s.hidden * 2;
-  const nodes = Math.ceil(group / ctx.gpusPerNode);
-  if (nodes <= 1) return 4 * ((l.ep - 1) / l.ep) * assignmentBytes / nvlinkBytesPerSecond;
-  if (ctx.expertDispatcher !== ExpertDispatcher.DEEPEP) return 4 * ((l.ep - 1) / l.ep) * assignmentBytes / networkBytesPerSecond;
-  const perNode = s.experts / nodes;
-  let missed = 1;
-  for (let i = 0; i < s.topK; i++) missed *= Math.max(0, s.experts - perNode - i) / (s.experts - i);
-  const remoteNodes = (nodes - 1) * (1 - missed);
-  return 4 * Math.max(tokens * remoteNodes * s.hidden * 2 / networkBytesPerSecond, assignmentBytes / nvlinkBytesPerSecond);
+  const tokenBytes = s.hidden * 2;
+  const epPerNode = Math.max(1, Math.min(l.ep, Math.floor(ctx.gpusPerNode / l.etp)));
+  const nodes = Math.ceil(l.ep / epPerNode);
+  if (ctx.expertDispatcher === ExpertDispatcher.DEEPEP) {
+    const otherGpus = distinctGroupsHit(s.experts, s.topK, l.ep) * (l.ep - 1) / l.ep;
+    const otherNodes = nodes > 1 ? distinctGroupsHit(s.experts, s.topK, nodes) * (nodes - 1) / nodes : 0;
+    return 4 * tokens * tokenBytes * Math.max(otherNodes / networkBytesPerSecond, otherGpus / nvlinkBytesPerSecond);
+  }
+  const assignments = tokens * s.topK;
+  const remote = (l.ep - epPerNode) / l.ep;
+  const local = (epPerNode - 1) / l.ep;
+  return 4 * assignments * tokenBytes * Math.max(remote / networkBytesPerSecond, local / nvlinkBytesPerSecond);
 }
+
+/** Share of the EP dispatch/combine hidden under compute with EP overlap (DeepSeek-V3 on H100: arXiv:2603.07685 §4.2.3). */
+export const EP_OVERLAP_RATIO = 0.93;
+
+/** GEMM slowdown while DeepEP's 20 SMs run beside them ("roughly 20% GEMM-efficiency overhead", arXiv:2603.07685 §4.2.3). */
+export const DEEPEP_GEMM_OVERHEAD = 0.2;
 
 /** Fraction of HBM bandwidth the grouped expert GEMMs reach when memory-bound (as the inference decode roofline). */
 export const EXPERT_HBM_EFFICIENCY = 0.8;
