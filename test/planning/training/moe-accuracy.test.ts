@@ -97,7 +97,7 @@ describe('MoE dispatch against NVIDIA\'s H100 latencies (arXiv:2603.07685 Table 
   ])('%s at EP %d: within 15%% of the measured %d µs', (dispatcher, ep, measured) => {
     expect(Math.abs(dispatchMicros(dispatcher, ep) / measured - 1)).toBeLessThanOrEqual(0.15);
   });
-  test('known limit: DeepEP at EP32 and EP64 is predicted 30% and 47% slower than measured (not explained; DeepSeek-V3's node-limited routing, at most 4 nodes per token, is not modelled)', () => {
+  test('known limit: DeepEP at EP32 and EP64 is predicted 30% and 47% slower than measured (not explained; the node-limited routing of DeepSeek-V3, at most 4 nodes per token, is not modelled)', () => {
     expect(Math.abs(dispatchMicros(DEEPEP, 32) / 3064 - 1.30)).toBeLessThan(0.02);
     expect(Math.abs(dispatchMicros(DEEPEP, 64) / 4626 - 1.47)).toBeLessThan(0.02);
   });
