@@ -126,7 +126,7 @@ export class ElasticInferenceService extends Construct {
     this.podsPerReplica = plan.nodesPerReplica;
     const gpusPerPod = plan.gpusPerReplica / this.podsPerReplica;
     if (gpusPerPod > pool.gpusPerNode) {
-      throw new ConstructValidationError(path, 'plan', `a replica needs ${gpusPerPod} GPUs per node but ${pool.nodeShape.id} has ${pool.gpusPerNode}`);
+      throw new ConstructValidationError(path, 'plan', `a replica needs ${gpusPerPod} GPUs per node but ${pool.nodeShape.id} has ${pool.gpusPerNode}; plan with nodeShape ${pool.nodeShape.id} (--node-shape) so that the planner fits the replica to this pool's nodes`);
     }
     // Requests in flight per replica at the plan's SLO capacity (Little's law, from the plan).
     this.targetConcurrencyPerReplica = Math.max(1, Math.floor(plan.concurrencyPerReplica));

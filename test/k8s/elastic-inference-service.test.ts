@@ -123,6 +123,15 @@ describe('ElasticInferenceService', () => {
     expect(() => build(overrides())).toThrow(message);
   });
 
+  test('a plan made for bigger nodes than the pool has is rejected with the node shape to plan for', () => {
+    // Without a node shape an L40S plan assumes an 8-GPU server (tensor parallelism over PCIe); a pool of one-GPU nodes cannot hold it.
+    const plan = InferencePlanner.plan({ model: ModelSpec.of('llama-3.1-70b'), gpu: GpuType.of('l40s-48gb'), precision: InferencePrecision.FP8 });
+    const chart = testChart();
+    const pool = testPool(chart, { nodeShape: NodeShape.of('g6e.xlarge') });
+    expect(() => new ElasticInferenceService(chart, 'chat', { pool, tenant: 'serving', plan, modelRef: 'meta-llama/Llama-3.1-70B-Instruct', huggingFaceTokenSecret: 'hf/token' }))
+      .toThrow(/a replica needs 2 GPUs per node but g6e\.xlarge has 1; plan with nodeShape g6e\.xlarge/);
+  });
+
   test('construct errors name the construct path', () => {
     expect(() => build({ drainSeconds: 1.5 })).toThrow(ConstructValidationError);
     expect(() => build({ drainSeconds: 1.5 })).toThrow(/^test\/chat: drainSeconds/);
