@@ -84,6 +84,17 @@ export interface ModelSpecProps {
    * @default 0
    */
   readonly denseLayers?: number;
+  /**
+   * Groups the routed experts are split into for group-limited routing (DeepSeek-V3 `n_group`: 8, one per node of its
+   * EP64 deployment): each token first picks `expertGroupsPerToken` groups, then its experts inside them.
+   * @default 1 (no group limit)
+   */
+  readonly expertGroups?: number;
+  /**
+   * Groups a token may route to (DeepSeek-V3 `topk_group`: 4), at most `expertGroups`.
+   * @default expertGroups
+   */
+  readonly expertGroupsPerToken?: number;
   /** MLA: KV latent rank (DeepSeek-V3: 512). @default 0 */
   readonly kvLoraRank?: number;
   /** MLA: query latent rank (DeepSeek-V3: 1536; 0 = no query compression). @default 0 */

@@ -129,7 +129,7 @@ export class ModelSpec {
     id: 'deepseek-v3', name: 'DeepSeek-V3', layers: 61, hiddenSize: 7168, attentionHeads: 128, kvHeads: 128,
     headDim: 192, ffnHiddenSize: 18432, ffnKind: FfnKind.SWIGLU, vocabSize: 129280, tiedEmbeddings: false,
     attentionKind: AttentionKind.MLA, maxPositionEmbeddings: 163840,
-    experts: 256, activeExperts: 8, sharedExperts: 1, moeFfnHiddenSize: 2048, denseLayers: 3,
+    experts: 256, activeExperts: 8, sharedExperts: 1, moeFfnHiddenSize: 2048, denseLayers: 3, expertGroups: 8, expertGroupsPerToken: 4,
     kvLoraRank: 512, qLoraRank: 1536, qkRopeHeadDim: 64, qkNopeHeadDim: 128, vHeadDim: 128,
     source: `${HF}/deepseek-ai/DeepSeek-V3/blob/main/config.json`,
   });
@@ -219,6 +219,10 @@ export class ModelSpec {
   public readonly moeFfnHiddenSize: number;
   /** Leading dense layers of an MoE model. */
   public readonly denseLayers: number;
+  /** Groups of routed experts for group-limited routing (1 = none). */
+  public readonly expertGroups: number;
+  /** Groups one token may route to. */
+  public readonly expertGroupsPerToken: number;
   /** MLA KV latent rank. */
   public readonly kvLoraRank: number;
   /** MLA query latent rank. */
@@ -262,6 +266,7 @@ export class ModelSpec {
       slidingWindow: p.slidingWindow, experts: p.experts, activeExperts: p.activeExperts, sharedExperts: p.sharedExperts,
       denseLayers: p.denseLayers, kvLoraRank: p.kvLoraRank, qLoraRank: p.qLoraRank, qkRopeHeadDim: p.qkRopeHeadDim,
       qkNopeHeadDim: p.qkNopeHeadDim, vHeadDim: p.vHeadDim, learnedPositionEmbeddings: p.learnedPositionEmbeddings,
+      expertGroups: p.expertGroups, expertGroupsPerToken: p.expertGroupsPerToken,
     };
     for (const [field, v] of Object.entries(nonNegative)) {
       if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < 0)) {
@@ -298,8 +303,17 @@ export class ModelSpec {
       if ((p.denseLayers ?? 0) >= p.layers) {
         throw new PlanningError('model.denseLayers', String(p.denseLayers), `must be less than layers (${p.layers}) for an MoE model`);
       }
-    } else if ((p.activeExperts ?? 0) > 0 || (p.sharedExperts ?? 0) > 0 || (p.denseLayers ?? 0) > 0) {
-      throw new PlanningError('model.experts', String(experts), 'activeExperts/sharedExperts/denseLayers need experts > 0');
+      const groups = p.expertGroups || 1;
+      if (experts % groups !== 0) {
+        throw new PlanningError('model.expertGroups', String(p.expertGroups), `must divide the ${experts} routed experts`);
+      }
+      const perToken = p.expertGroupsPerToken || groups;
+      if (perToken > groups || perToken * (experts / groups) < active) {
+        throw new PlanningError('model.expertGroupsPerToken', String(p.expertGroupsPerToken),
+          `must be at most expertGroups (${groups}) and leave room for the ${active} active experts (${experts / groups} per group)`);
+      }
+    } else if ((p.activeExperts ?? 0) > 0 || (p.sharedExperts ?? 0) > 0 || (p.denseLayers ?? 0) > 0 || (p.expertGroups ?? 0) > 1) {
+      throw new PlanningError('model.experts', String(experts), 'activeExperts/sharedExperts/denseLayers/expertGroups need experts > 0');
     }
     this.id = p.id;
     this.name = p.name;
@@ -320,6 +334,8 @@ export class ModelSpec {
     this.sharedExperts = p.sharedExperts ?? 0;
     this.moeFfnHiddenSize = positive.moeFfnHiddenSize;
     this.denseLayers = p.denseLayers ?? 0;
+    this.expertGroups = p.expertGroups || 1;
+    this.expertGroupsPerToken = p.expertGroupsPerToken || this.expertGroups;
     this.kvLoraRank = p.kvLoraRank ?? 0;
     this.qLoraRank = p.qLoraRank ?? 0;
     this.qkRopeHeadDim = p.qkRopeHeadDim ?? 0;
@@ -408,7 +424,8 @@ export class ModelSpec {
       vocabSize: this.vocabSize, tiedEmbeddings: this.tiedEmbeddings, attentionKind: this.attentionKind,
       maxPositionEmbeddings: this.maxPositionEmbeddings, slidingWindow: this.slidingWindow, experts: this.experts,
       activeExperts: this.activeExperts, sharedExperts: this.sharedExperts, moeFfnHiddenSize: this.moeFfnHiddenSize,
-      denseLayers: this.denseLayers, kvLoraRank: this.kvLoraRank, qLoraRank: this.qLoraRank, qkRopeHeadDim: this.qkRopeHeadDim,
+      denseLayers: this.denseLayers, expertGroups: this.expertGroups, expertGroupsPerToken: this.expertGroupsPerToken,
+      kvLoraRank: this.kvLoraRank, qLoraRank: this.qLoraRank, qkRopeHeadDim: this.qkRopeHeadDim,
       qkNopeHeadDim: this.qkNopeHeadDim, vHeadDim: this.vHeadDim, qkvBias: this.qkvBias, linearBias: this.linearBias,
       learnedPositionEmbeddings: this.learnedPositionEmbeddings, wordEmbeddingSize: this.wordEmbeddingSize,
       parameterCount: this.parameterCount(), activeParameterCount: this.activeParameterCount(),

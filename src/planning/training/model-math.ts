@@ -47,6 +47,9 @@ export interface ModelShape {
   readonly isMoe: boolean;
   readonly experts: number;
   readonly topK: number;
+  /** Routing groups of the experts and how many one token may use (group-limited routing; 1 and 1 when none). */
+  readonly expertGroups: number;
+  readonly expertGroupsPerToken: number;
   /** Average (over layers) FFN intermediate width one token passes through: dense f, or f_moe × (topK + shared). */
   readonly ffnPerLayerForActivations: number;
   /** Fraction of layers that are MoE layers. */
@@ -94,7 +97,7 @@ export function modelShape(m: ModelSpec): ModelShape {
     routedExpertParams: routed, sharedMoeParams: sharedMoe, activeMoeFfnParams: activeMoe,
     denseLayers, moeLayers, embeddingParams: embedding, outputParams: output,
     totalParams: total, activeParams: active, matmulParamsPerToken: matmulPerToken,
-    isMoe, experts: m.experts, topK: m.activeExperts, ffnPerLayerForActivations: ffnForAct,
+    isMoe, experts: m.experts, topK: m.activeExperts, expertGroups: m.expertGroups, expertGroupsPerToken: m.expertGroupsPerToken, ffnPerLayerForActivations: ffnForAct,
     swiglu, slidingWindow: m.slidingWindow, moeFraction: moeLayers / m.layers, heads: m.attentionHeads,
   };
 }

@@ -1,7 +1,7 @@
 import { usesFp8 } from './bytes-per-parameter';
 import { Layout, PlanContext } from './context';
 import { splitOf } from './memory';
-import { attentionForwardFlopsPerToken } from './model-math';
+import { attentionForwardFlopsPerToken, ModelShape } from './model-math';
 import { rankLayers } from './pipeline-schedule';
 import { ExpertDispatcher, RecomputeMode, TrainingFramework } from './precision';
 import { Explanation } from '../private/explanation';
@@ -281,14 +281,37 @@ export function stepTime(ctx: PlanContext, l: Layout, ex?: Explanation): StepTim
   };
 }
 
+/** C(pool − marked, draws) / C(pool, draws): the chance that `draws` picks without replacement miss all `marked` items. */
+function missAll(pool: number, marked: number, draws: number): number {
+  let p = 1;
+  for (let i = 0; i < draws; i++) p *= Math.max(0, pool - marked - i) / (pool - i);
+  return p;
+}
+
+/** C(n, k) for the small counts of expert groups. */
+function choose(n: number, k: number): number {
+  if (k < 0 || k > n) return 0;
+  let c = 1;
+  for (let i = 0; i < k; i++) c = c * (n - i) / (i + 1);
+  return c;
+}
+
 /**
- * Expected number of distinct groups hit when a token picks k of E experts spread evenly over `groups` groups (balanced
- * routing): groups · (1 − C(E − E/groups, k) / C(E, k)).
+ * Expected number of distinct groups (GPUs or nodes, each holding E/groups consecutive experts) that a token's topK
+ * experts fall in, with balanced routing: groups · (1 − C(E − E/groups, k) / C(E, k)). With group-limited routing (the
+ * model's experts split into G routing groups, a token picking g of them, then its experts inside: DeepSeek-V3 n_group 8,
+ * topk_group 4) and `groups` ≤ G, a node holding G/groups routing groups is missed when none of them is picked, or none of
+ * the picked ones gets one of the token's experts.
  */
-function distinctGroupsHit(experts: number, topK: number, groups: number): number {
-  const perGroup = experts / groups;
-  let missed = 1;
-  for (let i = 0; i < topK; i++) missed *= Math.max(0, experts - perGroup - i) / (experts - i);
+function distinctGroupsHit(s: ModelShape, groups: number): number {
+  const G = s.expertGroups; const g = s.expertGroupsPerToken;
+  if (g >= G || groups > G || G % groups !== 0) return groups * (1 - missAll(s.experts, s.experts / groups, s.topK));
+  const perNode = G / groups; const expertsPerGroup = s.experts / G;
+  let missed = 0;
+  for (let j = 0; j <= Math.min(perNode, g); j++) {
+    const picked = choose(perNode, j) * choose(G - perNode, g - j) / choose(G, g);
+    missed += picked * missAll(expertsPerGroup * g, expertsPerGroup * j, s.topK);
+  }
   return groups * (1 - missed);
 }
 
@@ -308,8 +331,8 @@ export function expertAllToAllSeconds(ctx: PlanContext, l: Layout, tokens: numbe
   const epPerNode = Math.max(1, Math.min(l.ep, Math.floor(ctx.gpusPerNode / l.etp)));
   const nodes = Math.ceil(l.ep / epPerNode);
   if (ctx.expertDispatcher === ExpertDispatcher.DEEPEP) {
-    const otherGpus = distinctGroupsHit(s.experts, s.topK, l.ep) * (l.ep - 1) / l.ep;
-    const otherNodes = nodes > 1 ? distinctGroupsHit(s.experts, s.topK, nodes) * (nodes - 1) / nodes : 0;
+    const otherGpus = distinctGroupsHit(s, l.ep) * (l.ep - 1) / l.ep;
+    const otherNodes = nodes > 1 ? distinctGroupsHit(s, nodes) * (nodes - 1) / nodes : 0;
     return 4 * tokens * tokenBytes * Math.max(otherNodes / networkBytesPerSecond, otherGpus / nvlinkBytesPerSecond);
   }
   const assignments = tokens * s.topK;
