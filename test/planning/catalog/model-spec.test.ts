@@ -178,6 +178,16 @@ describe('ModelSpec.custom validation', () => {
     expect(() => ModelSpec.custom({ ...base, experts: 8, activeExperts: 9 })).toThrow(/model\.activeExperts/);
   });
 
+  test('expert routing groups must divide the experts and leave room for the active ones; dense models have none', () => {
+    const moe: ModelSpecProps = { ...ModelSpec.DEEPSEEK_V3 };
+    expect(ModelSpec.custom({ ...moe, id: 'dsv3-groups' }).expertGroupsPerToken).toBe(4);
+    expect(() => ModelSpec.custom({ ...moe, expertGroups: 7 })).toThrow(/model\.expertGroups=7: must divide the 256 routed experts/);
+    expect(() => ModelSpec.custom({ ...moe, expertGroupsPerToken: 9 })).toThrow(/model\.expertGroupsPerToken=9: must be at most expertGroups \(8\)/);
+    expect(() => ModelSpec.custom({ ...moe, expertGroups: 128, expertGroupsPerToken: 2 })).toThrow(/leave room for the 8 active experts \(2 per group\)/);
+    expect(() => ModelSpec.custom({ ...base, expertGroups: 4 })).toThrow(/model\.experts=0/);
+    expect(ModelSpec.LLAMA_3_1_8B.expertGroups).toBe(1);
+  });
+
   test('a hidden size that does not split into heads needs an explicit headDim', () => {
     expect(() => ModelSpec.custom({ ...base, hiddenSize: 4100, headDim: undefined })).toThrow(/model\.headDim/);
   });
