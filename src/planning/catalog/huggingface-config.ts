@@ -164,6 +164,7 @@ function deepseekV3(json: any, id: string, name: string, source: string): ModelS
     sharedExperts: optionalNonNegativeInt(json, 'n_shared_experts') ?? 0,
     moeFfnHiddenSize: int(json, 'moe_intermediate_size'),
     denseLayers: optionalNonNegativeInt(json, 'first_k_dense_replace') ?? 0,
+    mtpLayers: optionalNonNegativeInt(json, 'num_nextn_predict_layers') ?? 0,
     expertGroups: optionalNonNegativeInt(json, 'n_group'),
     expertGroupsPerToken: optionalNonNegativeInt(json, 'topk_group'),
     kvLoraRank: int(json, 'kv_lora_rank'),

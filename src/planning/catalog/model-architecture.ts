@@ -95,6 +95,14 @@ export interface ModelSpecProps {
    * @default expertGroups
    */
   readonly expertGroupsPerToken?: number;
+  /**
+   * Multi-token-prediction modules trained with the model (DeepSeek-V3 `num_nextn_predict_layers`: 1; DeepSeek-V3 technical
+   * report, arXiv:2412.19437 §2.2). Each is one more decoder layer of the last layer's kind, a 2h × h projection and
+   * three norms, sharing the embedding and output head; the training planner places them on the last pipeline rank.
+   * Plain next-token serving does not load them, so inference planning and `parameterCount()` leave them out.
+   * @default 0
+   */
+  readonly mtpLayers?: number;
   /** MLA: KV latent rank (DeepSeek-V3: 512). @default 0 */
   readonly kvLoraRank?: number;
   /** MLA: query latent rank (DeepSeek-V3: 1536; 0 = no query compression). @default 0 */

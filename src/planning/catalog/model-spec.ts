@@ -1,7 +1,7 @@
 import { parseHuggingFaceConfig } from './huggingface-config';
 import { kvCacheTokens, kvCacheValuesPerTokenPerLayer } from './kv-cache';
 import { AttentionKind, FfnKind, ModelSpecProps } from './model-architecture';
-import { blockParameters, embeddingParameters, transformerParameters } from './parameter-breakdown';
+import { blockParameters, embeddingParameters, mtpModuleParameters, transformerParameters } from './parameter-breakdown';
 import { PlanningError } from '../../errors';
 import { closestIds } from '../private/did-you-mean';
 
@@ -119,17 +119,17 @@ export class ModelSpec {
   });
 
   /**
-   * DeepSeek-V3: MLA, 256 routed experts (8 active) + 1 shared, first 3 layers dense.
-   * The multi-token-prediction (MTP) module (`num_nextn_predict_layers: 1`, ~14B parameters) is not modelled:
-   * it is not used for ordinary next-token serving, and the 671B total quoted by DeepSeek is the main model
-   * without it (the 685B Hugging Face checkpoint = 671B main + 14B MTP, per the model card).
+   * DeepSeek-V3: MLA, 256 routed experts (8 active) + 1 shared, first 3 layers dense, one multi-token-prediction
+   * module (`num_nextn_predict_layers: 1`). `parameterCount()` is the 671B main model DeepSeek quotes; the MTP module
+   * (11.6B here, `mtpParameterCount()`) is trained with it and planned for training only: the 685B Hugging Face
+   * checkpoint is the main model plus the module and its own copies of the embedding and output head (model card).
    * Source: deepseek-ai/DeepSeek-V3 config.json; DeepSeek-V3 technical report (arXiv:2412.19437) §4.2.
    */
   public static readonly DEEPSEEK_V3 = ModelSpec.register({
     id: 'deepseek-v3', name: 'DeepSeek-V3', layers: 61, hiddenSize: 7168, attentionHeads: 128, kvHeads: 128,
     headDim: 192, ffnHiddenSize: 18432, ffnKind: FfnKind.SWIGLU, vocabSize: 129280, tiedEmbeddings: false,
     attentionKind: AttentionKind.MLA, maxPositionEmbeddings: 163840,
-    experts: 256, activeExperts: 8, sharedExperts: 1, moeFfnHiddenSize: 2048, denseLayers: 3, expertGroups: 8, expertGroupsPerToken: 4,
+    experts: 256, activeExperts: 8, sharedExperts: 1, moeFfnHiddenSize: 2048, denseLayers: 3, mtpLayers: 1, expertGroups: 8, expertGroupsPerToken: 4,
     kvLoraRank: 512, qLoraRank: 1536, qkRopeHeadDim: 64, qkNopeHeadDim: 128, vHeadDim: 128,
     source: `${HF}/deepseek-ai/DeepSeek-V3/blob/main/config.json`,
   });
@@ -219,6 +219,8 @@ export class ModelSpec {
   public readonly moeFfnHiddenSize: number;
   /** Leading dense layers of an MoE model. */
   public readonly denseLayers: number;
+  /** Multi-token-prediction modules trained with the model (0 = none). */
+  public readonly mtpLayers: number;
   /** Groups of routed experts for group-limited routing (1 = none). */
   public readonly expertGroups: number;
   /** Groups one token may route to. */
@@ -266,7 +268,7 @@ export class ModelSpec {
       slidingWindow: p.slidingWindow, experts: p.experts, activeExperts: p.activeExperts, sharedExperts: p.sharedExperts,
       denseLayers: p.denseLayers, kvLoraRank: p.kvLoraRank, qLoraRank: p.qLoraRank, qkRopeHeadDim: p.qkRopeHeadDim,
       qkNopeHeadDim: p.qkNopeHeadDim, vHeadDim: p.vHeadDim, learnedPositionEmbeddings: p.learnedPositionEmbeddings,
-      expertGroups: p.expertGroups, expertGroupsPerToken: p.expertGroupsPerToken,
+      expertGroups: p.expertGroups, expertGroupsPerToken: p.expertGroupsPerToken, mtpLayers: p.mtpLayers,
     };
     for (const [field, v] of Object.entries(nonNegative)) {
       if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < 0)) {
@@ -334,6 +336,7 @@ export class ModelSpec {
     this.sharedExperts = p.sharedExperts ?? 0;
     this.moeFfnHiddenSize = positive.moeFfnHiddenSize;
     this.denseLayers = p.denseLayers ?? 0;
+    this.mtpLayers = p.mtpLayers ?? 0;
     this.expertGroups = p.expertGroups || 1;
     this.expertGroupsPerToken = p.expertGroupsPerToken || this.expertGroups;
     this.kvLoraRank = p.kvLoraRank ?? 0;
@@ -374,6 +377,16 @@ export class ModelSpec {
   public activeParameterCount(): number {
     const p = transformerParameters(this);
     return embeddingParameters(p) + blockParameters(p, true);
+  }
+
+  /**
+   * Parameters of the multi-token-prediction modules (0 for models without them): per module one decoder layer of the
+   * last layer's kind, a 2h × h projection and three norms; the embedding and output head are shared with the main model.
+   */
+  public mtpParameterCount(): number {
+    const p = transformerParameters(this);
+    const m = mtpModuleParameters(p, this.hiddenSize);
+    return this.mtpLayers * (m.dense + m.routed);
   }
 
   /**
@@ -424,11 +437,11 @@ export class ModelSpec {
       vocabSize: this.vocabSize, tiedEmbeddings: this.tiedEmbeddings, attentionKind: this.attentionKind,
       maxPositionEmbeddings: this.maxPositionEmbeddings, slidingWindow: this.slidingWindow, experts: this.experts,
       activeExperts: this.activeExperts, sharedExperts: this.sharedExperts, moeFfnHiddenSize: this.moeFfnHiddenSize,
-      denseLayers: this.denseLayers, expertGroups: this.expertGroups, expertGroupsPerToken: this.expertGroupsPerToken,
+      denseLayers: this.denseLayers, mtpLayers: this.mtpLayers, expertGroups: this.expertGroups, expertGroupsPerToken: this.expertGroupsPerToken,
       kvLoraRank: this.kvLoraRank, qLoraRank: this.qLoraRank, qkRopeHeadDim: this.qkRopeHeadDim,
       qkNopeHeadDim: this.qkNopeHeadDim, vHeadDim: this.vHeadDim, qkvBias: this.qkvBias, linearBias: this.linearBias,
       learnedPositionEmbeddings: this.learnedPositionEmbeddings, wordEmbeddingSize: this.wordEmbeddingSize,
-      parameterCount: this.parameterCount(), activeParameterCount: this.activeParameterCount(),
+      parameterCount: this.parameterCount(), activeParameterCount: this.activeParameterCount(), mtpParameterCount: this.mtpParameterCount(),
       embeddingParameterCount: this.embeddingParameterCount(), kvCacheBytesPerTokenBf16: this.kvCacheBytesPerToken(2),
       source: this.source,
     };

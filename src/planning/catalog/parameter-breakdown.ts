@@ -30,6 +30,7 @@ export interface TransformerArchitecture {
   readonly sharedExperts: number;
   readonly moeFfnHiddenSize: number;
   readonly denseLayers: number;
+  readonly mtpLayers: number;
   readonly kvLoraRank: number;
   readonly qLoraRank: number;
   readonly qkRopeHeadDim: number;
@@ -72,6 +73,8 @@ export interface TransformerParameters {
   readonly denseLayers: number;
   /** Layers whose feed-forward block is a mixture of experts (0 for dense models). */
   readonly moeLayers: number;
+  /** Multi-token-prediction modules (see {@link mtpModuleParameters}); 0 for most models. */
+  readonly mtpLayers: number;
   /** Query/key head dim used in attention scores (MLA: qkNopeHeadDim + qkRopeHeadDim). */
   readonly queryHeadDim: number;
   /** Value head dim (MLA: vHeadDim). */
@@ -160,6 +163,7 @@ export function transformerParameters(a: TransformerArchitecture): TransformerPa
     layers: a.layers,
     denseLayers: a.layers - moeLayers,
     moeLayers,
+    mtpLayers: a.mtpLayers,
     queryHeadDim: mla ? a.qkNopeHeadDim + a.qkRopeHeadDim : a.headDim,
     valueHeadDim: mla ? a.vHeadDim : a.headDim,
     attentionKvHeads: mla ? a.attentionHeads : a.kvHeads,
@@ -207,4 +211,37 @@ export function auxiliaryParameters(p: TransformerParameters): number {
   const experts = p.routedExperts + p.sharedExperts;
   return p.layers * (p.attention.biases + p.layerNormBiases) + p.denseLayers * p.denseMlp.biases
     + p.moeLayers * experts * p.expertMlp.biases + p.finalNormBiases + p.positionEmbeddings + p.embeddingProjections;
+}
+
+/** Parameters of one multi-token-prediction module, split the way expert parallelism shards them. */
+export interface MtpModuleParameters {
+  /** Everything but the routed experts: the layer's attention, norms and dense MLP or shared experts and router, the projection and the three norms. */
+  readonly dense: number;
+  /** Routed experts of the module's layer (0 when the last layer is dense). */
+  readonly routed: number;
+  /** Matmul parameters a token passes through: attention, the dense MLP or the active and shared experts and router, the projection. */
+  readonly activeMatmul: number;
+}
+
+/**
+ * One multi-token-prediction module (DeepSeek-V3 technical report, arXiv:2412.19437 §2.2, eq. 21; Hugging Face
+ * checkpoint `model.layers.61.*`; Megatron-Core `MultiTokenPredictionLayer`): `enorm` and `hnorm` (h each) on the
+ * next token's embedding and the previous depth's hidden state, `eh_proj` (2h × h, no bias) joining them, one decoder
+ * layer of the kind of the model's last layer, and `final_layernorm` (h) before the shared output head. The embedding
+ * and output head are the main model's and are not counted here.
+ */
+export function mtpModuleParameters(p: TransformerParameters, hidden: number): MtpModuleParameters {
+  const a = p.attention;
+  const moe = p.moeLayers > 0;
+  const attention = a.sharded + a.replicated;
+  const norms = p.layerNormWeights + p.layerNormBiases + a.latentNorms + a.biases + 3 * hidden;
+  const projection = 2 * hidden * hidden;
+  const expert = p.expertMlp.weights + p.expertMlp.biases;
+  const ffnDense = moe ? p.router + p.sharedExperts * expert : p.denseMlp.weights + p.denseMlp.biases;
+  const activeFfn = moe ? p.router + (p.activeRoutedExperts + p.sharedExperts) * p.expertMlp.weights : p.denseMlp.weights;
+  return {
+    dense: attention + norms + projection + ffnDense,
+    routed: moe ? p.routedExperts * expert : 0,
+    activeMatmul: attention + projection + activeFfn,
+  };
 }

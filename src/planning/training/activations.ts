@@ -1,7 +1,7 @@
 import { usesFp8 } from './bytes-per-parameter';
 import { Layout, PlanContext } from './context';
 import { ModelShape } from './model-math';
-import { peakHeld, PipelineSplit } from './pipeline-schedule';
+import { peakHeld, PipelineSplit, rankMtp } from './pipeline-schedule';
 import { RecomputeMode, TrainingPrecision } from './precision';
 import { Explanation } from '../private/explanation';
 
@@ -91,6 +91,13 @@ export const EAGER_FP32_AMP_EXTRA_UNITS = 10;
 export const EAGER_LOGITS_BYTES = { kept: 4, forward: 10, backward: 12 } as const;
 
 /**
+ * Activations one multi-token-prediction module keeps beyond those of its decoder layer, in s·b·h units: the inputs of
+ * `enorm` and `hnorm` (2 + 2), the 2h-wide input of `eh_proj` (4) and the input of its final norm (2) (DeepSeek-V3
+ * technical report, arXiv:2412.19437 §2.2 eq. 21; Megatron-Core `MultiTokenPredictionLayer`).
+ */
+export const MTP_EXTRA_UNITS = 10;
+
+/**
  * Megatron's vocabulary-parallel cross-entropy keeps fp32 logits: 4·s·b·V/t bytes on the last stage
  * (Korthikanti et al. 2022 §4.2, "output layer and loss").
  */
@@ -168,9 +175,12 @@ export function activationBytes(ctx: PlanContext, l: Layout, split: PipelineSpli
   }
   const tokens = seqLocal * l.microBatch;
   const last = rank === l.pp - 1;
-  const head = last ? MEGATRON_LOGITS_BYTES_PER_TOKEN_VOCAB * tokens * s.vocab / l.tp + 2 * sbh / l.tp : 0;
+  // Each multi-token-prediction module computes its own loss over the vocabulary on the last rank.
+  const mtp = rankMtp(split, rank);
+  const head = last ? (1 + mtp) * MEGATRON_LOGITS_BYTES_PER_TOKEN_VOCAB * tokens * s.vocab / l.tp + 2 * sbh / l.tp : 0;
+  const mtpExtra = mtp * MTP_EXTRA_UNITS * sbh / l.tp * (ctx.recompute === RecomputeMode.FULL ? 0 : held.lastChunkMicroBatches);
   const embedMask = !s.swiglu && rank === 0 ? sbh / l.tp * held.firstChunkMicroBatches : 0;
-  const total = held.layerMicroBatches * perLayer + working + head + embedMask;
+  const total = held.layerMicroBatches * perLayer + working + head + mtpExtra + embedMask;
   if (ex) {
     ex.add('activation bytes per layer per micro-batch', perLayer, 'bytes',
       `${formula}; s=${seqLocal} (seq ${ctx.seqLen}/cp ${l.cp}), b=${l.microBatch}, h=${s.hidden}, t=${l.tp}`,
@@ -178,7 +188,7 @@ export function activationBytes(ctx: PlanContext, l: Layout, split: PipelineSpli
     ex.add('layers × micro-batches held at the peak', held.layerMicroBatches, '',
       `pipeline rank ${rank} of ${l.pp}${split.vp > 1 ? `, ${split.vp} chunks` : ''}, ${l.gradientAccumulation} micro-batches: Megatron-Core ${split.vp > 1 ? 'interleaved ' : ''}1F1B warm-up forwards + 1`,
       'Narayanan et al. 2021 §2.2; Korthikanti et al. 2022 §4.2.3; megatron/core/pipeline_parallel/schedules.py');
-    ex.add('activations per GPU', total, 'bytes', `layers × micro-batches held × per-layer${working ? ' + recompute working layer' : ''}${head ? ' + fp32 logits 4·s·b·V/t + final norm' : ''}${embedMask ? ' + embedding dropout masks' : ''}`);
+    ex.add('activations per GPU', total, 'bytes', `layers × micro-batches held × per-layer${working ? ' + recompute working layer' : ''}${head ? ` + fp32 logits 4·s·b·V/t${mtp ? ` × ${1 + mtp} (main and MTP losses)` : ''} + final norm` : ''}${mtpExtra ? ` + MTP projection inputs and norms ${MTP_EXTRA_UNITS}·s·b·h/t per module per micro-batch held` : ''}${embedMask ? ' + embedding dropout masks' : ''}`);
   }
   return total;
 }

@@ -1,5 +1,6 @@
 import { Layout, PlanContext } from './context';
 import { memoryReserveFor, StageMemory, staticLowerBoundBytes, worstStageMemory } from './memory';
+import { slotCounts, splitsEvenly } from './pipeline-schedule';
 import { TrainingFramework } from './precision';
 import { StepTime, stepTime } from './step-time';
 import { PlanningError } from '../../errors';
@@ -87,13 +88,14 @@ export function vpCandidates(ctx: PlanContext, pp: number, gradientAccumulation:
   const v0 = ctx.fixedVirtualStages;
   // A fixed interleaving needs a pipeline: without one the layout is skipped, never silently run as plain 1F1B.
   if (pp === 1) return v0 === undefined || v0 === 1 ? [1] : [];
-  const whole = (v: number): boolean => ctx.shape.layers % (pp * v) === 0 || (ctx.shape.layers + 2) % (pp * v) === 0;
+  const { layers: L, mtpLayers: mtp } = ctx.shape;
+  const whole = (v: number): boolean => splitsEvenly(L, pp, v, mtp);
   if (v0 !== undefined) return v0 === 1 || (whole(v0) && gradientAccumulation % pp === 0) ? [v0] : [];
   if (gradientAccumulation % pp !== 0 || (pp - 1) / gradientAccumulation <= MIN_BUBBLE_FOR_INTERLEAVING) return [1];
   const out = new Set<number>([1]);
-  for (const layers of [ctx.shape.layers, ctx.shape.layers + 2]) {
-    if (layers % pp !== 0) continue;
-    for (const v of divisors(layers / pp)) if (v > 1) out.add(v);
+  for (const slots of slotCounts(L, mtp)) {
+    if (slots % pp !== 0) continue;
+    for (const v of divisors(slots / pp)) if (v > 1 && whole(v)) out.add(v);
   }
   return [...out].sort((a, b) => a - b);
 }
@@ -246,10 +248,11 @@ export function validateFixed(ctx: PlanContext, fixed: FixedParallelism): void {
     throw new PlanningError('virtualPipelineStages', String(v), 'interleaving needs pipeline stages: set --pp above 1 (or leave it unset to search), or use 1');
   }
   if (v !== undefined && v > 1 && p > 1) {
-    const L = ctx.shape.layers;
-    if (L % (p * v) !== 0 && (L + 2) % (p * v) !== 0) {
-      const ok = divisors(L).concat(divisors(L + 2)).filter((d) => d > 1 && (L % (p * d) === 0 || (L + 2) % (p * d) === 0));
-      throw new PlanningError('virtualPipelineStages', String(v), `needs the ${L} layers of ${m.id}, or ${L + 2} counting the embedding and the loss, divisible by pp × v = ${p * v}; ${ok.length ? `try ${[...new Set(ok)].sort((a, b) => a - b).join(', ')} or 1` : 'use 1 (plain 1F1B)'}`);
+    const { layers: L, mtpLayers: mtp } = ctx.shape;
+    if (!splitsEvenly(L, p, v, mtp)) {
+      const ok = slotCounts(L, mtp).flatMap(divisors).filter((d) => d > 1 && splitsEvenly(L, p, d, mtp));
+      const counted = `${L + 2} counting the embedding and the loss${mtp ? `, or ${L + 2 + mtp} with the ${mtp} MTP module${mtp > 1 ? 's' : ''}` : ''}`;
+      throw new PlanningError('virtualPipelineStages', String(v), `needs the ${L} layers of ${m.id}, or ${counted}, divisible by pp × v = ${p * v}; ${ok.length ? `try ${[...new Set(ok)].sort((a, b) => a - b).join(', ')} or 1` : 'use 1 (plain 1F1B)'}`);
     }
   }
   for (const [field, value] of [['expertParallel', fixed.ep], ['expertTensorParallel', fixed.etp]] as const) {

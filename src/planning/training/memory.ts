@@ -1,7 +1,7 @@
 import { activationBytes, eagerActivations } from './activations';
 import { BytesPerParameter } from './bytes-per-parameter';
 import { Layout, PlanContext } from './context';
-import { PipelineSplit, pipelineSplit, rankLayers, ranksToCheck } from './pipeline-schedule';
+import { PipelineSplit, pipelineSplit, rankLayers, rankMoeLayers, rankMtp, ranksToCheck } from './pipeline-schedule';
 import { RecomputeMode, TrainingFramework, TrainingPrecision } from './precision';
 import { Explanation } from '../private/explanation';
 
@@ -66,34 +66,40 @@ export interface StageMemory {
 /** Parameters held by one GPU of a stage, split into data-parallel-replicated and expert-parallel parts. */
 interface StageParams { readonly dense: number; readonly expert: number; readonly layerDense: number; readonly layerExpert: number }
 
-/** The layer split of a layout (plain 1F1B when pp = 1). */
+/** The layer split of a layout (plain 1F1B when pp = 1), multi-token-prediction modules on the last rank. */
 export function splitOf(ctx: PlanContext, l: Layout): PipelineSplit {
-  return pipelineSplit(ctx.shape.layers, l.pp, l.pp > 1 ? l.vp : 1);
+  return pipelineSplit(ctx.shape.layers, l.pp, l.pp > 1 ? l.vp : 1, ctx.shape.mtpLayers);
 }
 
 /**
  * Parameters one GPU of pipeline rank `rank` holds after tensor/pipeline/expert sharding.
  *
- * Layers are split over the ranks as {@link pipelineSplit} says. Attention and FFN matrices are split over
- * `tp` (Shoeybi et al. 2019, arXiv:1909.08053 §3); norms are replicated. The embedding (vocab-parallel
- * over `tp`) sits on the first rank and the output projection and final norm on the last; with tied embeddings and
- * pp > 1 the last rank keeps its own copy (Megatron `share_embeddings_and_output_weights`). Routed
- * experts are split over `etp × ep`.
+ * Layers are split over the ranks as {@link pipelineSplit} says; an MoE model's leading dense layers are counted where
+ * they fall. Attention and FFN matrices are split over `tp` (Shoeybi et al. 2019, arXiv:1909.08053 §3); norms are
+ * replicated. The embedding (vocab-parallel over `tp`) sits on the first rank and the output projection and final norm
+ * on the last; with tied embeddings and pp > 1 the last rank keeps its own copy (Megatron `share_embeddings_and_output_weights`).
+ * Multi-token-prediction modules sit on the last rank, which then also keeps a copy of the embedding ("MTP need both
+ * embedding layer and output layer", Megatron-Core megatron/core/models/gpt/gpt_model.py `mtp_process`). Routed experts
+ * are split over `etp × ep`.
  */
 function stageParams(ctx: PlanContext, l: Layout, split: PipelineSplit, rank: number): StageParams {
   const s = ctx.shape;
   const layers = rankLayers(split, rank);
-  const denseFrac = s.denseLayers / s.layers;
-  const layerDense = s.attnParamsPerLayer / l.tp + s.normParamsPerLayer
-    + denseFrac * s.denseFfnParams / l.tp + s.moeFraction * s.sharedMoeParams / l.tp;
-  const layerExpert = s.moeFraction * s.routedExpertParams / (l.etp * l.ep);
-  let dense = layers * layerDense;
+  const moeLayers = s.isMoe ? rankMoeLayers(split, rank, s.denseLayers) : 0;
+  const common = s.attnParamsPerLayer / l.tp + s.normParamsPerLayer;
+  const moeDense = s.sharedMoeParams / l.tp;
+  const moeExpert = s.routedExpertParams / (l.etp * l.ep);
+  const denseLayer = common + s.denseFfnParams / l.tp;
+  const mtp = rankMtp(split, rank);
+  let dense = (layers - moeLayers) * denseLayer + moeLayers * (common + moeDense) + mtp * s.mtpDenseParams / l.tp;
+  const expert = moeLayers * moeExpert + mtp * s.mtpRoutedParams / (l.etp * l.ep);
   const first = rank === 0;
   const last = rank === l.pp - 1;
-  if (first) dense += s.embeddingParams / l.tp;
+  if (first || (mtp > 0 && l.pp > 1)) dense += s.embeddingParams / l.tp;
   if (last && (!first || s.outputParams > 0)) dense += (s.outputParams > 0 ? s.outputParams : s.embeddingParams) / l.tp;
   if (last) dense += s.hidden;
-  return { dense, expert: layers * layerExpert, layerDense, layerExpert };
+  const layerDense = s.isMoe ? common + moeDense : denseLayer;
+  return { dense, expert, layerDense, layerExpert: s.isMoe ? moeExpert : 0 };
 }
 
 /**
@@ -151,9 +157,11 @@ export function stageMemory(ctx: PlanContext, l: Layout, rank: number, ex?: Expl
   if (ex) {
     const w = ctx.bytes;
     const z = `dp×cp = ${l.dp * l.cp}`;
-    const ends = [rank === 0 ? 'embedding' : '', rank === l.pp - 1 ? 'output layer' : ''].filter(Boolean).join(' + ');
+    const mtp = rankMtp(split, rank);
+    const ends = [rank === 0 || (mtp > 0 && l.pp > 1) ? 'embedding' : '', rank === l.pp - 1 ? 'output layer' : ''].filter(Boolean).join(' + ');
+    const moe = ctx.shape.isMoe ? ` (${rankMoeLayers(split, rank, ctx.shape.denseLayers)} MoE; experts / etp·ep=${l.etp * l.ep})` : '';
     ex.add(`parameters on one GPU (pipeline rank ${rank} of ${l.pp})`, st.params, 'parameters',
-      `${rankLayers(split, rank)} of ${ctx.shape.layers} layers (${split.method} split) of matrices / tp=${l.tp}${ctx.shape.isMoe ? ` (experts / etp·ep=${l.etp * l.ep})` : ''}${ends ? ` + ${ends} / tp` : ''}`,
+      `${rankLayers(split, rank)} of ${ctx.shape.layers} layers${moe} (${split.method} split)${mtp ? ` + ${mtp} MTP module${mtp > 1 ? 's' : ''}` : ''} of matrices / tp=${l.tp}${ends ? ` + ${ends} / tp` : ''}`,
       'Shoeybi et al. 2019 §3; Narayanan et al. 2021 §2.2; Megatron-Core pipeline split');
     ex.add('weights per GPU', st.weights, 'bytes', `params × ${w.weights} B${ctx.zeroStage >= 3 ? ` / ${z} (ZeRO-3)` : ''}`, 'Rajbhandari et al. 2020 §3.1, §5');
     ex.add('gradients per GPU', st.gradients, 'bytes', `params × ${w.gradients} B${ctx.zeroStage >= 2 ? ` / ${z} (ZeRO-2)` : ''}`, 'Rajbhandari et al. 2020 §5.2');

@@ -1,5 +1,5 @@
 import { FfnKind, ModelSpec } from '../catalog';
-import { transformerParameters } from '../catalog/parameter-breakdown';
+import { mtpModuleParameters, transformerParameters } from '../catalog/parameter-breakdown';
 
 /**
  * Parameter and FLOP breakdown of a decoder-only transformer, split the way tensor, pipeline and
@@ -45,6 +45,14 @@ export interface ModelShape {
   /** Matmul parameters touched per token (active, excluding the embedding lookup). */
   readonly matmulParamsPerToken: number;
   readonly isMoe: boolean;
+  /** Multi-token-prediction modules, trained on the last pipeline rank (0 for most models). */
+  readonly mtpLayers: number;
+  /** One MTP module: parameters outside its routed experts, replicated over expert parallelism. */
+  readonly mtpDenseParams: number;
+  /** One MTP module: routed-expert parameters (0 when the last layer is dense). */
+  readonly mtpRoutedParams: number;
+  /** Matmul parameters a token passes through in one MTP module, its pass through the shared output head (V × e) included. */
+  readonly mtpMatmulParamsPerToken: number;
   readonly experts: number;
   readonly topK: number;
   /** Routing groups of the experts and how many one token may use (group-limited routing; 1 and 1 when none). */
@@ -90,6 +98,7 @@ export function modelShape(m: ModelSpec): ModelShape {
   // Per token, the output projection multiplies by V×e whether or not it is tied, and the projections by h×e each; the
   // embedding lookup does no matmul.
   const matmulPerToken = m.layers * attn + denseLayers * denseFfn + moeLayers * (activeMoe + p.router) + vocabMatrix;
+  const mtp = mtpModuleParameters(p, h);
   const ffnForAct = (denseLayers * m.ffnHiddenSize + moeLayers * m.moeFfnHiddenSize * (m.activeExperts + m.sharedExperts)) / m.layers;
   return {
     layers: m.layers, hidden: h, vocab: m.vocabSize, qDim, kDim, vDim, oDim,
@@ -97,7 +106,8 @@ export function modelShape(m: ModelSpec): ModelShape {
     routedExpertParams: routed, sharedMoeParams: sharedMoe, activeMoeFfnParams: activeMoe,
     denseLayers, moeLayers, embeddingParams: embedding, outputParams: output,
     totalParams: total, activeParams: active, matmulParamsPerToken: matmulPerToken,
-    isMoe, experts: m.experts, topK: m.activeExperts, expertGroups: m.expertGroups, expertGroupsPerToken: m.expertGroupsPerToken, ffnPerLayerForActivations: ffnForAct,
+    isMoe, mtpLayers: m.mtpLayers, mtpDenseParams: mtp.dense, mtpRoutedParams: mtp.routed, mtpMatmulParamsPerToken: mtp.activeMatmul + vocabMatrix,
+    experts: m.experts, topK: m.activeExperts, expertGroups: m.expertGroups, expertGroupsPerToken: m.expertGroupsPerToken, ffnPerLayerForActivations: ffnForAct,
     swiglu, slidingWindow: m.slidingWindow, moeFraction: moeLayers / m.layers, heads: m.attentionHeads,
   };
 }
@@ -126,7 +136,12 @@ export function attentionForwardFlopsPerToken(shape: ModelShape, seqLen: number)
   return shape.layers * 2 * attentionKeysPerQuery(seqLen, shape.slidingWindow) * (shape.qDim + shape.oDim);
 }
 
-/** Model FLOPs per token: 6 × matmul parameters + 3 × attention forward FLOPs. */
+/**
+ * Model FLOPs per token: 6 × matmul parameters + 3 × attention forward FLOPs, multi-token-prediction modules included
+ * (each a decoder layer, its projection and another pass through the output head), as Megatron-Bridge counts them
+ * (src/megatron/bridge/training/utils/flop_utils.py: `num_layers + mtp_num_layers`, logits × (1 + mtp_num_layers)).
+ */
 export function modelFlopsPerToken(shape: ModelShape, seqLen: number): number {
-  return 6 * shape.matmulParamsPerToken + 3 * attentionForwardFlopsPerToken(shape, seqLen);
+  const attention = attentionForwardFlopsPerToken(shape, seqLen) * (1 + shape.mtpLayers / shape.layers);
+  return 6 * (shape.matmulParamsPerToken + shape.mtpLayers * shape.mtpMatmulParamsPerToken) + 3 * attention;
 }

@@ -143,7 +143,7 @@ function noPlanError(ctx: PlanContext, gpus: number, fixed: FixedParallelism, r:
   const states = m.weightsBytes + m.gradientsBytes + m.optimizerBytes;
   const at = `tp=${l.tp} pp=${l.pp} cp=${l.cp} dp=${l.dp}${ctx.shape.isMoe ? ` ep=${l.ep} etp=${l.etp}` : ''}`;
   if (r.miss.staticOnly || states + m.overheadBytes > m.usableBytes) {
-    const total = ctx.shape.totalParams * (ctx.bytes.weights + ctx.bytes.gradients + ctx.bytes.optimizer);
+    const total = trainedParams(ctx) * (ctx.bytes.weights + ctx.bytes.gradients + ctx.bytes.optimizer);
     const need = Math.ceil(total / m.usableBytes);
     const tips = [ctx.zeroStage < 3 ? 'try --zero 3' : '', fixed.ep !== undefined && fixed.ep * l.etp < l.tp * l.cp * l.dp ? 'a larger --ep (experts spread over more GPUs)' : '',
       `at least ${need} GPUs for the model states alone`].filter(Boolean).join(', ');
@@ -164,11 +164,13 @@ function buildPlan(ctx: PlanContext, gpus: number, best: SearchResult, tokens: n
   const l: Layout = best.layout;
   const ex = new Explanation();
   ex.add('global batch', ctx.globalSeqs, 'sequences', `globalBatchTokens / sequenceLength ${ctx.seqLen}`);
-  ex.add('parameters', ctx.shape.totalParams, 'parameters', 'attention + FFN/experts + norms per layer × layers + embedding + output', ctx.model.source);
+  ex.add('parameters', trainedParams(ctx), 'parameters', `attention + FFN/experts + norms per layer × layers + embedding + output${ctx.shape.mtpLayers ? ` + ${ctx.shape.mtpLayers} MTP module${ctx.shape.mtpLayers > 1 ? 's' : ''}` : ''}`, ctx.model.source);
   ex.add('layout', gpus, 'GPUs', `tp ${l.tp} × pp ${l.pp}${l.vp > 1 ? ` (interleaved, ${l.vp} virtual stages)` : ''} × cp ${l.cp} × dp ${l.dp}${ctx.shape.isMoe ? ` (experts: ep ${l.ep} × etp ${l.etp})` : ''}; micro-batch ${l.microBatch}, gradient accumulation ${l.gradientAccumulation}; fastest of ${best.evaluated} layouts evaluated${ctx.shape.isMoe ? '. MoE step time is only partly calibrated: the dispatch matches NVIDIA\'s H100 latencies across nodes, but expert compute is priced as dense (no grouped-GEMM, permutation, router or launch costs), so published H100 MoE runs limited by compute come out +19%…+110% of their measured TFLOP/s; fix --ep/--etp/--expert-dispatcher to what you will run and treat the speed as an upper bound' : ''}`);
   const split = splitOf(ctx, l);
   if (l.pp > 1) {
-    ex.add('pipeline split', l.pp, 'ranks', `${split.method}: ${Array.from({ length: l.pp }, (_, r) => rankLayers(split, r)).join(', ')} layers per rank${split.method === 'embedding-and-loss' ? ' (the embedding and the loss each take one layer\'s slot)' : ''}`,
+    const slots = split.method === 'embedding-and-loss' ? ` (the embedding and the loss each take one layer's slot${split.mtp ? '' : ')'}` : '';
+    const mtp = split.mtp ? `${slots ? ', and' : ';'} ${split.mtp} MTP module${split.mtp > 1 ? 's' : ''} on the last rank${slots ? ')' : ''}` : '';
+    ex.add('pipeline split', l.pp, 'ranks', `${split.method}: ${Array.from({ length: l.pp }, (_, r) => rankLayers(split, r)).join(', ')} layers per rank${slots}${mtp}`,
       'Megatron-Core pipeline split; Dubey et al. 2024 (Llama 3) §3.3.2');
   }
   const mem = worstStageMemory(ctx, l, ex);
@@ -182,7 +184,7 @@ function buildPlan(ctx: PlanContext, gpus: number, best: SearchResult, tokens: n
       cost = ex.add('cost to train', nodes * node.onDemandUsdPerHour * timeToTrain / 3600, 'USD', `${nodes} × ${node.id} × $${node.onDemandUsdPerHour}/h (${node.priceAsOf ?? 'date unknown'}) × hours`);
     }
   }
-  const checkpointBytes = ex.add('checkpoint size', ctx.shape.totalParams * (ctx.bytes.weights + ctx.bytes.optimizer), 'bytes',
+  const checkpointBytes = ex.add('checkpoint size', trainedParams(ctx) * (ctx.bytes.weights + ctx.bytes.optimizer), 'bytes',
     `parameters × (weights ${ctx.bytes.weights} + optimizer ${ctx.bytes.optimizer}) bytes`);
   return TrainingPlan._create({
     modelId: ctx.model.id, gpuId: ctx.gpu.id,
@@ -201,4 +203,10 @@ function buildPlan(ctx: PlanContext, gpus: number, best: SearchResult, tokens: n
     framework: ctx.framework, zeroStage: ctx.zeroStage, recompute: ctx.recompute,
     explanation: ex.render(`Training plan: ${ctx.model.id} on ${gpus} × ${ctx.gpu.id} (${ctx.framework}, ${ctx.precision}, ${ctx.optimizer}, ZeRO-${ctx.zeroStage}, recompute ${ctx.recompute})`),
   });
+}
+
+/** Parameters training updates: the model and its multi-token-prediction modules. */
+function trainedParams(ctx: PlanContext): number {
+  const s = ctx.shape;
+  return s.totalParams + s.mtpLayers * (s.mtpDenseParams + s.mtpRoutedParams);
 }

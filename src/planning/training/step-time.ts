@@ -1,8 +1,8 @@
 import { usesFp8 } from './bytes-per-parameter';
 import { Layout, PlanContext } from './context';
 import { splitOf } from './memory';
-import { attentionForwardFlopsPerToken, ModelShape } from './model-math';
-import { rankLayers } from './pipeline-schedule';
+import { attentionForwardFlopsPerToken, modelFlopsPerToken, ModelShape } from './model-math';
+import { rankLayers, rankMtp } from './pipeline-schedule';
 import { ExpertDispatcher, RecomputeMode, TrainingFramework } from './precision';
 import { Explanation } from '../private/explanation';
 
@@ -142,13 +142,16 @@ export function stepTime(ctx: PlanContext, l: Layout, ex?: Explanation): StepTim
   const peakGemm = fp8 ? ctx.gpu.tflopsFp8 * 1e12 : peakBf16;
 
   // FLOPs per token: 6N for matmuls + 3× attention forward (model FLOPs), plus recomputation (hardware FLOPs).
-  const gemmPerToken = 6 * s.matmulParamsPerToken;
-  const attnFwd = attentionForwardFlopsPerToken(s, seq);
-  const modelPerToken = gemmPerToken + 3 * attnFwd;
-  let recompGemm = 0; let recompAttn = 0;
-  if (ctx.recompute === RecomputeMode.FULL) { recompGemm = 2 * s.matmulParamsPerToken; recompAttn = attnFwd; }
+  // Multi-token-prediction modules count as decoder layers with their projection and another output-head pass.
+  const passes = ctx.recompute === RecomputeMode.FULL ? 8 : 6;
+  const mtpMatmul = s.mtpLayers * s.mtpMatmulParamsPerToken;
+  const attnLayers = (s.layers + s.mtpLayers) / s.layers;
+  const attnFwd = attentionForwardFlopsPerToken(s, seq) * attnLayers;
+  const modelPerToken = modelFlopsPerToken(s, seq);
+  let recompAttn = 0;
+  if (ctx.recompute === RecomputeMode.FULL) recompAttn = attnFwd;
   if (ctx.recompute === RecomputeMode.SELECTIVE && megatron) recompAttn = attnFwd;
-  const hwGemmPerToken = gemmPerToken + recompGemm;
+  const hwGemmPerToken = passes * (s.matmulParamsPerToken + mtpMatmul);
   const hwAttnPerToken = 3 * attnFwd + recompAttn;
 
   // Per micro-batch on the slowest pipeline rank: its decoder layers (the split Megatron-Core builds, see
@@ -157,7 +160,9 @@ export function stepTime(ctx: PlanContext, l: Layout, ex?: Explanation): StepTim
   // Tokens split over cp, matrices over tp.
   const tokensMb = seq * l.microBatch;
   const headGemm = 6 * s.vocab * s.hidden;
-  const layerGemm = (hwGemmPerToken - (recompGemm > 0 ? 8 : 6) * s.vocab * s.hidden) / s.layers;
+  const layerGemm = passes * (s.matmulParamsPerToken - s.vocab * s.hidden) / s.layers;
+  const mtpGemm = passes * s.mtpMatmulParamsPerToken;
+  const attnPerLayer = hwAttnPerToken / (s.layers + s.mtpLayers);
   const eff = ctx.computeEfficiency * gemmWidthFactor(s.hidden) * frameworkFactor(ctx.framework);
   const attnEff = (fp8 ? DEFAULT_BF16_EFFICIENCY : ctx.computeEfficiency) * frameworkFactor(ctx.framework);
   const attnLength = attentionLengthFactor(seq / l.cp);
@@ -166,11 +171,12 @@ export function stepTime(ctx: PlanContext, l: Layout, ex?: Explanation): StepTim
   let gemmSeconds = 0; let attnSeconds = 0; let layersStage = 0; let headOnSlowest = false;
   for (let rank = 0; rank < l.pp; rank++) {
     const layers = rankLayers(split, rank);
+    const mtp = rankMtp(split, rank);
     const head = rank === l.pp - 1;
-    const gemm = tokensMb * (layers * layerGemm + (head ? headGemm : 0)) / (l.tp * l.cp) / (peakGemm * eff) + layers * expertExtra;
-    const attn = tokensMb * hwAttnPerToken * layers / s.layers / (l.tp * l.cp) / (peakBf16 * attnEff * attnLength);
+    const gemm = tokensMb * (layers * layerGemm + mtp * mtpGemm + (head ? headGemm : 0)) / (l.tp * l.cp) / (peakGemm * eff) + (layers + mtp) * expertExtra;
+    const attn = tokensMb * attnPerLayer * (layers + mtp) / (l.tp * l.cp) / (peakBf16 * attnEff * attnLength);
     if (gemm + attn > gemmSeconds + attnSeconds) { gemmSeconds = gemm; attnSeconds = attn; headOnSlowest = head; }
-    layersStage = Math.max(layersStage, layers);
+    layersStage = Math.max(layersStage, layers + mtp);
   }
   const eagerOverhead = megatron ? 0
     : EAGER_LAYER_OVERHEAD_SECONDS * s.layers * (ctx.recompute === RecomputeMode.FULL ? 1.5 : 1);
@@ -253,7 +259,7 @@ export function stepTime(ctx: PlanContext, l: Layout, ex?: Explanation): StepTim
   const hardwareTflopsPerGpu = hardwareFlopsPerStep / stepSeconds / gpus / 1e12;
   const mfu = tflopsPerGpu * 1e12 / peakGemm;
   if (ex) {
-    ex.add('model FLOPs per token', modelPerToken, 'FLOP', `6 × ${s.matmulParamsPerToken.toExponential(3)} matmul params + 3 × attention ${attnFwd.toExponential(3)} (causal, keys/query = s/2)`,
+    ex.add('model FLOPs per token', modelPerToken, 'FLOP', `6 × ${(s.matmulParamsPerToken + mtpMatmul).toExponential(3)} matmul params${s.mtpLayers ? ` (${s.mtpLayers} MTP module${s.mtpLayers > 1 ? 's' : ''} included)` : ''} + 3 × attention ${attnFwd.toExponential(3)} (causal, keys/query = s/2)`,
       'Narayanan et al. 2021 eq. (3); Megatron-Bridge num_floating_point_operations');
     ex.add('hardware FLOPs per token', hwGemmPerToken + hwAttnPerToken, 'FLOP', `model FLOPs + recompute (${ctx.recompute}: ${ctx.recompute === RecomputeMode.FULL ? '+1 forward = 8N' : ctx.recompute === RecomputeMode.SELECTIVE && megatron ? '+ attention forward' : 'none'})`, 'Korthikanti et al. 2022 §5, Table 5');
     ex.add('compute efficiency', eff, '', `base ${ctx.computeEfficiency} × model width h/(h + 1024) × framework ${frameworkFactor(ctx.framework)}`, 'calibrated: see DEFAULT_BF16_EFFICIENCY / DEFAULT_FP8_EFFICIENCY');
@@ -374,5 +380,6 @@ function ctxStageParams(ctx: PlanContext, l: Layout): number {
   const layers = Math.ceil(s.layers / l.pp);
   const perLayer = s.attnParamsPerLayer / l.tp + s.normParamsPerLayer + (s.denseLayers / s.layers) * s.denseFfnParams / l.tp
     + s.moeFraction * (s.sharedMoeParams / l.tp + s.routedExpertParams / (l.etp * l.ep));
-  return layers * perLayer + (l.pp === 1 ? (s.embeddingParams + s.outputParams) / l.tp : s.embeddingParams / l.tp);
+  const mtp = l.pp === 1 ? s.mtpLayers * (s.mtpDenseParams / l.tp + s.mtpRoutedParams / (l.etp * l.ep)) : 0;
+  return layers * perLayer + mtp + (l.pp === 1 ? (s.embeddingParams + s.outputParams) / l.tp : s.embeddingParams / l.tp);
 }

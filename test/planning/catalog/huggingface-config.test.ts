@@ -106,7 +106,7 @@ const QWEN1_5_MOE_A2_7B = {
 const ARCHITECTURE_FIELDS = [
   'layers', 'hiddenSize', 'attentionHeads', 'kvHeads', 'headDim', 'ffnHiddenSize', 'ffnKind', 'vocabSize', 'tiedEmbeddings',
   'attentionKind', 'maxPositionEmbeddings', 'slidingWindow', 'experts', 'activeExperts', 'sharedExperts', 'moeFfnHiddenSize',
-  'denseLayers', 'kvLoraRank', 'qLoraRank', 'qkRopeHeadDim', 'qkNopeHeadDim', 'vHeadDim', 'qkvBias', 'linearBias',
+  'denseLayers', 'mtpLayers', 'kvLoraRank', 'qLoraRank', 'qkRopeHeadDim', 'qkNopeHeadDim', 'vHeadDim', 'qkvBias', 'linearBias',
   'learnedPositionEmbeddings', 'wordEmbeddingSize',
 ] as const;
 

@@ -1,0 +1,122 @@
+/**
+ * Multi-token prediction (DeepSeek-V3 technical report, arXiv:2412.19437 §2.2) in the training planner, and DeepSeek-V3's
+ * memory against the per-GPU breakdown NVIDIA publish for it.
+ */
+import { PlanningError } from '../../../src/errors';
+import { GpuType, ModelSpec } from '../../../src/planning/catalog';
+import { TrainingPlanner, TrainingPlanProps, TrainingPrecision } from '../../../src/planning/training';
+import { modelFlopsPerToken, modelShape } from '../../../src/planning/training/model-math';
+import { peakHeld, pipelineSplit, rankLayers, rankMoeLayers, rankMtp } from '../../../src/planning/training/pipeline-schedule';
+
+const DSV3 = ModelSpec.of('deepseek-v3');
+const WITHOUT_MTP = ModelSpec.custom({ ...DSV3.toJson(), id: 'deepseek-v3-no-mtp', mtpLayers: 0 });
+const H100 = GpuType.of('h100-sxm-80gb');
+const GB = 1e9;
+
+describe('the multi-token-prediction module', () => {
+  test('DeepSeek-V3 has one, of 11.61B parameters: one MoE layer, eh_proj 2h × h and three norms (±0.1%)', () => {
+    expect(DSV3.mtpLayers).toBe(1);
+    const h = 7168;
+    // One MoE layer: MLA attention + its two latent norms + two layer norms, 256 routed + 1 shared expert of 3·h·2048, router h × 256.
+    const attention = h * 1536 + 1536 * 128 * 192 + h * (512 + 64) + 512 * 128 * (128 + 128) + 128 * 128 * h + 1536 + 512;
+    const moeLayer = attention + 2 * h + (256 + 1) * 3 * h * 2048 + h * 256;
+    expect(Math.abs(DSV3.mtpParameterCount() / (moeLayer + 2 * h * h + 3 * h) - 1)).toBeLessThan(0.001);
+    expect(Math.abs(DSV3.mtpParameterCount() / 11.61e9 - 1)).toBeLessThan(0.001);
+  });
+
+  test('main model + MTP module + the copies of embedding and head the checkpoint stores for it make the 685B of the Hugging Face model card (±0.5%)', () => {
+    // deepseek-ai/DeepSeek-V3 README: "685B, which includes 671B of the Main Model weights and 14B of the Multi-Token Prediction (MTP) Module weights".
+    const copies = 2 * DSV3.vocabSize * DSV3.hiddenSize;
+    expect(Math.abs((DSV3.parameterCount() + DSV3.mtpParameterCount() + copies) / 685e9 - 1)).toBeLessThan(0.005);
+    expect(Math.abs(DSV3.parameterCount() / 671e9 - 1)).toBeLessThan(0.001);
+  });
+
+  test('model FLOPs per token match Megatron-Bridge num_floating_point_operations for DeepSeek-V3 with one MTP layer (±0.5%; the router GEMM is counted here, not there)', () => {
+    // src/megatron/bridge/training/utils/flop_utils.py transformer_flops(), MLA branch, mtp_num_layers = 1 (an MoE layer), s = 4096.
+    const h = 7168; const heads = 128; const s = 4096; const V = 129280; const mtp = 1; const layers = 61 + mtp;
+    const qTerm = 1536 * (h + heads * (128 + 64) + 1);
+    const kvTerm = 512 * (h + heads * (128 + 128) + 1) + h * 64;
+    const core = s * heads * (128 + 64) / 2 + s * heads * 128 / 2;
+    const selfAttn = 3 * 2 * layers * (qTerm + kvTerm + heads * 128 * h + core);
+    const mlp = 3 * 2 * h * (18432 * 3 * 3 + 2048 * 8 * 3 * (58 + mtp) + 2048 * 3 * (58 + mtp));
+    const mtpTerms = 3 * 2 * mtp * (3 * h + 2 * h * h);
+    const logits = 3 * 2 * h * V * (mtp + 1);
+    const bridge = mlp + selfAttn + mtpTerms + logits;
+    expect(Math.abs(modelFlopsPerToken(modelShape(DSV3), s) / bridge - 1)).toBeLessThan(0.005);
+    expect(modelFlopsPerToken(modelShape(DSV3), s)).toBeGreaterThan(modelFlopsPerToken(modelShape(WITHOUT_MTP), s) * 1.03);
+  });
+
+  test('a negative or fractional count is a PlanningError naming the field (Hugging Face num_nextn_predict_layers is read in huggingface-config.test.ts)', () => {
+    for (const mtpLayers of [-1, 0.5]) {
+      let error: unknown;
+      try { ModelSpec.custom({ ...DSV3.toJson(), id: 'bad', mtpLayers }); } catch (e) { error = e; }
+      expect(error).toBeInstanceOf(PlanningError);
+      expect((error as PlanningError).field).toBe('model.mtpLayers');
+    }
+  });
+});
+
+describe('pipeline split with an MTP module', () => {
+  test('DeepSeek-V3 on 8 ranks × 4 chunks is NVIDIA\'s H100 layout Et|(tt|)*30mL: the embedding and one layer, 30 chunks of two, then the MTP module and the loss', () => {
+    const split = pipelineSplit(61, 8, 4, 1);
+    expect(split.method).toBe('embedding-and-loss');
+    const chunks = Array.from({ length: 32 }, (_, g) => split.chunkLayers(g % 8, Math.floor(g / 8)));
+    expect(chunks).toEqual([1, ...Array(30).fill(2), 0]);
+    expect([rankMtp(split, 7), rankMtp(split, 6)]).toEqual([1, 0]);
+    expect(Array.from({ length: 8 }, (_, r) => rankLayers(split, r))).toEqual([7, 8, 8, 8, 8, 8, 8, 6]);
+  });
+
+  test('the three leading dense layers of DeepSeek-V3 fall on the first rank: PP4 × VPP4 gives 12, 16, 16 and 14 MoE layers', () => {
+    const split = pipelineSplit(61, 4, 4, 1);
+    expect(Array.from({ length: 4 }, (_, r) => rankLayers(split, r))).toEqual([15, 16, 16, 14]);
+    expect(Array.from({ length: 4 }, (_, r) => rankMoeLayers(split, r, 3))).toEqual([12, 16, 16, 14]);
+  });
+
+  test('the last rank holds the MTP module\'s activations with its last chunk, while that chunk\'s forward waits for its backward', () => {
+    // Plain 1F1B: the last rank runs each micro-batch's forward and backward back to back; 6 layers + the module are held.
+    const plain = pipelineSplit(61, 8, 1, 1);
+    expect(peakHeld(plain, 7, 64)).toEqual({ layerMicroBatches: 7, firstChunkMicroBatches: 1, lastChunkMicroBatches: 1 });
+    // Interleaved: the last rank's peak comes at a first-chunk forward, after every last-chunk (MTP) forward has been
+    // matched by its backward, so the module adds nothing to that peak; other ranks never hold it.
+    const interleaved = pipelineSplit(61, 8, 4, 1);
+    expect(peakHeld(interleaved, 7, 64)).toEqual(peakHeld({ ...interleaved, mtp: 0 }, 7, 64));
+    expect(peakHeld(interleaved, 6, 64)).toEqual(peakHeld({ ...interleaved, mtp: 0 }, 6, 64));
+  });
+
+  test('an interleaving that no slot count divides names the counts with the MTP module', () => {
+    const props: TrainingPlanProps = {
+      model: DSV3, gpu: H100, gpus: 1024, sequenceLength: 4096, globalBatchTokens: 8192 * 4096, tensorParallel: 2,
+      pipelineParallel: 8, virtualPipelineStages: 3, contextParallel: 1, expertParallel: 64,
+    };
+    expect(() => TrainingPlanner.plan(props)).toThrow(/61 layers of deepseek-v3, or 63 counting the embedding and the loss, or 64 with the 1 MTP module, divisible by pp × v = 24; try 2, 4 or 1/);
+  });
+});
+
+/**
+ * NVIDIA's per-GPU memory for DeepSeek-V3 in BF16 on 256 GPUs, PP4 × VPP4 × EP64, before any memory optimisation
+ * ("Scalable Training of Mixture-of-Experts Models with Megatron Core", arXiv:2603.07685 §4.1.1, Table 3): weights and
+ * gradients 36.4 GB, main weights and optimizer states 32.1 GB, activations 131.0 GB, 199.5 GB in all. The table gives
+ * neither the rank nor the batch; planned here: TP 1, sequence 4,096, micro-batch 1, 8,192 sequences per step (the H100
+ * batch of its Table 20), Megatron's distributed optimizer (ZeRO-1), Transformer Engine's fused attention (no score
+ * matrices: the planner's `selective`), no other recomputation; the planner's largest rank, on a GPU large enough to
+ * hold it and without the reserve.
+ */
+describe('DeepSeek-V3 memory against NVIDIA\'s breakdown (arXiv:2603.07685 Table 3)', () => {
+  const plan = TrainingPlanner.plan({
+    model: DSV3, gpu: GpuType.custom({ ...H100, id: 'h100-with-room', memoryBytes: 400e9 }), gpus: 256, sequenceLength: 4096,
+    globalBatchTokens: 8192 * 4096, precision: TrainingPrecision.BF16_MIXED, tensorParallel: 1, pipelineParallel: 4, virtualPipelineStages: 4,
+    contextParallel: 1, expertParallel: 64, expertTensorParallel: 1, microBatch: 1, memoryReserveFraction: 0,
+  });
+  const m = plan.memory;
+
+  test('weights and gradients within 10% of 36.4 GB, optimizer states within 10% of 32.1 GB, activations within 10% of 131.0 GB', () => {
+    expect(Math.abs((m.weightsBytes + m.gradientsBytes) / GB / 36.4 - 1)).toBeLessThan(0.10);
+    expect(Math.abs(m.optimizerBytes / GB / 32.1 - 1)).toBeLessThan(0.10);
+    expect(Math.abs(m.activationsBytes / GB / 131.0 - 1)).toBeLessThan(0.10);
+  });
+
+  test('the total is within 3% of 199.5 GB', () => {
+    const total = m.weightsBytes + m.gradientsBytes + m.optimizerBytes + m.activationsBytes;
+    expect(Math.abs(total / GB / 199.5 - 1)).toBeLessThan(0.03);
+  });
+});
