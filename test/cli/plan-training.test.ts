@@ -49,6 +49,20 @@ describe('aidc plan training', () => {
     expect(apart.stderr).toMatch(/expertTensorParallel=4: no layout of 64 GPUs has etp × ep = 32 dividing tp × cp × dp/);
   });
 
+  test('--mtp-layers 0 trains DeepSeek-V3 without its multi-token-prediction module: fewer FLOPs and parameters; -1 is one line on stderr', () => {
+    const dsv3 = ['plan', 'training', '--model', 'deepseek-v3', '--gpu', 'h200-141gb', '--gpus', '1024', '--seq-len', '4096', '--global-batch-tokens', '33554432',
+      '--tp', '2', '--pp', '8', '--ep', '64', '--json'];
+    const withMtp = JSON.parse(runCli(dsv3).stdout);
+    const without = JSON.parse(runCli([...dsv3, '--mtp-layers', '0']).stdout);
+    const flops = (j: any): number => j.throughput.tflopsPerGpu * j.throughput.stepSeconds;
+    expect(flops(without)).toBeLessThan(flops(withMtp) / 1.03);
+    expect(without.checkpointBytes).toBeLessThan(withMtp.checkpointBytes);
+    const bad = runCli([...dsv3, '--mtp-layers', '-1']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    expect(bad.stderr).toMatch(/mtpLayers=-1: must be a whole number of at least 0/);
+  });
+
   test('--deadline-hours with --tokens finds a GPU count', () => {
     const r = runCli(['plan', 'training', '--model', 'llama-3.1-8b', '--gpu', 'h100-sxm-80gb', '--deadline-hours', '240', '--tokens', '1e11', '--seq-len', '8192', '--global-batch-tokens', '4194304', '--json']);
     expect(r.code).toBe(0);

@@ -14,12 +14,13 @@ const USAGE = `aidc plan training --model ID --gpu ID [--gpus N | --deadline-hou
                    [--micro-batch B] [--precision bf16|fp8|fp32-amp|bf16-pure]
                    [--recompute none|selective|full] [--zero 0|1|2|3]
                    [--framework megatron|fsdp|hf] [--tp N --pp N --vp N --cp N --ep N --etp N]
-                   [--expert-dispatcher alltoall|deepep] [--expert-overlap]
+                   [--expert-dispatcher alltoall|deepep] [--expert-overlap] [--mtp-layers N]
                    [--optimizer adamw|adam-8bit|sgd] [--node-shape ID] [--model-config FILE] [--json]
 
 Plans a training run: the fastest tensor/pipeline/context/data-parallel layout that fits in GPU memory,
 per-GPU memory, step time, tokens/s, MFU, and time and cost to train --tokens.
---model-config reads a Hugging Face config.json instead of --model.`;
+--model-config reads a Hugging Face config.json instead of --model. --mtp-layers sets the multi-token-prediction
+modules trained with the model (default: the model's, e.g. 1 for deepseek-v3 with megatron; 0 trains without them).`;
 
 const PRECISIONS: Record<string, TrainingPrecision> = {
   'bf16': TrainingPrecision.BF16_MIXED,
@@ -96,6 +97,7 @@ function run(args: ParsedArgs): CliResult {
     expertTensorParallel: numberFlag(args, 'etp', { integer: true }),
     expertDispatcher: enumFlag(args, 'expert-dispatcher', byValue(ExpertDispatcher)),
     expertCommunicationOverlap: args.switches.has('expert-overlap') || undefined,
+    mtpLayers: numberFlag(args, 'mtp-layers', { integer: true, positive: false }),
   });
   if (args.switches.has('json')) return { code: 0, stdout: JSON.stringify(plan.toJson(), null, 2) + '\n', stderr: '' };
   const p = plan.parallelism; const m = plan.memory; const t = plan.throughput;
@@ -131,7 +133,7 @@ export const PLAN_TRAINING_COMMAND: CliCommand = {
   summary: 'Parallel layout, memory, speed, time and cost of a training run',
   usage: USAGE,
   valueFlags: ['model', 'model-config', 'gpu', 'node-shape', 'gpus', 'deadline-hours', 'seq-len', 'global-batch-tokens', 'tokens',
-    'micro-batch', 'precision', 'recompute', 'zero', 'framework', 'optimizer', 'tp', 'pp', 'vp', 'cp', 'ep', 'etp', 'expert-dispatcher'],
+    'micro-batch', 'precision', 'recompute', 'zero', 'framework', 'optimizer', 'tp', 'pp', 'vp', 'cp', 'ep', 'etp', 'expert-dispatcher', 'mtp-layers'],
   switchFlags: ['json', 'expert-overlap'],
   run,
 };

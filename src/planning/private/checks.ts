@@ -16,6 +16,14 @@ export function requirePositiveInteger(field: string, value: number, fix = 'must
   return value;
 }
 
+/** Throws unless `value` is a whole number >= 0. */
+export function requireNonNegativeInteger(field: string, value: number, fix = 'must be a whole number of at least 0'): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    throw new PlanningError(field, String(value), fix);
+  }
+  return value;
+}
+
 /** Throws unless `value` is a finite number in [min, max]. */
 export function requireInRange(field: string, value: number, min: number, max: number): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {

@@ -45,9 +45,8 @@ export function pipelineSplit(layers: number, pp: number, vp: number, mtp = 0): 
     return { pp, vp, mtp, method: 'even', chunkLayers: () => c };
   }
   const slotted = (extra: number): PipelineSplit | undefined => {
-    if ((layers + 2 + extra) % chunks !== 0) return undefined;
+    if (!slotsFit(layers, chunks, extra)) return undefined;
     const c = (layers + 2 + extra) / chunks;
-    if (c - 1 - extra < 0) return undefined;
     return {
       pp, vp, mtp, method: 'embedding-and-loss',
       chunkLayers: (rank, chunk) => c - (rank === 0 && chunk === 0 ? 1 : 0) - (rank === pp - 1 && chunk === vp - 1 ? 1 + extra : 0),
@@ -69,10 +68,15 @@ export function slotCounts(layers: number, mtp: number): number[] {
   return mtp > 0 ? [layers, layers + 2, layers + 2 + mtp] : [layers, layers + 2];
 }
 
-/** Whether pp ranks of vp chunks split the layers into whole, equal chunks (always true for vp = 1). */
+/** Whether the embedding, the loss and `extra` MTP modules as slots make whole chunks, the last keeping no negative layer count. */
+function slotsFit(layers: number, chunks: number, extra: number): boolean {
+  return (layers + 2 + extra) % chunks === 0 && (layers + 2 + extra) / chunks - 1 - extra >= 0;
+}
+
+/** Whether pp ranks of vp chunks split the layers into whole, equal chunks, as {@link pipelineSplit} does (always for vp = 1). */
 export function splitsEvenly(layers: number, pp: number, vp: number, mtp: number): boolean {
-  if (vp === 1) return true;
-  try { pipelineSplit(layers, pp, vp, mtp); return true; } catch { return false; }
+  const chunks = pp * vp;
+  return vp === 1 || layers % chunks === 0 || slotsFit(layers, chunks, 0) || (mtp > 0 && slotsFit(layers, chunks, mtp));
 }
 
 /** Decoder layers on one rank, all its chunks together. */

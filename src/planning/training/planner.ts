@@ -10,7 +10,7 @@ import { ExpertDispatcher, OptimizerKind, RecomputeMode, TrainingFramework, Trai
 import { DEFAULT_BF16_EFFICIENCY, DEFAULT_FP8_EFFICIENCY, stepTime } from './step-time';
 import { TrainingPlan } from './training-plan';
 import { TrainingPlanProps } from './training-types';
-import { requireInRange, requirePositive, requirePositiveInteger } from '../private/checks';
+import { requireInRange, requireNonNegativeInteger, requirePositive, requirePositiveInteger } from '../private/checks';
 import { Explanation, formatQuantity } from '../private/explanation';
 
 /**
@@ -74,8 +74,13 @@ function resolve(props: TrainingPlanProps): { ctx: PlanContext; fixed: FixedPara
   if (!Object.values(ExpertDispatcher).includes(expertDispatcher)) {
     throw new PlanningError('expertDispatcher', String(expertDispatcher), `must be one of ${Object.values(ExpertDispatcher).join(', ')}`);
   }
+  const megatron = framework === TrainingFramework.MEGATRON;
+  const mtpLayers = props.mtpLayers === undefined ? (megatron ? props.model.mtpLayers : 0) : requireNonNegativeInteger('mtpLayers', props.mtpLayers);
+  if (mtpLayers > 0 && !megatron) {
+    throw new PlanningError('mtpLayers', String(mtpLayers), `the ${framework} profile cannot train multi-token-prediction modules (Hugging Face models skip them); use 0 or --framework megatron`);
+  }
   const ctx: PlanContext = {
-    model: props.model, shape: modelShape(props.model), gpu: props.gpu, precision, optimizer,
+    model: props.model, shape: { ...modelShape(props.model), mtpLayers }, gpu: props.gpu, precision, optimizer,
     bytes: bytesPerParameter(precision, optimizer, framework === TrainingFramework.MEGATRON), zeroStage, recompute, framework, seqLen, globalSeqs: gbt / seqLen,
     gpusPerNode, tpMax, networkBytesPerSecondPerGpu: networkBits / 8, nvlinkBytesPerSecond: props.gpu.nvlinkBandwidthBytesPerSecond / 2,
     computeEfficiency: eff, tpCommOverlap: props.tensorParallelCommOverlap ?? true, expertDispatcher,

@@ -106,6 +106,13 @@ export interface TrainingPlanProps {
    */
   readonly expertCommunicationOverlap?: boolean;
   /**
+   * Multi-token-prediction modules to train with the model (Megatron-Core `--mtp-num-layers`): each is a decoder layer, a
+   * 2h × h projection and another pass through the output head on the last pipeline rank. 0 trains without them, as
+   * fine-tuning usually does. The eager profiles (`hf`, `fsdp`) cannot train them: Hugging Face models skip the module.
+   * @default model.mtpLayers with the megatron profile (DeepSeek-V3: 1), else 0
+   */
+  readonly mtpLayers?: number;
+  /**
    * Virtual pipeline stages per GPU (interleaved 1F1B); divides the bubble by this factor.
    * @default 1
    */

@@ -134,7 +134,7 @@ describe('properties (fast-check)', () => {
   test('fixed pipeline and virtual stage counts give a plan whose split sums to the layers, or a PlanningError', () => {
     let plans = 0; let interleaved = 0;
     fc.assert(fc.property(
-      fc.constantFrom('llama-3.1-8b', 'llama-3.1-70b', 'llama-3.1-405b', 'gpt3-175b', 'llama-3.2-3b', 'mixtral-8x7b'),
+      fc.constantFrom('llama-3.1-8b', 'llama-3.1-70b', 'llama-3.1-405b', 'gpt3-175b', 'llama-3.2-3b', 'mixtral-8x7b', 'deepseek-v3'),
       fc.constantFrom(1, 2, 4, 8, 16, 32), fc.integer({ min: 1, max: 12 }), fc.constantFrom(1, 2, 4, 8), fc.integer({ min: 1, max: 8 }),
       (id, pp, vp, tp, replicas) => {
         const model = ModelSpec.of(id);
@@ -145,7 +145,9 @@ describe('properties (fast-check)', () => {
           });
           expect(p.parallelism.pipelineStageLayers.length).toBe(p.parallelism.pp);
           expect(p.parallelism.pipelineStageLayers.reduce((a, b) => a + b, 0)).toBe(model.layers);
-          expect(p.parallelism.pipelineStageLayers.every((n) => Number.isInteger(n) && n >= 1)).toBe(true);
+          // Every rank holds a decoder layer, except that the last may hold only the MTP module and the loss (NVIDIA's `…|mL`).
+          const layers = p.parallelism.pipelineStageLayers;
+          expect(layers.every((n, r) => Number.isInteger(n) && n >= (r === layers.length - 1 && model.mtpLayers > 0 ? 0 : 1))).toBe(true);
           if (pp > 1) expect(p.parallelism.virtualPipelineStages).toBe(vp);
           plans++;
           if (pp > 1 && vp > 1) interleaved++;

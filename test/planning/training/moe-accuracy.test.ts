@@ -23,8 +23,10 @@ const QWEN3_30B = qwen3('Qwen3-30B-A3B', 48, 2048, 32, 768);
  *   each row names, EP overlap only where it says "+1f1b overlap";
  * - [r] NVIDIA, "Scalable Training of Mixture-of-Experts Models with Megatron Core" (arXiv:2603.07685) Tables 11, 17, 20 and
  *   Appendix B.2: DeepEP and 1F1B EP overlap on H100;
- * - [n] Megatron-Bridge docs/performance-summary.md, DGX-H100: Qwen3-235B 26.02 (FP8), Qwen3-30B 26.02.01 (FP8), dispatcher not
- *   stated; DeepSeek-V3 25.09 (FP8, DeepEP and EP overlap per the model zoo's DeepSeekV3 guide).
+ * - [n] Megatron-Bridge docs/performance-summary.md, DGX-H100: Qwen3-235B 26.02 (FP8; its H100 preset
+ *   scripts/performance/configs/qwen/qwen3_workload_base_configs.py at commit 01b2977e, QWEN3_235B_A22B_PRETRAIN_CONFIG_H100_FP8_CS_V2:
+ *   all-to-all dispatcher, `moe_a2a_overlap=True`), Qwen3-30B 26.02.01 (FP8, dispatcher not stated: all-to-all); DeepSeek-V3 25.09
+ *   (FP8, DeepEP and EP overlap per the model zoo's DeepSeekV3 guide).
  * DeepSeek-V3's published runs interleave 61 layers and the MTP module over 8 × 4 virtual stages ("Et|(tt|)*30mL"). The planner
  * builds that split, but with only selective recompute the interleaved run needs 76.8 GiB per GPU, over the 73.3 GiB it allows
  * on an H100; NVIDIA recompute the MLA up-projections and the MLP as well. Plain 1F1B is planned, which fits.
@@ -53,7 +55,7 @@ const UNCALIBRATED: Array<[string, number, number, TrainingPlanProps]> = [
   ['[z] Qwen3-235B BF16, TP2 PP8 VP4 EP32, DeepEP + EP overlap (older branch)', 276, 330, row(QWEN3_235B, 256, 2048, BF16, 2, 8, 4, 32, DEEPEP, true)],
   ['[z] Qwen3-235B BF16, TP2 PP32 VP3 EP8 (in-node EP, A2A)', 200, 272, row(QWEN3_235B, 256, 2048, BF16, 2, 32, 3, 8)],
   ['[z] Qwen3-235B BF16, TP4 PP8 VP4 EP8 (in-node EP, DeepEP)', 167, 349, row(QWEN3_235B, 256, 2048, BF16, 4, 8, 4, 8, DEEPEP)],
-  ['[n] Qwen3-235B FP8, TP2 PP8 VP4 EP32 (dispatcher not stated: all-to-all)', 242, 207, row(QWEN3_235B, 256, 8192, FP8, 2, 8, 4, 32)],
+  ['[n] Qwen3-235B FP8, TP2 PP8 VP4 EP32, all-to-all + EP overlap', 242, 307, row(QWEN3_235B, 256, 8192, FP8, 2, 8, 4, 32, ExpertDispatcher.ALL_TO_ALL, true)],
   ['[n] Qwen3-30B FP8, 16 GPUs, TP1 PP2 VP12 EP8 (in-node EP)', 208, 398, row(QWEN3_30B, 16, 1024, FP8, 1, 2, 12, 8)],
   ['[n] DeepSeek-V3 FP8, 1024 GPUs, TP2 PP8 EP64, DeepEP + EP overlap', 338, 473, row(DSV3, 1024, 8192, FP8, 2, 8, 1, 64, DEEPEP, true)],
   ['[r] DeepSeek-V3 FP8 blockwise, 1024 GPUs, TP2 PP8 EP64, DeepEP + EP overlap (Table 17)', 368, 473, row(DSV3, 1024, 8192, FP8, 2, 8, 1, 64, DEEPEP, true)],

@@ -56,6 +56,32 @@ describe('the multi-token-prediction module', () => {
   });
 });
 
+describe('the mtpLayers training option', () => {
+  const base: TrainingPlanProps = {
+    model: DSV3, gpu: GpuType.of('h200-141gb'), gpus: 1024, sequenceLength: 4096, globalBatchTokens: 8192 * 4096,
+    tensorParallel: 2, pipelineParallel: 8, contextParallel: 1, expertParallel: 64,
+  };
+
+  test('defaults to the model\'s module with the megatron profile; 0 plans the model as one without it', () => {
+    const withMtp = TrainingPlanner.plan(base);
+    const off = TrainingPlanner.plan({ ...base, mtpLayers: 0 });
+    const noModule = TrainingPlanner.plan({ ...base, model: WITHOUT_MTP });
+    expect(off.toJson().throughput).toEqual(noModule.toJson().throughput);
+    expect(off.toJson().memory).toEqual(noModule.toJson().memory);
+    const flops = (p: typeof off): number => p.throughput.tflopsPerGpu * p.throughput.stepSeconds;
+    expect(flops(withMtp)).toBeGreaterThan(flops(off) * 1.03);
+    expect(withMtp.explain()).toMatch(/1 MTP module on the last rank/);
+  });
+
+  test('the eager profiles cannot train the module: a PlanningError naming mtpLayers; by default they plan without it', () => {
+    let error: unknown;
+    try { TrainingPlanner.plan({ ...base, framework: 'fsdp' as any, mtpLayers: 1 }); } catch (e) { error = e; }
+    expect(error).toBeInstanceOf(PlanningError);
+    expect((error as PlanningError).field).toBe('mtpLayers');
+    expect((error as PlanningError).fix).toMatch(/fsdp profile cannot train multi-token-prediction modules/);
+  });
+});
+
 describe('pipeline split with an MTP module', () => {
   test('DeepSeek-V3 on 8 ranks × 4 chunks is NVIDIA\'s H100 layout Et|(tt|)*30mL: the embedding and one layer, 30 chunks of two, then the MTP module and the loss', () => {
     const split = pipelineSplit(61, 8, 4, 1);
