@@ -33,8 +33,19 @@ export const DECODE_BANDWIDTH_EFFICIENCY = 0.8;
  */
 export const STEP_OVERHEAD_SECONDS = 1.5e-3;
 
-/** Latency of one small all-reduce inside an NVLink/PCIe domain (vLLM custom all-reduce / NCCL LL protocol: ~5–10 µs). */
+/** Latency of one small all-reduce inside an NVLink domain (vLLM custom all-reduce / NCCL LL protocol: ~5–10 µs). */
 export const INTRA_NODE_ALLREDUCE_LATENCY_SECONDS = 8e-6;
+
+/**
+ * Latency of one step of NCCL's ring all-reduce between GPUs that talk over PCIe: a ring all-reduce over t ranks takes
+ * 2(t − 1) steps (Patarasuk & Yuan 2009). nccl-tests `all_reduce_perf`, 8-byte messages, out-of-place, on PCIe-only GPUs:
+ * 15.93 µs on 4 × RTX A5000 (NVIDIA/nccl issue #757) and 42.14 µs on 8 × RTX 4090 (NVIDIA/nccl issue #1530): 2.65 and
+ * 3.01 µs per step; 2.8 µs reproduces both within 6% and 7%. vLLM uses NCCL there: its custom all-reduce is "not
+ * supported on more than two PCIe-only GPUs" (vllm/distributed/device_communicators/custom_all_reduce.py), and at two
+ * only when a GPU peer-to-peer test passes, which L40S servers are reported to fail (ai-dynamo/aiconfigurator issue #1346).
+ * Not measured on L4, L40S or A10G.
+ */
+export const PCIE_RING_STEP_LATENCY_SECONDS = 2.8e-6;
 
 /** Latency of one pipeline-stage hand-off across nodes (RDMA send/recv, ~20 µs incl. NCCL launch). */
 export const INTER_NODE_HOP_LATENCY_SECONDS = 20e-6;
@@ -79,12 +90,19 @@ function rawPeakFlopsPerSecond(gpu: GpuType, precision: InferencePrecision): num
 
 /**
  * Ring all-reduce time for `bytes` over `tp` ranks: latency + 2(tp−1)/tp · bytes / unidirectional link bandwidth
- * (Patarasuk & Yuan 2009; NCCL performance docs "bus bandwidth"). Vendors quote NVLink bidirectional: halve it.
+ * (Patarasuk & Yuan 2009; NCCL performance docs "bus bandwidth"). Vendors quote NVLink bidirectional: halve it. The latency
+ * is {@link INTRA_NODE_ALLREDUCE_LATENCY_SECONDS} inside an NVLink domain and 2(tp − 1) ring steps of
+ * {@link PCIE_RING_STEP_LATENCY_SECONDS} between GPUs on PCIe (no NVLink domain).
  */
 export function allReduceSeconds(gpu: GpuType, tp: number, bytes: number): number {
   if (tp <= 1) return 0;
   const linkBytesPerSecond = gpu.nvlinkBandwidthBytesPerSecond / 2;
-  return INTRA_NODE_ALLREDUCE_LATENCY_SECONDS + (2 * (tp - 1) / tp) * bytes / linkBytesPerSecond;
+  return allReduceLatencySeconds(gpu, tp) + (2 * (tp - 1) / tp) * bytes / linkBytesPerSecond;
+}
+
+/** Fixed latency of one small all-reduce over `tp` GPUs of one node: NVLink, or a PCIe ring of 2(tp − 1) steps. */
+export function allReduceLatencySeconds(gpu: GpuType, tp: number): number {
+  return gpu.nvlinkDomainSize > 1 ? INTRA_NODE_ALLREDUCE_LATENCY_SECONDS : 2 * (tp - 1) * PCIE_RING_STEP_LATENCY_SECONDS;
 }
 
 /** Communication per forward pass over `tokens`: 2 all-reduces per layer (Megatron-LM, Shoeybi et al. 2019 §3) + pp−1 stage hops. */

@@ -2,7 +2,7 @@ import { usesFp8 } from './bytes-per-parameter';
 import { Layout, PlanContext } from './context';
 import { splitOf } from './memory';
 import { attentionForwardFlopsPerToken, modelFlopsPerToken, ModelShape } from './model-math';
-import { rankLayers, rankMtp } from './pipeline-schedule';
+import { rankLayers, rankMoeLayers, rankMtp } from './pipeline-schedule';
 import { ExpertDispatcher, RecomputeMode, TrainingFramework } from './precision';
 import { Explanation } from '../private/explanation';
 
@@ -169,13 +169,18 @@ export function stepTime(ctx: PlanContext, l: Layout, ex?: Explanation): StepTim
   const split = splitOf(ctx, l);
   const expertExtra = expertWeightTrafficSeconds(ctx, l, tokensMb, peakGemm * eff);
   let gemmSeconds = 0; let attnSeconds = 0; let layersStage = 0; let headOnSlowest = false;
+  // Token routing and permutation, which the FLOP count leaves out, add a share of each MoE layer's time.
+  const layerSeconds = tokensMb / (l.tp * l.cp) * (layerGemm / (peakGemm * eff) + attnPerLayer / (peakBf16 * attnEff * attnLength));
+  let routingSeconds = 0;
   for (let rank = 0; rank < l.pp; rank++) {
     const layers = rankLayers(split, rank);
     const mtp = rankMtp(split, rank);
     const head = rank === l.pp - 1;
-    const gemm = tokensMb * (layers * layerGemm + mtp * mtpGemm + (head ? headGemm : 0)) / (l.tp * l.cp) / (peakGemm * eff) + (layers + mtp) * expertExtra;
+    const moeLayers = s.isMoe ? rankMoeLayers(split, rank, s.denseLayers) + (s.mtpRoutedParams > 0 ? mtp : 0) : 0;
+    const routing = MOE_ROUTING_OVERHEAD * moeLayers * layerSeconds;
+    const gemm = tokensMb * (layers * layerGemm + mtp * mtpGemm + (head ? headGemm : 0)) / (l.tp * l.cp) / (peakGemm * eff) + (layers + mtp) * expertExtra + routing;
     const attn = tokensMb * attnPerLayer * (layers + mtp) / (l.tp * l.cp) / (peakBf16 * attnEff * attnLength);
-    if (gemm + attn > gemmSeconds + attnSeconds) { gemmSeconds = gemm; attnSeconds = attn; headOnSlowest = head; }
+    if (gemm + attn > gemmSeconds + attnSeconds) { gemmSeconds = gemm; attnSeconds = attn; headOnSlowest = head; routingSeconds = routing; }
     layersStage = Math.max(layersStage, layers + mtp);
   }
   const eagerOverhead = megatron ? 0
@@ -269,6 +274,7 @@ export function stepTime(ctx: PlanContext, l: Layout, ex?: Explanation): StepTim
       megatron ? undefined : 'fitted on H100 (bench/gpu/measure_training.py)');
     ex.add('exposed TP communication per micro-batch', tpSeconds, 's', `exposed ${tpExposed.toPrecision(3)} (${ctx.tpCommOverlap ? 'comm–GEMM overlap: 1/tp' : 'no overlap'}) × layers ${layersStage} × ${tpOps} × (t−1)/t × s·b·h·2 B / (NVLink ${(ctx.nvlinkBytesPerSecond / 1e9).toFixed(0)} GB/s × ${LINK_EFFICIENCY})`, 'Korthikanti et al. 2022 §4.2.2');
     if (l.cp > 1) ex.add('exposed CP communication per micro-batch', cpSeconds, 's', 'max(0, ring K/V exchange − attention compute)');
+    if (routingSeconds > 0) ex.add('MoE routing and permutation per micro-batch', routingSeconds, 's', `${MOE_ROUTING_OVERHEAD} × the slowest rank's MoE layer time (in the compute above)`, 'arXiv:2603.07685 §1.2');
     if (expertExtra > 0) ex.add('expert weight traffic beyond expert FLOPs per layer per micro-batch', expertExtra, 's', `max(0, local experts' weight and gradient bytes / (HBM × ${EXPERT_HBM_EFFICIENCY}) − their FLOPs / compute): few tokens per expert make the expert GEMMs memory-bound`, 'roofline, Williams et al. 2009');
     if (epOverlap) ex.add('exposed EP communication per micro-batch', epExposed + dispatcherSmCost, 's', `max((1 − ${EP_OVERLAP_RATIO}) × EP, EP − compute)${dispatcherSmCost ? ` + DeepEP's SMs: ${DEEPEP_GEMM_OVERHEAD} × GEMM time` : ''}`, 'arXiv:2603.07685 §4.2.3');
     if (epSeconds > 0) ex.add('EP all-to-all per micro-batch', epSeconds, 's', `4 all-to-alls × MoE layers × tokens·topK·h·2 B (${ctx.expertDispatcher}${ctx.expertDispatcher === ExpertDispatcher.DEEPEP ? ': once per remote node, then NVLink' : ''})`, 'DeepSeek-V3 technical report §3.2.2');
@@ -346,6 +352,14 @@ export function expertAllToAllSeconds(ctx: PlanContext, l: Layout, tokens: numbe
   const local = (epPerNode - 1) / l.ep;
   return 4 * assignments * tokenBytes * Math.max(remote / networkBytesPerSecond, local / nvlinkBytesPerSecond);
 }
+
+/**
+ * Time token routing and permutation add to an MoE layer, as a share of its computed time: "Token routing and permutation,
+ * absent in dense models, add ∼9% to layer execution time even after optimization" (NVIDIA's measurements, Megatron Core MoE
+ * report, arXiv:2603.07685 §1.2). Charged on each MoE layer's GEMM and attention time; grouped-GEMM inefficiency and host
+ * launch overhead, which the report also names, are not modelled.
+ */
+export const MOE_ROUTING_OVERHEAD = 0.09;
 
 /** Share of the EP dispatch/combine hidden under compute with EP overlap (DeepSeek-V3 on H100: arXiv:2603.07685 §4.2.3). */
 export const EP_OVERLAP_RATIO = 0.93;

@@ -32,6 +32,7 @@ describe('layout', () => {
     const plan = InferencePlanner.plan(base({ model, gpu: l40s, precision: InferencePrecision.FP8 }));
     expect([plan.tensorParallel, plan.pipelineParallel, plan.nodesPerReplica]).toEqual([2, 1, 1]);
     expect(plan.explain()).toMatch(/8 GPUs per node: the largest catalog node shape with l40s-48gb \(g6e\.48xlarge/);
+    expect(plan.explain()).toMatch(/allReduceLatencySeconds = 0\.0056[0-9]* ms\n.*NCCL ring over PCIe: 2\(tp − 1\) = 2 steps × 2\.8 µs/);
     expect(InferencePlanner.plan(base({ model, gpu: l40s, precision: InferencePrecision.FP8, tensorParallel: 8 })).gpusPerReplica).toBe(8);
     // A one-GPU node shape keeps the pipeline across nodes; a GPU no catalog shape carries keeps its NVLink domain.
     const single = InferencePlanner.plan(base({ model, gpu: l40s, precision: InferencePrecision.FP8, nodeShape: NodeShape.of('g6e.xlarge') }));

@@ -1,7 +1,7 @@
 import { GpuType, ModelSpec } from '../../../src/planning/catalog';
 import { InferencePrecision } from '../../../src/planning/inference';
 import { weightBytes } from '../../../src/planning/inference/memory';
-import { closedBatchOutputTokensPerSecond, decodeStep, Layout, prefill } from '../../../src/planning/inference/speed';
+import { allReduceLatencySeconds, closedBatchOutputTokensPerSecond, decodeStep, Layout, prefill } from '../../../src/planning/inference/speed';
 
 const H200 = GpuType.of('h200-141gb');
 const layout = (id: string, precision: InferencePrecision, tp: number): Layout => {
@@ -75,5 +75,23 @@ describe('roofline', () => {
     const p1 = prefill(l, 1024).flops; const p2 = prefill(l, 2048).flops;
     expect(p2).toBeGreaterThan(2 * p1); // quadratic attention term
     expect(p1).toBeGreaterThan(2 * 7.5e9 * 1024);
+  });
+});
+
+/**
+ * All-reduce latency between GPUs on PCIe: NCCL's ring takes 2(tp − 1) steps. nccl-tests `all_reduce_perf`, 8-byte messages,
+ * out-of-place, on PCIe-only GPUs: 15.93 µs on 4 × RTX A5000 (NVIDIA/nccl issue #757), 42.14 µs on 8 × RTX 4090 (NVIDIA/nccl
+ * issue #1530). No such table was found for L4, L40S or A10G, so these stand in for them.
+ */
+describe('all-reduce latency', () => {
+  test.each([[4, 15.93], [8, 42.14]])('a PCIe ring of %d GPUs is within 10%% of the measured %d µs', (tp, measured) => {
+    expect(Math.abs(allReduceLatencySeconds(GpuType.of('l40s-48gb'), tp) * 1e6 / measured - 1)).toBeLessThan(0.10);
+  });
+
+  test('grows with the ring on PCIe, stays one small all-reduce on NVLink', () => {
+    const pcie = [2, 4, 8].map((tp) => allReduceLatencySeconds(GpuType.of('l4-24gb'), tp));
+    expect(pcie[0]).toBeLessThan(pcie[1]);
+    expect(pcie[1]).toBeLessThan(pcie[2]);
+    expect([2, 8].map((tp) => allReduceLatencySeconds(GpuType.of('h100-sxm-80gb'), tp))).toEqual([8e-6, 8e-6]);
   });
 });
