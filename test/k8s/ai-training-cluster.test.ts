@@ -47,7 +47,7 @@ describe('AiTrainingCluster', () => {
       AIDC_TENSOR_PARALLEL: String(plan.parallelism.tp), AIDC_PIPELINE_PARALLEL: String(plan.parallelism.pp),
       AIDC_DATA_PARALLEL: String(plan.parallelism.dp), AIDC_MICRO_BATCH: String(plan.parallelism.microBatch),
       AIDC_GRADIENT_ACCUMULATION: String(plan.parallelism.gradientAccumulation),
-      AIDC_EXPERT_PARALLEL: '1', AIDC_EXPERT_TENSOR_PARALLEL: '1',
+      AIDC_EXPERT_PARALLEL: '1', AIDC_EXPERT_TENSOR_PARALLEL: '1', AIDC_MTP_LAYERS: '0',
       // The memory plan assumes expandable segments (measured on H100; see planning/training/memory.ts).
       PYTORCH_CUDA_ALLOC_CONF: 'expandable_segments:True',
     });

@@ -95,7 +95,9 @@ function stageParams(ctx: PlanContext, l: Layout, split: PipelineSplit, rank: nu
   const expert = moeLayers * moeExpert + mtp * s.mtpRoutedParams / (l.etp * l.ep);
   const first = rank === 0;
   const last = rank === l.pp - 1;
-  if (first || (mtp > 0 && l.pp > 1)) dense += s.embeddingParams / l.tp;
+  // With tied embeddings the last rank's copy already serves both the head and the MTP modules (Megatron-Core stores the
+  // shared weight once, in its embedding).
+  if (first || (mtp > 0 && l.pp > 1 && s.outputParams > 0)) dense += s.embeddingParams / l.tp;
   if (last && (!first || s.outputParams > 0)) dense += (s.outputParams > 0 ? s.outputParams : s.embeddingParams) / l.tp;
   if (last) dense += s.hidden;
   const layerDense = s.isMoe ? common + moeDense : denseLayer;
@@ -158,7 +160,7 @@ export function stageMemory(ctx: PlanContext, l: Layout, rank: number, ex?: Expl
     const w = ctx.bytes;
     const z = `dp×cp = ${l.dp * l.cp}`;
     const mtp = rankMtp(split, rank);
-    const ends = [rank === 0 || (mtp > 0 && l.pp > 1) ? 'embedding' : '', rank === l.pp - 1 ? 'output layer' : ''].filter(Boolean).join(' + ');
+    const ends = [rank === 0 || (mtp > 0 && l.pp > 1 && ctx.shape.outputParams > 0) ? 'embedding' : '', rank === l.pp - 1 ? 'output layer' : ''].filter(Boolean).join(' + ');
     const moe = ctx.shape.isMoe ? ` (${rankMoeLayers(split, rank, ctx.shape.denseLayers)} MoE; experts / etp·ep=${l.etp * l.ep})` : '';
     ex.add(`parameters on one GPU (pipeline rank ${rank} of ${l.pp})`, st.params, 'parameters',
       `${rankLayers(split, rank)} of ${ctx.shape.layers} layers${moe} (${split.method} split)${mtp ? ` + ${mtp} MTP module${mtp > 1 ? 's' : ''}` : ''} of matrices / tp=${l.tp}${ends ? ` + ${ends} / tp` : ''}`,

@@ -5,7 +5,7 @@ interface TrainingPlanFields {
   modelId: string; gpuId: string; parallelism: TrainingParallelism; memory: TrainingMemory; throughput: TrainingThroughput;
   gpus: number; gpusPerNode: number; timeToTrainSeconds?: number; costUsd?: number; checkpointBytes: number;
   layoutsEvaluated: number; explanation: string; sequenceLength: number; globalBatchTokens: number;
-  precision: TrainingPrecision; framework: TrainingFramework; zeroStage: number; recompute: RecomputeMode;
+  precision: TrainingPrecision; framework: TrainingFramework; zeroStage: number; recompute: RecomputeMode; mtpLayers: number;
 }
 
 /** A frozen training plan: layout, memory, speed, time and cost, with `explain()`. */
@@ -48,6 +48,8 @@ export class TrainingPlan {
   public readonly zeroStage: number;
   /** Activation recomputation planned for. */
   public readonly recompute: RecomputeMode;
+  /** Multi-token-prediction modules trained with the model, on the last pipeline rank (0 = none). */
+  public readonly mtpLayers: number;
   private readonly explanation: string;
 
   /** @internal Builds a plan; only the planner calls this. */
@@ -75,6 +77,7 @@ export class TrainingPlan {
     this.framework = fields.framework;
     this.zeroStage = fields.zeroStage;
     this.recompute = fields.recompute;
+    this.mtpLayers = fields.mtpLayers;
     this.explanation = fields.explanation;
     Object.freeze(this);
   }
@@ -98,6 +101,7 @@ export class TrainingPlan {
       timeToTrainSeconds: this.timeToTrainSeconds ?? null,
       costUsd: this.costUsd ?? null,
       checkpointBytes: this.checkpointBytes,
+      mtpLayers: this.mtpLayers,
     };
   }
 }

@@ -71,6 +71,7 @@ describe('the mtpLayers training option', () => {
     const flops = (p: typeof off): number => p.throughput.tflopsPerGpu * p.throughput.stepSeconds;
     expect(flops(withMtp)).toBeGreaterThan(flops(off) * 1.03);
     expect(withMtp.explain()).toMatch(/1 MTP module on the last rank/);
+    expect([withMtp.mtpLayers, withMtp.toJson().mtpLayers, off.mtpLayers]).toEqual([1, 1, 0]);
   });
 
   test('the eager profiles cannot train the module: a PlanningError naming mtpLayers; by default they plan without it', () => {
