@@ -5,6 +5,8 @@
 import { PlanningError } from '../../../src/errors';
 import { GpuType, ModelSpec } from '../../../src/planning/catalog';
 import { TrainingPlanner, TrainingPlanProps, TrainingPrecision } from '../../../src/planning/training';
+import { PlanContext } from '../../../src/planning/training/context';
+import { modelStateBytes } from '../../../src/planning/training/memory';
 import { modelFlopsPerToken, modelShape } from '../../../src/planning/training/model-math';
 import { peakHeld, pipelineSplit, rankLayers, rankMoeLayers, rankMtp } from '../../../src/planning/training/pipeline-schedule';
 
@@ -80,6 +82,30 @@ describe('the mtpLayers training option', () => {
     expect(error).toBeInstanceOf(PlanningError);
     expect((error as PlanningError).field).toBe('mtpLayers');
     expect((error as PlanningError).fix).toMatch(/fsdp profile cannot train multi-token-prediction modules/);
+  });
+});
+
+describe('the last rank\'s parameters with an MTP module', () => {
+  // Only the fields modelStateBytes reads.
+  const ctx = (model: ModelSpec): PlanContext => ({ shape: modelShape(model), zeroStage: 0, bytes: { weights: 2, gradients: 4, optimizer: 12 } }) as unknown as PlanContext;
+  const layout = { tp: 1, pp: 2, cp: 1, dp: 1, vp: 1, microBatch: 1, gradientAccumulation: 1, ep: 1, etp: 1 };
+  const lastRankParams = (model: ModelSpec): number => modelStateBytes(ctx(model), layout, pipelineSplit(model.layers, 2, 1, model.mtpLayers), 1).params;
+
+  test('gain the module and, with an untied head, a copy of the embedding (Megatron-Core gpt_model.py: "MTP need both embedding layer and output layer")', () => {
+    const small = ModelSpec.custom({ ...ModelSpec.of('llama-3.2-1b').toJson(), id: 'untied-1b', tiedEmbeddings: false });
+    const withMtp = ModelSpec.custom({ ...small.toJson(), id: 'untied-1b-mtp', mtpLayers: 1 });
+    const moved = pipelineSplit(16, 2, 1, 1);
+    // 16 layers split evenly over 2 ranks: the module sits on top of the last rank's 8.
+    expect([rankLayers(moved, 0), rankLayers(moved, 1)]).toEqual([8, 8]);
+    const layer = modelShape(small).attnParamsPerLayer + modelShape(small).normParamsPerLayer + modelShape(small).denseFfnParams;
+    expect(lastRankParams(withMtp) - lastRankParams(small)).toBeCloseTo(withMtp.mtpParameterCount() + small.vocabSize * small.hiddenSize, -3);
+    expect(withMtp.mtpParameterCount()).toBeCloseTo(layer + 2 * 2048 * 2048 + 3 * 2048, -3);
+  });
+
+  test('with tied embeddings the last rank keeps one copy, serving the head and the module', () => {
+    const tied = ModelSpec.of('llama-3.2-1b');
+    const withMtp = ModelSpec.custom({ ...tied.toJson(), id: 'tied-1b-mtp', mtpLayers: 1 });
+    expect(lastRankParams(withMtp) - lastRankParams(tied)).toBeCloseTo(withMtp.mtpParameterCount(), -3);
   });
 });
 
