@@ -96,14 +96,14 @@ export function rankMtp(split: PipelineSplit, rank: number): number {
  * chunk c of rank r is global chunk c·pp + r (Megatron-Core interleaved schedule), and chunks hold layers in order.
  */
 export function rankMoeLayers(split: PipelineSplit, rank: number, denseLayers: number): number {
-  let start = 0; let moe = 0;
-  for (let g = 0; g < split.pp * split.vp; g++) {
-    const r = g % split.pp; const c = Math.floor(g / split.pp);
-    const n = split.chunkLayers(r, c);
-    if (r === rank) moe += Math.max(0, start + n - Math.max(start, denseLayers));
+  // Only the first chunks in model order can hold dense layers: walk them until the dense layers are placed.
+  let start = 0; let denseHere = 0;
+  for (let g = 0; g < split.pp * split.vp && start < denseLayers; g++) {
+    const n = split.chunkLayers(g % split.pp, Math.floor(g / split.pp));
+    if (g % split.pp === rank) denseHere += Math.min(n, denseLayers - start);
     start += n;
   }
-  return moe;
+  return rankLayers(split, rank) - denseHere;
 }
 
 /** Activations one rank holds at its peak, counted in layers × micro-batches (internal). */
