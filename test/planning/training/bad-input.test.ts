@@ -93,18 +93,21 @@ describe('properties (fast-check)', () => {
       }), { numRuns: 150 });
   });
 
-  test('random expert layouts and dispatchers give a plan that keeps them, with finite positive numbers, or a PlanningError', () => {
+  test('random expert layouts, dispatchers and MTP modules give a plan that keeps them, with finite positive numbers, or a PlanningError', () => {
     let plans = 0;
     fc.assert(fc.property(
       fc.constantFrom('mixtral-8x7b', 'deepseek-v3', 'llama-3.1-8b'), fc.constantFrom(8, 16, 64, 256, 1024),
       fc.option(fc.constantFrom(1, 2, 3, 4, 8, 16, 64), { nil: undefined }), fc.option(fc.constantFrom(1, 2, 4, 8, 16), { nil: undefined }),
       fc.option(fc.constantFrom(...Object.values(ExpertDispatcher)), { nil: undefined }), fc.constantFrom(1, 2, 4), fc.boolean(),
-      (id, gpus, ep, etp, dispatcher, tp, overlap) => {
+      fc.option(fc.constantFrom(0, 1, 2), { nil: undefined }), fc.constantFrom(1, 2, 4),
+      (id, gpus, ep, etp, dispatcher, tp, overlap, mtpLayers, pp) => {
         try {
           const p = TrainingPlanner.plan({
             model: ModelSpec.of(id), gpu: GpuType.of('h200-141gb'), gpus, sequenceLength: 4096, globalBatchTokens: 4096 * 1024, tensorParallel: tp,
-            expertParallel: ep, expertTensorParallel: etp, expertDispatcher: dispatcher, expertCommunicationOverlap: overlap, recompute: RecomputeMode.FULL,
+            pipelineParallel: pp, expertParallel: ep, expertTensorParallel: etp, expertDispatcher: dispatcher, expertCommunicationOverlap: overlap,
+            recompute: RecomputeMode.FULL, mtpLayers,
           });
+          expect(p.mtpLayers).toBe(mtpLayers ?? ModelSpec.of(id).mtpLayers);
           const j = p.toJson();
           for (const v of [...Object.values(j.throughput), j.parallelism.ep, j.parallelism.etp, j.memory.peakBytesPerGpu]) expect(finitePositive(v as number)).toBe(true);
           if (ep !== undefined) expect(j.parallelism.ep).toBe(ep);
