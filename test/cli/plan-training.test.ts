@@ -53,6 +53,7 @@ describe('aidc plan training', () => {
     const dsv3 = ['plan', 'training', '--model', 'deepseek-v3', '--gpu', 'h200-141gb', '--gpus', '1024', '--seq-len', '4096', '--global-batch-tokens', '33554432',
       '--tp', '2', '--pp', '8', '--ep', '64', '--json'];
     const withMtp = JSON.parse(runCli(dsv3).stdout);
+    expect(runCli(dsv3.filter((a) => a !== '--json')).stdout).toMatch(/pipeline split \(embedding-and-loss\): 7, 8, 8, 8, 8, 8, 8, 6 layers per rank \+ 1 multi-token-prediction module on the last rank/);
     const without = JSON.parse(runCli([...dsv3, '--mtp-layers', '0']).stdout);
     const flops = (j: any): number => j.throughput.tflopsPerGpu * j.throughput.stepSeconds;
     expect(flops(without)).toBeLessThan(flops(withMtp) / 1.03);

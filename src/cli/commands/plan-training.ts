@@ -101,12 +101,13 @@ function run(args: ParsedArgs): CliResult {
   });
   if (args.switches.has('json')) return { code: 0, stdout: JSON.stringify(plan.toJson(), null, 2) + '\n', stderr: '' };
   const p = plan.parallelism; const m = plan.memory; const t = plan.throughput;
+  const mtp = plan.mtpLayers > 0 ? ` + ${plan.mtpLayers} multi-token-prediction module${plan.mtpLayers > 1 ? 's' : ''} on the last rank` : '';
   const out = [
     `Training plan for ${plan.modelId} on ${plan.gpus} × ${plan.gpuId} (${plan.nodes} nodes)`,
     '',
     renderTable(['tp', 'pp', 'vp', 'cp', 'dp', 'ep', 'etp', 'micro-batch', 'grad. accumulation'],
       [[p.tp, p.pp, p.virtualPipelineStages, p.cp, p.dp, p.ep, p.etp, p.microBatch, p.gradientAccumulation].map(String)]),
-    ...(p.pp > 1 ? [`pipeline split (${p.pipelineSplit}): ${p.pipelineStageLayers.join(', ')} layers per rank`, ''] : []),
+    ...(p.pp > 1 ? [`pipeline split (${p.pipelineSplit}): ${p.pipelineStageLayers.join(', ')} layers per rank${mtp}`, ''] : mtp ? [`${plan.mtpLayers} multi-token-prediction module${plan.mtpLayers > 1 ? 's' : ''} trained with the model`, ''] : []),
     renderTable(['memory per GPU', 'bytes'], [
       ['weights', formatQuantity(m.weightsBytes, 'bytes')], ['gradients', formatQuantity(m.gradientsBytes, 'bytes')],
       ['optimizer', formatQuantity(m.optimizerBytes, 'bytes')], ['activations', formatQuantity(m.activationsBytes, 'bytes')],
