@@ -64,6 +64,18 @@ describe('aidc plan training', () => {
     expect(bad.stderr).toMatch(/mtpLayers=-1: must be a whole number of at least 0/);
   });
 
+  test('--recompute-modules takes a comma-separated list; one that is not modelled is one line on stderr', () => {
+    const moe = ['plan', 'training', '--model', 'mixtral-8x7b', '--gpu', 'h100-sxm-80gb', '--gpus', '64', '--seq-len', '4096', '--global-batch-tokens', '4194304',
+      '--tp', '2', '--pp', '1', '--cp', '1', '--ep', '8'];
+    const plain = JSON.parse(runCli([...moe, '--json']).stdout);
+    const modules = JSON.parse(runCli([...moe, '--recompute-modules', 'core_attn,layernorm,moe', '--json']).stdout);
+    expect(modules.memory.activationsBytes).toBeLessThan(plain.memory.activationsBytes);
+    const bad = runCli([...moe, '--recompute-modules', 'layernorm,moe_act']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    expect(bad.stderr).toMatch(/recomputeModules=moe_act: .*not modelled/);
+  });
+
   test('--deadline-hours with --tokens finds a GPU count', () => {
     const r = runCli(['plan', 'training', '--model', 'llama-3.1-8b', '--gpu', 'h100-sxm-80gb', '--deadline-hours', '240', '--tokens', '1e11', '--seq-len', '8192', '--global-batch-tokens', '4194304', '--json']);
     expect(r.code).toBe(0);

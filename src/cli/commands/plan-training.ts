@@ -3,7 +3,7 @@ import { PlanningError } from '../../errors';
 import { GpuType, ModelSpec, NodeShape } from '../../planning/catalog';
 import { formatQuantity } from '../../planning/private/explanation';
 import {
-  ExpertDispatcher, OptimizerKind, RecomputeMode, TrainingFramework, TrainingPlanner, TrainingPrecision,
+  ExpertDispatcher, OptimizerKind, RecomputeMode, RecomputeModule, TrainingFramework, TrainingPlanner, TrainingPrecision,
 } from '../../planning/training';
 import { numberFlag } from '../args';
 import { CliCommand, CliResult, ParsedArgs, UsageError } from '../cli-types';
@@ -12,14 +12,15 @@ import { renderTable } from '../render';
 const USAGE = `aidc plan training --model ID --gpu ID [--gpus N | --deadline-hours H]
                    --seq-len S --global-batch-tokens T [--tokens D]
                    [--micro-batch B] [--precision bf16|fp8|fp32-amp|bf16-pure]
-                   [--recompute none|selective|full] [--zero 0|1|2|3]
+                   [--recompute none|selective|full] [--recompute-modules core_attn,layernorm,mlp,moe] [--zero 0|1|2|3]
                    [--framework megatron|fsdp|hf] [--tp N --pp N --vp N --cp N --ep N --etp N]
                    [--expert-dispatcher alltoall|deepep] [--expert-overlap] [--mtp-layers N]
                    [--optimizer adamw|adam-8bit|sgd] [--node-shape ID] [--model-config FILE] [--json]
 
 Plans a training run: the fastest tensor/pipeline/context/data-parallel layout that fits in GPU memory,
 per-GPU memory, step time, tokens/s, MFU, and time and cost to train --tokens.
---model-config reads a Hugging Face config.json instead of --model. --mtp-layers sets the multi-token-prediction
+--model-config reads a Hugging Face config.json instead of --model. --recompute-modules is Megatron-Core's
+fine-grained selective recomputation (BF16). --mtp-layers sets the multi-token-prediction
 modules trained with the model (default: the model's, e.g. 1 for deepseek-v3 with megatron; 0 trains without them).`;
 
 const PRECISIONS: Record<string, TrainingPrecision> = {
@@ -30,6 +31,12 @@ const PRECISIONS: Record<string, TrainingPrecision> = {
   'fp8-mixed': TrainingPrecision.FP8_MIXED,
   'fp32-amp': TrainingPrecision.FP32_AMP,
 };
+
+/** A comma-separated list, e.g. `--recompute-modules layernorm,moe`; the planner checks each value and names the field. */
+function listFlag<T extends string>(args: ParsedArgs, name: string): T[] | undefined {
+  const raw = args.flags.get(name);
+  return raw === undefined ? undefined : raw.split(',').map((item) => item.trim() as T);
+}
 
 function enumFlag<T extends string>(args: ParsedArgs, name: string, values: Record<string, T>): T | undefined {
   const raw = args.flags.get(name);
@@ -87,6 +94,7 @@ function run(args: ParsedArgs): CliResult {
     precision: enumFlag(args, 'precision', PRECISIONS),
     optimizer: enumFlag(args, 'optimizer', byValue(OptimizerKind)),
     recompute: enumFlag(args, 'recompute', byValue(RecomputeMode)),
+    recomputeModules: listFlag<RecomputeModule>(args, 'recompute-modules'),
     framework: enumFlag(args, 'framework', byValue(TrainingFramework)),
     zeroStage: zero,
     tensorParallel: numberFlag(args, 'tp', { integer: true }),
@@ -134,7 +142,7 @@ export const PLAN_TRAINING_COMMAND: CliCommand = {
   summary: 'Parallel layout, memory, speed, time and cost of a training run',
   usage: USAGE,
   valueFlags: ['model', 'model-config', 'gpu', 'node-shape', 'gpus', 'deadline-hours', 'seq-len', 'global-batch-tokens', 'tokens',
-    'micro-batch', 'precision', 'recompute', 'zero', 'framework', 'optimizer', 'tp', 'pp', 'vp', 'cp', 'ep', 'etp', 'expert-dispatcher', 'mtp-layers'],
+    'micro-batch', 'precision', 'recompute', 'recompute-modules', 'zero', 'framework', 'optimizer', 'tp', 'pp', 'vp', 'cp', 'ep', 'etp', 'expert-dispatcher', 'mtp-layers'],
   switchFlags: ['json', 'expert-overlap'],
   run,
 };

@@ -2,7 +2,7 @@ import { usesFp8 } from './bytes-per-parameter';
 import { Layout, PlanContext } from './context';
 import { ModelShape } from './model-math';
 import { peakHeld, PipelineSplit, rankMtp } from './pipeline-schedule';
-import { RecomputeMode, TrainingPrecision } from './precision';
+import { RecomputeMode, RecomputeModule, TrainingPrecision } from './precision';
 import { Explanation } from '../private/explanation';
 
 /**
@@ -39,6 +39,32 @@ export function megatronLayerUnits(s: ModelShape, seqLen: number, withScores: bo
   const scores = withScores ? (drop ? 5 : 2) * s.heads * seqLen / h : 0;
   const fp8Saving = fp8 ? 2 + fr : 0;
   return attn + mlp + moe + norms + scores - fp8Saving;
+}
+
+/**
+ * s·b·h units per layer (averaged over dense and MoE layers, as {@link megatronLayerUnits}) that Megatron-Core's
+ * `--recompute-modules` stop keeping, in BF16 (megatron/core/transformer/transformer_layer.py and moe/moe_layer.py):
+ * - `layernorm` (output-discarding): the outputs of `input_layernorm` and `pre_mlp_layernorm`, 2 + 2, the second only where
+ *   the MLP/MoE block is not checkpointed whole (then the checkpoint keeps it as its input);
+ * - `mlp` (checkpointed) on dense layers: everything of the MLP but its input, 6f/h for SwiGLU (4f/h + dropout for GELU);
+ * - `moe` (checkpointed) on MoE layers: everything of the MoE block but its input, the experts' 6·f·(topK + shared)/h and
+ *   the 2·topK permuted token copies.
+ * `core_attn` frees nothing here: the score matrices are already left out (Transformer Engine's fused attention).
+ * Checked against NVIDIA's DeepSeek-V3 figure for LayerNorm (arXiv:2603.07685 Table 4) in test/planning/training/mtp.test.ts.
+ */
+export function recomputedModuleUnits(s: ModelShape, modules: ReadonlySet<RecomputeModule>): number {
+  const h = s.hidden;
+  const dense = 1 - s.moeFraction;
+  const perWidth = s.swiglu ? 6 : 4;
+  const denseWidth = s.denseFfnParams / ((s.swiglu ? 3 : 2) * h);
+  const moeWidth = s.activeMoeFfnParams / ((s.swiglu ? 3 : 2) * h);
+  const mlp = modules.has(RecomputeModule.MLP);
+  const moe = modules.has(RecomputeModule.MOE);
+  let units = 0;
+  if (modules.has(RecomputeModule.LAYERNORM)) units += 2 + 2 * (dense * (mlp ? 0 : 1) + s.moeFraction * (moe ? 0 : 1));
+  if (mlp) units += dense * (perWidth * denseWidth / h + (s.swiglu ? 0 : 1));
+  if (moe) units += s.moeFraction * (perWidth * moeWidth / h + 2 * s.topK);
+  return units;
 }
 
 /**
@@ -169,9 +195,11 @@ export function activationBytes(ctx: PlanContext, l: Layout, split: PipelineSpli
     working = sel * sbh / l.tp;
     formula = `full recompute: 2·s·b·h/t per layer + one layer re-materialised (${sel.toFixed(1)}·s·b·h/t)`;
   } else {
-    const units = ctx.recompute === RecomputeMode.NONE ? full : sel;
+    const freed = ctx.recomputeModules ? recomputedModuleUnits(s, ctx.recomputeModules) : 0;
+    const units = (ctx.recompute === RecomputeMode.NONE ? full : sel) - freed;
     perLayer = units * sbh / l.tp;
-    formula = `${units.toFixed(1)}·s·b·h/t per layer (${ctx.recompute === RecomputeMode.NONE ? `${sel.toFixed(1)} + ${(full - sel).toFixed(1)} for attention scores` : 'selective: no attention scores'})`;
+    const modules = ctx.recomputeModules ? `recompute modules ${[...ctx.recomputeModules].join(', ')}: ${sel.toFixed(1)} − ${freed.toFixed(1)} not kept` : '';
+    formula = `${units.toFixed(1)}·s·b·h/t per layer (${ctx.recompute === RecomputeMode.NONE ? `${sel.toFixed(1)} + ${(full - sel).toFixed(1)} for attention scores` : modules || 'selective: no attention scores'})`;
   }
   const tokens = seqLocal * l.microBatch;
   const last = rank === l.pp - 1;

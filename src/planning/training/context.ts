@@ -1,7 +1,7 @@
 import { GpuType, ModelSpec } from '../catalog';
 import { BytesPerParameter } from './bytes-per-parameter';
 import { ModelShape } from './model-math';
-import { ExpertDispatcher, OptimizerKind, RecomputeMode, TrainingFramework, TrainingPrecision } from './precision';
+import { ExpertDispatcher, OptimizerKind, RecomputeMode, RecomputeModule, TrainingFramework, TrainingPrecision } from './precision';
 
 /** Everything the evaluation of one layout needs, validated and resolved once per plan (internal). */
 export interface PlanContext {
@@ -13,6 +13,11 @@ export interface PlanContext {
   readonly bytes: BytesPerParameter;
   readonly zeroStage: number;
   readonly recompute: RecomputeMode;
+  /**
+   * Megatron-Core `--recompute-modules` when given (recompute `selective`, megatron profile, BF16); undefined = the plain
+   * `selective` mode (attention core recomputed, Korthikanti et al. 2022 §4.3).
+   */
+  readonly recomputeModules?: ReadonlySet<RecomputeModule>;
   readonly framework: TrainingFramework;
   readonly seqLen: number;
   /** Global batch in sequences. */

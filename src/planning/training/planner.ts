@@ -6,7 +6,7 @@ import { candidateGpuCounts, FixedParallelism, nearbyValidGpuCounts, SearchResul
 import { splitOf, worstStageMemory } from './memory';
 import { modelFlopsPerToken, modelShape } from './model-math';
 import { rankLayers } from './pipeline-schedule';
-import { ExpertDispatcher, OptimizerKind, RecomputeMode, TrainingFramework, TrainingPrecision } from './precision';
+import { ExpertDispatcher, OptimizerKind, RecomputeMode, RecomputeModule, TrainingFramework, TrainingPrecision } from './precision';
 import { DEFAULT_BF16_EFFICIENCY, DEFAULT_FP8_EFFICIENCY, stepTime } from './step-time';
 import { TrainingPlan } from './training-plan';
 import { TrainingPlanProps } from './training-types';
@@ -75,13 +75,14 @@ function resolve(props: TrainingPlanProps): { ctx: PlanContext; fixed: FixedPara
     throw new PlanningError('expertDispatcher', String(expertDispatcher), `must be one of ${Object.values(ExpertDispatcher).join(', ')}`);
   }
   const megatron = framework === TrainingFramework.MEGATRON;
+  const recomputeModules = resolveRecomputeModules(props, framework, recompute, precision);
   const mtpLayers = props.mtpLayers === undefined ? (megatron ? props.model.mtpLayers : 0) : requireNonNegativeInteger('mtpLayers', props.mtpLayers);
   if (mtpLayers > 0 && !megatron) {
     throw new PlanningError('mtpLayers', String(mtpLayers), `the ${framework} profile cannot train multi-token-prediction modules (Hugging Face models skip them); use 0 or --framework megatron`);
   }
   const ctx: PlanContext = {
     model: props.model, shape: { ...modelShape(props.model), mtpLayers }, gpu: props.gpu, precision, optimizer,
-    bytes: bytesPerParameter(precision, optimizer, framework === TrainingFramework.MEGATRON), zeroStage, recompute, framework, seqLen, globalSeqs: gbt / seqLen,
+    bytes: bytesPerParameter(precision, optimizer, framework === TrainingFramework.MEGATRON), zeroStage, recompute, recomputeModules, framework, seqLen, globalSeqs: gbt / seqLen,
     gpusPerNode, tpMax, networkBytesPerSecondPerGpu: networkBits / 8, nvlinkBytesPerSecond: props.gpu.nvlinkBandwidthBytesPerSecond / 2,
     computeEfficiency: eff, tpCommOverlap: props.tensorParallelCommOverlap ?? true, expertDispatcher,
     expertCommunicationOverlap: props.expertCommunicationOverlap ?? false, dpOverlapFraction: overlap, memoryReserveFraction: reserve, fixedVirtualStages: vpp,
@@ -214,4 +215,29 @@ function buildPlan(ctx: PlanContext, gpus: number, best: SearchResult, tokens: n
 function trainedParams(ctx: PlanContext): number {
   const s = ctx.shape;
   return s.totalParams + s.mtpLayers * (s.mtpDenseParams + s.mtpRoutedParams);
+}
+
+/** Megatron-Core `--recompute-modules`, checked against the profile, the recompute mode, the precision and the model. */
+function resolveRecomputeModules(props: TrainingPlanProps, framework: TrainingFramework, recompute: RecomputeMode,
+  precision: TrainingPrecision): ReadonlySet<RecomputeModule> | undefined {
+  const given = props.recomputeModules;
+  if (given === undefined) return undefined;
+  const supported = Object.values(RecomputeModule);
+  if (!Array.isArray(given) || given.length === 0) {
+    throw new PlanningError('recomputeModules', String(given), `must list one or more of ${supported.join(', ')}, or be omitted`);
+  }
+  for (const m of given) {
+    if (!supported.includes(m)) {
+      throw new PlanningError('recomputeModules', String(m), `must be one of ${supported.join(', ')} (moe_act, mla_up_proj and shared_experts are not modelled: leave them out, which overstates memory)`);
+    }
+  }
+  if (framework !== TrainingFramework.MEGATRON) throw new PlanningError('recomputeModules', given.join(','), `are Megatron-Core's; the ${framework} profile has none: use --recompute`);
+  if (recompute !== RecomputeMode.SELECTIVE) throw new PlanningError('recomputeModules', given.join(','), `need recompute selective, not ${recompute}`);
+  if (usesFp8(precision)) {
+    throw new PlanningError('recomputeModules', given.join(','), `are modelled for BF16 only (what FP8 keeps of a discarded tensor is not measured); plan ${precision} with recompute selective or full`);
+  }
+  const m = props.model;
+  if (given.includes(RecomputeModule.MOE) && !m.isMoe) throw new PlanningError('recomputeModules', 'moe', `${m.id} has no MoE layers; use mlp`);
+  if (given.includes(RecomputeModule.MLP) && m.isMoe && m.denseLayers === 0) throw new PlanningError('recomputeModules', 'mlp', `${m.id} has no dense MLP layers; use moe`);
+  return new Set(given);
 }

@@ -35,6 +35,23 @@ export enum RecomputeMode {
   FULL = 'full',
 }
 
+/**
+ * Submodules Megatron-Core recomputes in backward under `--recompute-granularity selective --recompute-modules`
+ * (megatron/core/transformer/transformer_config.py `recompute_modules`). Modelled for BF16 training only; `moe_act`,
+ * `mla_up_proj` and `shared_experts` are not modelled (their published savings could not be reproduced from the tensors
+ * Megatron-Core saves: see README).
+ */
+export enum RecomputeModule {
+  /** The core attention (checkpointed): its forward runs again in backward; Transformer Engine's fused attention keeps no score matrices either way. */
+  CORE_ATTN = 'core_attn',
+  /** `input_layernorm` and `pre_mlp_layernorm` (output-discarding): their outputs, the inputs of the attention and MLP/MoE blocks, are not kept. */
+  LAYERNORM = 'layernorm',
+  /** The dense MLP of dense layers (checkpointed): only its input is kept, its forward runs again in backward. */
+  MLP = 'mlp',
+  /** The whole MoE block of MoE layers (checkpointed): only its input is kept; router, dispatch, experts and combine run again in backward. */
+  MOE = 'moe',
+}
+
 /** How MoE tokens travel to their experts and back (Megatron-Core `--moe-token-dispatcher-type`). */
 export enum ExpertDispatcher {
   /** NCCL all-to-all (`alltoall`, Megatron-Core's default): every token–expert assignment is sent on its own. */

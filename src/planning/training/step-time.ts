@@ -3,7 +3,7 @@ import { Layout, PlanContext } from './context';
 import { splitOf } from './memory';
 import { attentionForwardFlopsPerToken, modelFlopsPerToken, ModelShape } from './model-math';
 import { rankLayers, rankMoeLayers, rankMtp } from './pipeline-schedule';
-import { ExpertDispatcher, RecomputeMode, TrainingFramework } from './precision';
+import { ExpertDispatcher, RecomputeMode, RecomputeModule, TrainingFramework } from './precision';
 import { Explanation } from '../private/explanation';
 
 /**
@@ -148,10 +148,13 @@ export function stepTime(ctx: PlanContext, l: Layout, ex?: Explanation): StepTim
   const attnLayers = (s.layers + s.mtpLayers) / s.layers;
   const attnFwd = attentionForwardFlopsPerToken(s, seq) * attnLayers;
   const modelPerToken = modelFlopsPerToken(s, seq);
+  const modules = ctx.recomputeModules;
   let recompAttn = 0;
   if (ctx.recompute === RecomputeMode.FULL) recompAttn = attnFwd;
-  if (ctx.recompute === RecomputeMode.SELECTIVE && megatron) recompAttn = attnFwd;
-  const hwGemmPerToken = passes * (s.matmulParamsPerToken + mtpMatmul);
+  if (ctx.recompute === RecomputeMode.SELECTIVE && megatron && (!modules || modules.has(RecomputeModule.CORE_ATTN))) recompAttn = attnFwd;
+  // Recompute modules run the checkpointed MLP / MoE blocks' forward again: 2 FLOPs per parameter a token passes through.
+  const moduleGemmPerLayer = modules ? recomputedModuleFlopsPerLayer(s, modules) : 0;
+  const hwGemmPerToken = passes * (s.matmulParamsPerToken + mtpMatmul) + moduleGemmPerLayer * (s.layers + s.mtpLayers);
   const hwAttnPerToken = 3 * attnFwd + recompAttn;
 
   // Per micro-batch on the slowest pipeline rank: its decoder layers (the split Megatron-Core builds, see
@@ -160,7 +163,7 @@ export function stepTime(ctx: PlanContext, l: Layout, ex?: Explanation): StepTim
   // Tokens split over cp, matrices over tp.
   const tokensMb = seq * l.microBatch;
   const headGemm = 6 * s.vocab * s.hidden;
-  const layerGemm = passes * (s.matmulParamsPerToken - s.vocab * s.hidden) / s.layers;
+  const layerGemm = passes * (s.matmulParamsPerToken - s.vocab * s.hidden) / s.layers + moduleGemmPerLayer;
   const mtpGemm = passes * s.mtpMatmulParamsPerToken;
   const attnPerLayer = hwAttnPerToken / (s.layers + s.mtpLayers);
   const eff = ctx.computeEfficiency * gemmWidthFactor(s.hidden) * frameworkFactor(ctx.framework);
@@ -178,7 +181,7 @@ export function stepTime(ctx: PlanContext, l: Layout, ex?: Explanation): StepTim
     const head = rank === l.pp - 1;
     const moeLayers = s.isMoe ? rankMoeLayers(split, rank, s.denseLayers) + (s.mtpRoutedParams > 0 ? mtp : 0) : 0;
     const routing = MOE_ROUTING_OVERHEAD * moeLayers * layerSeconds;
-    const gemm = tokensMb * (layers * layerGemm + mtp * mtpGemm + (head ? headGemm : 0)) / (l.tp * l.cp) / (peakGemm * eff) + (layers + mtp) * expertExtra + routing;
+    const gemm = tokensMb * (layers * layerGemm + mtp * (mtpGemm + moduleGemmPerLayer) + (head ? headGemm : 0)) / (l.tp * l.cp) / (peakGemm * eff) + (layers + mtp) * expertExtra + routing;
     const attn = tokensMb * attnPerLayer * (layers + mtp) / (l.tp * l.cp) / (peakBf16 * attnEff * attnLength);
     if (gemm + attn > gemmSeconds + attnSeconds) { gemmSeconds = gemm; attnSeconds = attn; headOnSlowest = head; routingSeconds = routing; }
     layersStage = Math.max(layersStage, layers + mtp);
@@ -210,7 +213,9 @@ export function stepTime(ctx: PlanContext, l: Layout, ex?: Explanation): StepTim
   // Expert parallel: dispatch + combine all-to-all forward and backward per MoE layer.
   // The expert grid orders its ranks etp, then ep (megatron/core/parallel_state.py "tp-ep-dp-pp"): one EP group spans etp × ep
   // consecutive ranks.
-  const epSeconds = s.isMoe && l.ep > 1 ? layersStage * s.moeFraction * expertAllToAllSeconds(ctx, l, tokensMb / (l.cp * l.tp), nvl, net) : 0;
+  // Recomputing the MoE block dispatches and combines its tokens again: 6 transfers instead of 4.
+  const moeRecompute = modules?.has(RecomputeModule.MOE) ? 1.5 : 1;
+  const epSeconds = s.isMoe && l.ep > 1 ? moeRecompute * layersStage * s.moeFraction * expertAllToAllSeconds(ctx, l, tokensMb / (l.cp * l.tp), nvl, net) : 0;
 
   // Pipeline: 1F1B takes (m + (p−1)/v) micro-batch slots (bubble (p−1)/(v·m), Narayanan et al. 2021 §2.2.1–2.2.2);
   // stage-to-stage sends of s·b·h·2/t bytes (scatter/gather optimisation, §4.1) are exposed in fill and drain, and
@@ -266,7 +271,11 @@ export function stepTime(ctx: PlanContext, l: Layout, ex?: Explanation): StepTim
   if (ex) {
     ex.add('model FLOPs per token', modelPerToken, 'FLOP', `6 × ${(s.matmulParamsPerToken + mtpMatmul).toExponential(3)} matmul params${s.mtpLayers ? ` (${s.mtpLayers} MTP module${s.mtpLayers > 1 ? 's' : ''} included)` : ''} + 3 × attention ${attnFwd.toExponential(3)} (causal, keys/query = s/2)`,
       'Narayanan et al. 2021 eq. (3); Megatron-Bridge num_floating_point_operations');
-    ex.add('hardware FLOPs per token', hwGemmPerToken + hwAttnPerToken, 'FLOP', `model FLOPs + recompute (${ctx.recompute}: ${ctx.recompute === RecomputeMode.FULL ? '+1 forward = 8N' : ctx.recompute === RecomputeMode.SELECTIVE && megatron ? '+ attention forward' : 'none'})`, 'Korthikanti et al. 2022 §5, Table 5');
+    const recomputed = ctx.recompute === RecomputeMode.FULL ? '+1 forward = 8N'
+      : modules ? `modules ${[...modules].join(', ')}: ${recompAttn ? '+ attention forward' : 'no attention'}${moduleGemmPerLayer ? ` + ${(moduleGemmPerLayer * (s.layers + s.mtpLayers)).toExponential(3)} for the checkpointed blocks` : ''}`
+        : ctx.recompute === RecomputeMode.SELECTIVE && megatron ? '+ attention forward' : 'none';
+    ex.add('hardware FLOPs per token', hwGemmPerToken + hwAttnPerToken, 'FLOP', `model FLOPs + recompute (${ctx.recompute}: ${recomputed})`,
+      modules ? 'Korthikanti et al. 2022 §5; Megatron-Core recompute_modules' : 'Korthikanti et al. 2022 §5, Table 5');
     ex.add('compute efficiency', eff, '', `base ${ctx.computeEfficiency} × model width h/(h + 1024) × framework ${frameworkFactor(ctx.framework)}`, 'calibrated: see DEFAULT_BF16_EFFICIENCY / DEFAULT_FP8_EFFICIENCY');
     ex.add('attention kernel efficiency', attnLength, '', `FlashAttention-3 throughput at calls of seq/cp = ${seq / l.cp} tokens relative to its 16k plateau`,
       'pytorch/benchmark PR #2391 (flash_v3, H100, head dim 128); Shah et al. 2024 Fig. 5');
@@ -386,6 +395,17 @@ export function expertWeightTrafficSeconds(ctx: PlanContext, l: Layout, tokensMb
   const flopSeconds = s.moeFraction * tokensMb * passes * s.topK * perExpert / (l.tp * l.cp) / gemmFlopsPerSecond;
   const bytes = s.moeFraction * (s.routedExpertParams / (l.etp * l.ep)) * (2 * ctx.bytes.weights + 2 * ctx.bytes.gradients);
   return Math.max(0, bytes / (ctx.gpu.hbmBandwidthBytesPerSecond * EXPERT_HBM_EFFICIENCY) - flopSeconds);
+}
+
+/**
+ * GEMM FLOPs per token per layer (averaged over dense and MoE layers) that recompute modules add: the checkpointed
+ * dense MLP (`mlp`) or MoE block with its router (`moe`) runs its forward again, 2 FLOPs per parameter a token passes
+ * through. `layernorm` and `core_attn` add no GEMM work (core attention is counted with the attention FLOPs).
+ */
+export function recomputedModuleFlopsPerLayer(s: ModelShape, modules: ReadonlySet<RecomputeModule>): number {
+  const mlp = modules.has(RecomputeModule.MLP) ? (1 - s.moeFraction) * s.denseFfnParams : 0;
+  const moe = modules.has(RecomputeModule.MOE) ? s.moeFraction * (s.activeMoeFfnParams + s.hidden * s.experts) : 0;
+  return 2 * (mlp + moe);
 }
 
 /** Parameters on one GPU of the largest stage (for communication and optimizer traffic). */

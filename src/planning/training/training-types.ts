@@ -1,5 +1,5 @@
 import { GpuType, ModelSpec, NodeShape } from '../catalog';
-import { ExpertDispatcher, OptimizerKind, RecomputeMode, TrainingFramework, TrainingPrecision } from './precision';
+import { ExpertDispatcher, OptimizerKind, RecomputeMode, RecomputeModule, TrainingFramework, TrainingPrecision } from './precision';
 
 /** Input of the training planner. */
 export interface TrainingPlanProps {
@@ -56,6 +56,13 @@ export interface TrainingPlanProps {
    * @default RecomputeMode.SELECTIVE for megatron, RecomputeMode.NONE for fsdp and hf
    */
   readonly recompute?: RecomputeMode;
+  /**
+   * Megatron-Core's fine-grained recomputation (`--recompute-granularity selective --recompute-modules`): which
+   * submodules run again in backward instead of keeping their activations, e.g. `[LAYERNORM, MOE]` as NVIDIA train
+   * Qwen3-235B at long context. Needs the megatron profile, recompute `selective` and a BF16 precision.
+   * @default - plain selective recompute (the attention core), or none/full as `recompute` says
+   */
+  readonly recomputeModules?: RecomputeModule[];
   /**
    * Framework profile.
    * @default TrainingFramework.MEGATRON
