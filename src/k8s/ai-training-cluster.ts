@@ -82,7 +82,8 @@ const CHECKPOINT_DIR = '/checkpoints';
  * or `uneven`), `AIDC_PIPELINE_STAGE_LAYERS` (layers per rank, comma-separated), `AIDC_CONTEXT_PARALLEL`,
  * `AIDC_EXPERT_PARALLEL` and `AIDC_EXPERT_TENSOR_PARALLEL` (Megatron-Core `--expert-model-parallel-size`,
  * `--expert-tensor-parallel-size`; 1 for dense models), `AIDC_MTP_LAYERS` (Megatron-Core `--mtp-num-layers`, on the last
- * rank; 0 = none), `AIDC_DATA_PARALLEL`, `AIDC_MICRO_BATCH`, `AIDC_GRADIENT_ACCUMULATION`, `AIDC_GLOBAL_BATCH_SEQUENCES`,
+ * rank; 0 = none), `AIDC_RECOMPUTE` (`none`, `selective` or `full`) and `AIDC_RECOMPUTE_MODULES` (Megatron-Core
+ * `--recompute-modules`, comma-separated; empty = none given): the memory plan holds only with them. `AIDC_DATA_PARALLEL`, `AIDC_MICRO_BATCH`, `AIDC_GRADIENT_ACCUMULATION`, `AIDC_GLOBAL_BATCH_SEQUENCES`,
  * `AIDC_SEQUENCE_LENGTH` and `AIDC_CHECKPOINT_DIR`. `PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True` is set
  * (overridable through `env`): the memory plan was measured with it.
  */
@@ -189,6 +190,8 @@ export class AiTrainingCluster extends Construct {
         AIDC_EXPERT_PARALLEL: String(p.ep),
         AIDC_EXPERT_TENSOR_PARALLEL: String(p.etp),
         AIDC_MTP_LAYERS: String(plan.mtpLayers),
+        AIDC_RECOMPUTE: plan.recompute,
+        AIDC_RECOMPUTE_MODULES: plan.recomputeModules.join(','),
         AIDC_DATA_PARALLEL: String(p.dp),
         AIDC_MICRO_BATCH: String(p.microBatch),
         AIDC_GRADIENT_ACCUMULATION: String(p.gradientAccumulation),

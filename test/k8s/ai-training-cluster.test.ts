@@ -3,7 +3,7 @@ import { ofKind, testChart, testPool, trainingPlan } from './fixtures';
 import { ConstructValidationError } from '../../src/errors';
 import { AiTrainingCluster, AiTrainingClusterProps, GpuResourcePool, GpuSharing } from '../../src/k8s';
 import { GpuType, ModelSpec } from '../../src/planning/catalog';
-import { RecomputeMode, TrainingPlanner } from '../../src/planning/training';
+import { RecomputeMode, RecomputeModule, TrainingPlanner } from '../../src/planning/training';
 import { describeWithShared } from '../harness/shared';
 import { expectValidObjects } from '../harness/validate';
 
@@ -47,7 +47,7 @@ describe('AiTrainingCluster', () => {
       AIDC_TENSOR_PARALLEL: String(plan.parallelism.tp), AIDC_PIPELINE_PARALLEL: String(plan.parallelism.pp),
       AIDC_DATA_PARALLEL: String(plan.parallelism.dp), AIDC_MICRO_BATCH: String(plan.parallelism.microBatch),
       AIDC_GRADIENT_ACCUMULATION: String(plan.parallelism.gradientAccumulation),
-      AIDC_EXPERT_PARALLEL: '1', AIDC_EXPERT_TENSOR_PARALLEL: '1', AIDC_MTP_LAYERS: '0',
+      AIDC_EXPERT_PARALLEL: '1', AIDC_EXPERT_TENSOR_PARALLEL: '1', AIDC_MTP_LAYERS: '0', AIDC_RECOMPUTE: plan.recompute, AIDC_RECOMPUTE_MODULES: '',
       // The memory plan assumes expandable segments (measured on H100; see planning/training/memory.ts).
       PYTORCH_CUDA_ALLOC_CONF: 'expandable_segments:True',
     });
@@ -99,6 +99,16 @@ describe('AiTrainingCluster', () => {
     const c = ofKind(build({ plan }), 'JobSet')[0].spec.replicatedJobs[0].template.spec.template.spec.containers[0];
     const env = Object.fromEntries(c.env.map((e: any) => [e.name, e.value]));
     expect([env.AIDC_TENSOR_PARALLEL, env.AIDC_EXPERT_PARALLEL, env.AIDC_EXPERT_TENSOR_PARALLEL]).toEqual(['2', '8', '1']);
+    expect(env.AIDC_RECOMPUTE).toBe('full');
+    // Recompute modules reach the trainer too: the memory plan holds only with them.
+    const modules = TrainingPlanner.plan({
+      model: ModelSpec.of('mixtral-8x7b'), gpu: GpuType.of('h100-sxm-80gb'), gpus: 16, sequenceLength: 4096, globalBatchTokens: 256 * 4096,
+      tensorParallel: 2, pipelineParallel: 1, contextParallel: 1, expertParallel: 8, expertTensorParallel: 1, zeroStage: 3,
+      recomputeModules: [RecomputeModule.LAYERNORM, RecomputeModule.MOE],
+    });
+    const c2 = ofKind(build({ plan: modules }), 'JobSet')[0].spec.replicatedJobs[0].template.spec.template.spec.containers[0];
+    const env2 = Object.fromEntries(c2.env.map((e: any) => [e.name, e.value]));
+    expect([env2.AIDC_RECOMPUTE, env2.AIDC_RECOMPUTE_MODULES]).toEqual(['selective', 'layernorm,moe']);
   });
 
   test('training on a pool that shares GPUs is rejected', () => {

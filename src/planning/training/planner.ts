@@ -206,7 +206,8 @@ function buildPlan(ctx: PlanContext, gpus: number, best: SearchResult, tokens: n
     gpus, gpusPerNode: ctx.gpusPerNode, timeToTrainSeconds: timeToTrain, costUsd: cost, checkpointBytes,
     layoutsEvaluated: best.evaluated,
     sequenceLength: ctx.seqLen, globalBatchTokens: ctx.globalSeqs * ctx.seqLen, precision: ctx.precision,
-    framework: ctx.framework, zeroStage: ctx.zeroStage, recompute: ctx.recompute, mtpLayers: ctx.shape.mtpLayers,
+    framework: ctx.framework, zeroStage: ctx.zeroStage, recompute: ctx.recompute,
+    recomputeModules: ctx.recomputeModules ? [...ctx.recomputeModules] : [], mtpLayers: ctx.shape.mtpLayers,
     explanation: ex.render(`Training plan: ${ctx.model.id} on ${gpus} × ${ctx.gpu.id} (${ctx.framework}, ${ctx.precision}, ${ctx.optimizer}, ZeRO-${ctx.zeroStage}, recompute ${ctx.recompute})`),
   });
 }

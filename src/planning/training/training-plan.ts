@@ -1,11 +1,11 @@
-import { RecomputeMode, TrainingFramework, TrainingPrecision } from './precision';
+import { RecomputeMode, RecomputeModule, TrainingFramework, TrainingPrecision } from './precision';
 import { TrainingMemory, TrainingParallelism, TrainingThroughput } from './training-types';
 
 interface TrainingPlanFields {
   modelId: string; gpuId: string; parallelism: TrainingParallelism; memory: TrainingMemory; throughput: TrainingThroughput;
   gpus: number; gpusPerNode: number; timeToTrainSeconds?: number; costUsd?: number; checkpointBytes: number;
   layoutsEvaluated: number; explanation: string; sequenceLength: number; globalBatchTokens: number;
-  precision: TrainingPrecision; framework: TrainingFramework; zeroStage: number; recompute: RecomputeMode; mtpLayers: number;
+  precision: TrainingPrecision; framework: TrainingFramework; zeroStage: number; recompute: RecomputeMode; recomputeModules: RecomputeModule[]; mtpLayers: number;
 }
 
 /** A frozen training plan: layout, memory, speed, time and cost, with `explain()`. */
@@ -48,6 +48,8 @@ export class TrainingPlan {
   public readonly zeroStage: number;
   /** Activation recomputation planned for. */
   public readonly recompute: RecomputeMode;
+  /** Megatron-Core recompute modules planned for (empty: `recompute` alone says what is recomputed). */
+  public readonly recomputeModules: RecomputeModule[];
   /** Multi-token-prediction modules trained with the model, on the last pipeline rank (0 = none). */
   public readonly mtpLayers: number;
   private readonly explanation: string;
@@ -77,6 +79,7 @@ export class TrainingPlan {
     this.framework = fields.framework;
     this.zeroStage = fields.zeroStage;
     this.recompute = fields.recompute;
+    this.recomputeModules = Object.freeze([...fields.recomputeModules]) as RecomputeModule[];
     this.mtpLayers = fields.mtpLayers;
     this.explanation = fields.explanation;
     Object.freeze(this);
@@ -101,6 +104,8 @@ export class TrainingPlan {
       timeToTrainSeconds: this.timeToTrainSeconds ?? null,
       costUsd: this.costUsd ?? null,
       checkpointBytes: this.checkpointBytes,
+      recompute: this.recompute,
+      recomputeModules: [...this.recomputeModules],
       mtpLayers: this.mtpLayers,
     };
   }
