@@ -157,7 +157,11 @@ function noPlanError(ctx: PlanContext, gpus: number, fixed: FixedParallelism, r:
   }
   const room = m.usableBytes - states - m.overheadBytes;
   const seqFit = room > 0 ? Math.floor(ctx.seqLen * room / m.activationsBytes / 1024) * 1024 : 0;
+  // Megatron-Core's module recompute frees most of an MoE layer's activations for one more forward of its block.
+  const modulesTip = ctx.framework === TrainingFramework.MEGATRON && ctx.recompute === RecomputeMode.SELECTIVE && !usesFp8(ctx.precision)
+    && !ctx.recomputeModules?.has(RecomputeModule.MOE) && ctx.shape.isMoe ? '--recompute-modules core_attn,layernorm,moe' : '';
   const tips = [
+    modulesTip,
     ctx.recompute !== RecomputeMode.FULL ? '--recompute full' : '',
     l.microBatch > 1 ? '--micro-batch 1' : '',
     'more GPUs',

@@ -48,7 +48,7 @@ describe('Qwen3-235B at long context, as NVIDIA run it (layernorm and moe recomp
   });
 
   test('without the modules the 16k run does not fit, and the planner says what would', () => {
-    expect(() => TrainingPlanner.plan({ ...longContext(16384, 1), recomputeModules: undefined })).toThrow(/activations need .* try --recompute full/);
+    expect(() => TrainingPlanner.plan({ ...longContext(16384, 1), recomputeModules: undefined })).toThrow(/activations need .* try --recompute-modules core_attn,layernorm,moe, --recompute full/);
   });
 });
 
