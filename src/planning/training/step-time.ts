@@ -17,10 +17,10 @@ export const DEFAULT_BF16_EFFICIENCY = 0.6;
 /**
  * Achievable fraction of the dense FP8 peak with FP8 GEMMs (Transformer Engine, per-tensor current
  * scaling): casts, amax reductions and the BF16 parts of each layer keep real FP8 runs near 35–40%
- * of FP8 peak. Calibrated against NVIDIA NeMo's published DGX-H100 FP8 pre-training tables (see the
- * accuracy test for the rows).
+ * of FP8 peak. Calibrated against NVIDIA NeMo's published DGX-H100 FP8 pre-training tables: 0.52 minimises the
+ * worst error over the seven rows (−5.3%…+5.0%; test/planning/training/accuracy.test.ts).
  */
-export const DEFAULT_FP8_EFFICIENCY = 0.49;
+export const DEFAULT_FP8_EFFICIENCY = 0.52;
 
 /**
  * Model-width factor h/(h + 1024): small models run further below peak (short GEMMs, a larger share of
@@ -36,7 +36,7 @@ export function gemmWidthFactor(hidden: number): number {
  * Framework factor on top of the GEMM efficiency. `megatron` is the reference (1). The eager profiles (`hf`,
  * `fsdp`) are fitted to 40 single-GPU runs on one H100 (bench/gpu/measure_training.py; Llama 3.2 1B/3B,
  * Llama 3.1 8B, Llama 2 7B; bf16-pure and fp32-amp; with and without checkpointing; 1k–20k tokens per step):
- * 1.08 together with {@link EAGER_LAYER_OVERHEAD_SECONDS} minimises the worst step-time error (19%, median −4%).
+ * 1.14 together with {@link EAGER_LAYER_OVERHEAD_SECONDS} minimises the worst step-time error (19%, median −5%).
  * cuBLAS GEMMs and SDPA flash attention on a whole unsharded model run above the Megatron-calibrated
  * efficiency, and the eager costs show up as a per-layer overhead instead. FSDP's own traffic is in the
  * data-parallel term.
@@ -46,14 +46,14 @@ export function frameworkFactor(f: TrainingFramework): number {
 }
 
 /** Eager-profile efficiency factor, fitted on H100 (see {@link frameworkFactor}). */
-export const EAGER_FRAMEWORK_FACTOR = 1.08;
+export const EAGER_FRAMEWORK_FACTOR = 1.14;
 
 /**
  * Seconds per decoder layer per micro-batch that eager PyTorch spends beyond its FLOPs (kernel launches from
  * Python, norms, rotary embeddings, casts and other memory-bound element-wise kernels); ×1.5 with gradient
  * checkpointing, which runs the forward twice. Fitted with {@link EAGER_FRAMEWORK_FACTOR} on H100.
  */
-export const EAGER_LAYER_OVERHEAD_SECONDS = 1.9e-3;
+export const EAGER_LAYER_OVERHEAD_SECONDS = 2.0e-3;
 
 /**
  * FlashAttention-3 forward throughput on one H100 SXM at head dim 128 by sequence length, batch × length = 16k
@@ -81,6 +81,33 @@ export function attentionLengthFactor(length: number): number {
   const [l0, f0] = t[i]; const [l1, f1] = t[i + 1];
   const exponent = Math.log(f1 / f0) / Math.log(l1 / l0);
   return (f0 * Math.pow(length / l0, exponent)) / plateau;
+}
+
+/**
+ * FlashAttention-3 on one H100 SXM, head dim 128, no causal mask, batch × length = 16k tokens, at 512, 1k, 2k, 4k, 8k and 16k:
+ * forward 467, 565, 625, 638, 646, 648 TFLOP/s and backward 316, 424, 501, 542, 559, 561 TFLOP/s, where the backward is counted
+ * as 2.5 × the forward FLOPs (Shah et al. 2024, "FlashAttention-3", Figs. 5 and 9; flash-attention
+ * benchmarks/benchmark_flash_attention.py `flops(mode="bwd")` = 2.5 × fwd: it recomputes the scores).
+ */
+const ATTENTION_FWD_BWD_TFLOPS_BY_LENGTH: ReadonlyArray<readonly [number, number, number]> = [
+  [512, 467, 316], [1024, 565, 424], [2048, 625, 501], [4096, 638, 542], [8192, 646, 559], [16384, 648, 561],
+];
+
+/**
+ * Time of the fused attention backward relative to its forward on the same call: 2.5 × forward TFLOP/s / backward TFLOP/s
+ * ({@link ATTENTION_FWD_BWD_TFLOPS_BY_LENGTH}), 3.69 at 512 tokens falling to 2.89 from 8k, interpolated linearly in
+ * log length and held at the ends. Model FLOPs count the backward as 2 forwards (Narayanan et al. 2021 eq. 3); the kernel
+ * recomputes the scores and runs its five GEMMs below forward speed, so charging 2 forwards' time under-prices it by 45–85%.
+ */
+export function attentionBackwardRatio(length: number): number {
+  const t = ATTENTION_FWD_BWD_TFLOPS_BY_LENGTH;
+  const ratio = (i: number): number => 2.5 * t[i][1] / t[i][2];
+  if (length <= t[0][0]) return ratio(0);
+  if (length >= t[t.length - 1][0]) return ratio(t.length - 1);
+  let i = 0;
+  while (length > t[i + 1][0]) i++;
+  const w = Math.log(length / t[i][0]) / Math.log(t[i + 1][0] / t[i][0]);
+  return ratio(i) + w * (ratio(i + 1) - ratio(i));
 }
 
 /**
@@ -156,6 +183,10 @@ export function stepTime(ctx: PlanContext, l: Layout, ex?: Explanation): StepTim
   const moduleGemmPerLayer = modules ? recomputedModuleFlopsPerLayer(s, modules) : 0;
   const hwGemmPerToken = passes * (s.matmulParamsPerToken + mtpMatmul) + moduleGemmPerLayer * (s.layers + s.mtpLayers);
   const hwAttnPerToken = 3 * attnFwd + recompAttn;
+  // Time is priced per forward-equivalent: the fused backward takes attentionBackwardRatio forwards, not 2.
+  const attnLength = attentionLengthFactor(seq / l.cp);
+  const bwdRatio = attentionBackwardRatio(seq / l.cp);
+  const attnTimePerToken = attnFwd * (1 + bwdRatio) + recompAttn;
 
   // Per micro-batch on the slowest pipeline rank: its decoder layers (the split Megatron-Core builds, see
   // pipeline-schedule.ts) and, on the last rank, the output head (Megatron-Core builds `output_layer` on the
@@ -165,10 +196,9 @@ export function stepTime(ctx: PlanContext, l: Layout, ex?: Explanation): StepTim
   const headGemm = 6 * s.vocab * s.hidden;
   const layerGemm = passes * (s.matmulParamsPerToken - s.vocab * s.hidden) / s.layers + moduleGemmPerLayer;
   const mtpGemm = passes * s.mtpMatmulParamsPerToken;
-  const attnPerLayer = hwAttnPerToken / (s.layers + s.mtpLayers);
+  const attnPerLayer = attnTimePerToken / (s.layers + s.mtpLayers);
   const eff = ctx.computeEfficiency * gemmWidthFactor(s.hidden) * frameworkFactor(ctx.framework);
   const attnEff = (fp8 ? DEFAULT_BF16_EFFICIENCY : ctx.computeEfficiency) * frameworkFactor(ctx.framework);
-  const attnLength = attentionLengthFactor(seq / l.cp);
   const split = splitOf(ctx, l);
   const expertExtra = expertWeightTrafficSeconds(ctx, l, tokensMb, peakGemm * eff);
   let gemmSeconds = 0; let attnSeconds = 0; let layersStage = 0; let headOnSlowest = false;
@@ -279,6 +309,8 @@ export function stepTime(ctx: PlanContext, l: Layout, ex?: Explanation): StepTim
     ex.add('compute efficiency', eff, '', `base ${ctx.computeEfficiency} × model width h/(h + 1024) × framework ${frameworkFactor(ctx.framework)}`, 'calibrated: see DEFAULT_BF16_EFFICIENCY / DEFAULT_FP8_EFFICIENCY');
     ex.add('attention kernel efficiency', attnLength, '', `FlashAttention-3 throughput at calls of seq/cp = ${seq / l.cp} tokens relative to its 16k plateau`,
       'pytorch/benchmark PR #2391 (flash_v3, H100, head dim 128); Shah et al. 2024 Fig. 5');
+    ex.add('attention backward / forward time', bwdRatio, '', `2.5 × FlashAttention-3 forward / backward TFLOP/s at ${seq / l.cp} tokens: attention time = forward × (1 + ${bwdRatio.toFixed(2)}${recompAttn ? ' + 1 recomputed' : ''}), where model FLOPs count 3 forwards`,
+      'Shah et al. 2024 Figs. 5 and 9 (H100, head dim 128)');
     ex.add('compute per micro-batch per stage', computeMb, 's', `slowest rank (${layersStage} layers${headOnSlowest ? ' + output head' : ''}): tokens ${tokensMb} × stage FLOPs/token / (tp·cp) / (peak ${fp8 ? 'FP8' : 'BF16'} × efficiency; attention × kernel efficiency)${eagerOverhead ? ` + eager overhead ${EAGER_LAYER_OVERHEAD_SECONDS * 1e3} ms × ${s.layers} layers${ctx.recompute === RecomputeMode.FULL ? ' × 1.5' : ''}` : ''}${fsdpCopySeconds ? ` + FSDP2 copies around its collectives ${(fsdpCopySeconds * 1e3).toPrecision(3)} ms` : ''}`,
       megatron ? undefined : 'fitted on H100 (bench/gpu/measure_training.py)');
     ex.add('exposed TP communication per micro-batch', tpSeconds, 's', `exposed ${tpExposed.toPrecision(3)} (${ctx.tpCommOverlap ? 'comm–GEMM overlap: 1/tp' : 'no overlap'}) × layers ${layersStage} × ${tpOps} × (t−1)/t × s·b·h·2 B / (NVLink ${(ctx.nvlinkBytesPerSecond / 1e9).toFixed(0)} GB/s × ${LINK_EFFICIENCY})`, 'Korthikanti et al. 2022 §4.2.2');

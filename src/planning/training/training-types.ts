@@ -126,7 +126,7 @@ export interface TrainingPlanProps {
   readonly virtualPipelineStages?: number;
   /**
    * Achievable fraction of peak for large GEMMs, overriding the calibrated default.
-   * @default 0.6 (BF16) or 0.49 (FP8)
+   * @default 0.6 (BF16) or 0.52 (FP8)
    */
   readonly computeEfficiency?: number;
   /**

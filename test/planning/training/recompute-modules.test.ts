@@ -33,18 +33,16 @@ const longContext = (seq: number, cp: number): TrainingPlanProps => ({
 });
 
 describe('Qwen3-235B at long context, as NVIDIA run it (layernorm and moe recomputed)', () => {
-  test.each([[16384, 1, 295], [32768, 2, 335]])('%d tokens, CP %d: within 15%% of the published %d TFLOP/s per GPU, and fits an 80 GB H100', (seq, cp, published) => {
+  /**
+   * +0.7%, +0.4%, −1.4% and −1.7% from 16k to 131k. Before fused attention's backward was priced from FlashAttention-3's own
+   * backward throughput (attentionBackwardRatio) the error grew with attention's share: +7%, +11%, +15%, +19%. Nothing here was
+   * fitted to these runs (BF16 efficiency comes from Narayanan et al. 2021; the backward ratio from Shah et al. 2024).
+   */
+  test.each([[16384, 1, 295], [32768, 2, 335], [65536, 4, 368], [131072, 8, 389]])('%d tokens, CP %d: within 15%% (in fact 2%%) of the published %d TFLOP/s per GPU, and fits an 80 GB H100', (seq, cp, published) => {
     const plan = TrainingPlanner.plan(longContext(seq, cp));
     expect(Math.abs(plan.throughput.tflopsPerGpu / published - 1)).toBeLessThanOrEqual(0.15);
+    expect(Math.abs(plan.throughput.tflopsPerGpu / published - 1)).toBeLessThanOrEqual(0.02);
     expect(plan.memory.peakBytesPerGpu).toBeLessThan(plan.memory.usableBytesPerGpu);
-  });
-
-  /**
-   * KNOWN LIMIT: the error grows with the attention's share of the step (+7%, +11%, +15%, +19% from 16k to 131k). A
-   * suspect: the planner prices fused attention's backward at the forward kernel's throughput. Pinned (±2%).
-   */
-  test.each([[65536, 4, 368, 424], [131072, 8, 389, 464]])('known limit: %d tokens, CP %d: published %d, predicted %d (pinned ±2%%)', (seq, cp, _published, predicted) => {
-    expect(Math.abs(TrainingPlanner.plan(longContext(seq, cp)).throughput.tflopsPerGpu / predicted - 1)).toBeLessThanOrEqual(0.02);
   });
 
   test('without the modules the 16k run does not fit, and the planner says what would', () => {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { AttentionKind, FfnKind, GpuType, ModelSpec, NodeShape } from '../../../src/planning/catalog';
 import { RecomputeMode, TrainingFramework, TrainingPlanner, TrainingPrecision } from '../../../src/planning/training';
-import { attentionLengthFactor } from '../../../src/planning/training/step-time';
+import { attentionBackwardRatio, attentionLengthFactor } from '../../../src/planning/training/step-time';
 
 const H100 = GpuType.of('h100-sxm-80gb');
 
@@ -78,17 +78,36 @@ describe('attention kernel efficiency by call length (FlashAttention-3 on H100, 
     expect(attentionLengthFactor(16384)).toBe(1);
   });
 
+  test.each([[512, 467, 316], [1024, 565, 424], [2048, 625, 501], [4096, 638, 542], [8192, 646, 559], [16384, 648, 561]])(
+    'the fused backward at %d tokens takes 2.5 × %d / %d forwards (FlashAttention-3 paper Figs. 5 and 9; exact)', (length, fwd, bwd) => {
+      expect(attentionBackwardRatio(length)).toBeCloseTo(2.5 * fwd / bwd, 12);
+    });
+
+  test('the backward ratio is held beyond the measured lengths and lies between its neighbours in between', () => {
+    expect(attentionBackwardRatio(64)).toBe(attentionBackwardRatio(512));
+    expect(attentionBackwardRatio(1 << 20)).toBe(attentionBackwardRatio(16384));
+    const mid = attentionBackwardRatio(3000);
+    expect(mid).toBeLessThan(attentionBackwardRatio(2048));
+    expect(mid).toBeGreaterThan(attentionBackwardRatio(4096));
+    // Every measured length makes the backward dearer than the 2 forwards that model FLOPs count.
+    for (const length of [512, 1024, 2048, 4096, 8192, 16384, 131072]) expect(attentionBackwardRatio(length)).toBeGreaterThan(2.8);
+  });
+
   test('context parallelism stays near NVIDIA\'s 4k tokens per rank: Llama 3.1 8B on 16 H100s at 8k uses cp ≤ 2', () => {
     // NVIDIA Megatron Bridge skill "nemo-mbridge-perf-moe-long-context": "Start from a 4K shard target: CP ≈ seq_len / 4096".
     // Without the kernel-efficiency term the search chose cp 8 (1,024-token ring steps) and dp 1.
     const plan = TrainingPlanner.plan({ model: ModelSpec.of('llama-3.1-8b'), gpu: H100, nodeShape: NodeShape.of('p5.48xlarge'), gpus: 16, sequenceLength: 8192, globalBatchTokens: 4 * 2 ** 20 });
     expect(plan.parallelism.cp).toBeLessThanOrEqual(2);
     expect(plan.parallelism.dp).toBeGreaterThan(1);
-    // With the output head charged to the last pipeline rank, the search lands on NeMo's own recipe for this model and
-    // sequence length: tensor_parallelism 1, pipeline_parallelism 1, context_parallelism 2, micro-batch 1
-    // (NVIDIA/NeMo nemo/collections/llm/recipes/llama3_8b.py, seq_length 8192).
-    const p = plan.parallelism;
-    expect([p.tp, p.pp, p.cp, p.microBatch]).toEqual([1, 1, 2, 1]);
+    // NeMo's own recipe for this model and sequence length (tensor_parallelism 1, pipeline_parallelism 1,
+    // context_parallelism 2, micro-batch 1; NVIDIA/NeMo nemo/collections/llm/recipes/llama3_8b.py, seq_length 8192) is
+    // within 0.5% of the searched layout by the planner's own model (the search picks tp 2, cp 1 by 0.2%).
+    const nemo = TrainingPlanner.plan({
+      model: ModelSpec.of('llama-3.1-8b'), gpu: H100, nodeShape: NodeShape.of('p5.48xlarge'), gpus: 16, sequenceLength: 8192,
+      globalBatchTokens: 4 * 2 ** 20, tensorParallel: 1, pipelineParallel: 1, contextParallel: 2, microBatch: 1,
+    });
+    expect(nemo.throughput.stepSeconds / plan.throughput.stepSeconds).toBeGreaterThanOrEqual(1 - 1e-9);
+    expect(nemo.throughput.stepSeconds / plan.throughput.stepSeconds).toBeLessThan(1.005);
   });
 });
 
