@@ -200,7 +200,7 @@ export function stepTime(ctx: PlanContext, l: Layout, ex?: Explanation): StepTim
   const eff = ctx.computeEfficiency * gemmWidthFactor(s.hidden) * frameworkFactor(ctx.framework);
   const attnEff = (fp8 ? DEFAULT_BF16_EFFICIENCY : ctx.computeEfficiency) * frameworkFactor(ctx.framework);
   const split = splitOf(ctx, l);
-  const expertExtra = expertWeightTrafficSeconds(ctx, l, tokensMb, peakGemm * eff);
+  const expertExtra = expertTrafficSeconds(ctx, l, tokensMb, peakGemm * eff);
   let gemmSeconds = 0; let attnSeconds = 0; let layersStage = 0; let headOnSlowest = false;
   // Token routing and permutation, which the FLOP count leaves out, add a share of each MoE layer's time.
   const layerSeconds = tokensMb / (l.tp * l.cp) * (layerGemm / (peakGemm * eff) + attnPerLayer / (peakBf16 * attnEff * attnLength));
@@ -316,7 +316,7 @@ export function stepTime(ctx: PlanContext, l: Layout, ex?: Explanation): StepTim
     ex.add('exposed TP communication per micro-batch', tpSeconds, 's', `exposed ${tpExposed.toPrecision(3)} (${ctx.tpCommOverlap ? 'comm–GEMM overlap: 1/tp' : 'no overlap'}) × layers ${layersStage} × ${tpOps} × (t−1)/t × s·b·h·2 B / (NVLink ${(ctx.nvlinkBytesPerSecond / 1e9).toFixed(0)} GB/s × ${LINK_EFFICIENCY})`, 'Korthikanti et al. 2022 §4.2.2');
     if (l.cp > 1) ex.add('exposed CP communication per micro-batch', cpSeconds, 's', 'max(0, ring K/V exchange − attention compute)');
     if (routingSeconds > 0) ex.add('MoE routing and permutation per micro-batch', routingSeconds, 's', `${MOE_ROUTING_OVERHEAD} × the slowest rank's MoE layer time (in the compute above)`, 'arXiv:2603.07685 §1.2');
-    if (expertExtra > 0) ex.add('expert weight traffic beyond expert FLOPs per layer per micro-batch', expertExtra, 's', `max(0, local experts' weight and gradient bytes / (HBM × ${EXPERT_HBM_EFFICIENCY}) − their FLOPs / compute): few tokens per expert make the expert GEMMs memory-bound`, 'roofline, Williams et al. 2009');
+    if (expertExtra > 0) ex.add('expert memory traffic beyond expert FLOPs per layer per micro-batch', expertExtra, 's', `max(0, (local experts' weight and gradient bytes + tokens/(tp·cp) × topK × etp rows × their activation and permutation bytes) / (HBM × ${EXPERT_HBM_EFFICIENCY}) − their FLOPs / compute): few tokens per expert or expert TP make the expert GEMMs memory-bound`, 'roofline, Williams et al. 2009');
     if (epOverlap) ex.add('exposed EP communication per micro-batch', epExposed + dispatcherSmCost, 's', `max((1 − ${EP_OVERLAP_RATIO}) × EP, EP − compute)${dispatcherSmCost ? ` + DeepEP's SMs: ${DEEPEP_GEMM_OVERHEAD} × GEMM time` : ''}`, 'arXiv:2603.07685 §4.2.3');
     if (epSeconds > 0) ex.add('EP all-to-all per micro-batch', epSeconds, 's', `4 all-to-alls × MoE layers × tokens·topK·h·2 B (${ctx.expertDispatcher}${ctx.expertDispatcher === ExpertDispatcher.DEEPEP ? ': once per remote node, then NVLink' : ''})`, 'DeepSeek-V3 technical report §3.2.2');
     if (p2pPerSlot > 0) ex.add('blocking p2p per micro-batch (plain 1F1B)', p2pPerSlot, 's', `2 × s·b·h·2/t B = 2 × ${(actBytes / l.tp / 2 ** 20).toFixed(1)} MiB over the network ${(net / 1e9).toFixed(1)} GB/s`, 'megatron/core/pipeline_parallel/schedules.py send_forward_recv_backward');
@@ -411,22 +411,48 @@ export const DEEPEP_GEMM_OVERHEAD = 0.2;
 /** Fraction of HBM bandwidth the grouped expert GEMMs reach when memory-bound (as the inference decode roofline). */
 export const EXPERT_HBM_EFFICIENCY = 0.8;
 
+/** Bytes per activation element the expert GEMMs, their activation function and the permutation move (BF16). */
+export const EXPERT_ACTIVATION_BYTES = 2;
+
 /**
- * Time per MoE layer per micro-batch by which the routed experts' weight traffic exceeds their FLOPs (0 for dense models).
- * A GEMM of m tokens against a K×N weight does 2·m·K·N FLOPs for K·N weights read, so with few tokens per expert (balanced
- * routing gives each expert m = tokens·topK/experts; more EP concentrates them on fewer GPUs, expert TP splits the weights)
- * it is bound by HBM, not tensor cores (roofline: Williams et al. 2009). Per micro-batch each local expert parameter is read
- * in the forward and the data-gradient GEMMs and its gradient accumulated (read + write) by the weight-gradient GEMM:
- * 2·w + 2·g bytes. The expert FLOPs are already in the layer's compute at the GEMM efficiency; only the excess is added.
+ * HBM elements moved per routed token–expert row on one rank in one micro-batch, for hidden size h, a first-GEMM output
+ * a1 and an expert width f on that rank (both / etp): forward, fc1 reads h and writes a1, the activation reads a1 and
+ * writes f, fc2 reads f and writes h (2h + 2a1 + 2f); backward, each GEMM's data and weight gradients read its output
+ * gradient and its saved input and the activation's backward reads and writes its tensors (4h + 4a1 + 3f); permute and
+ * unpermute each read and write a row of h, forward and backward (8h). Full recompute runs the forward again.
  */
-export function expertWeightTrafficSeconds(ctx: PlanContext, l: Layout, tokensMb: number, gemmFlopsPerSecond: number): number {
+export function expertRowElements(hidden: number, firstGemmWidth: number, expertWidth: number, fullRecompute: boolean): number {
+  const h = hidden; const a1 = firstGemmWidth; const f = expertWidth;
+  const forward = 2 * h + 2 * a1 + 2 * f;
+  const permutation = 4 * h;
+  return forward + (4 * h + 4 * a1 + 3 * f) + 2 * permutation + (fullRecompute ? forward + permutation : 0);
+}
+
+/**
+ * Time per MoE layer per micro-batch by which the routed experts' memory traffic exceeds their FLOPs (0 for dense models):
+ * the roofline (Williams et al. 2009) over one rank's expert GEMMs, activation function and permutation.
+ * - Weights: a GEMM of m tokens against a K×N weight does 2·m·K·N FLOPs for K·N weights read, so with few tokens per expert
+ *   (balanced routing gives each expert m = tokens·topK/experts; more EP concentrates them on fewer GPUs, expert TP splits
+ *   the weights) it is bound by HBM. Per micro-batch each local expert parameter is read in the forward and the
+ *   data-gradient GEMMs and its gradient accumulated (read + write) by the weight-gradient GEMM: 2·w + 2·g bytes.
+ * - Activations: each rank processes tokens/(tp·cp) × topK × etp token–expert rows (expert TP gathers the tokens of its
+ *   etp ranks, and every rank runs every row on its 1/etp of the expert), {@link expertRowElements} each. Expert TP thus
+ *   multiplies the activation traffic per FLOP by etp², which is why fine-grained experts are not split ("Small per-expert
+ *   dimensions make high TP counterproductive", Megatron Core MoE report, arXiv:2603.07685 Table 2).
+ * The expert FLOPs are already in the layer's compute at the GEMM efficiency; only the excess is added.
+ */
+export function expertTrafficSeconds(ctx: PlanContext, l: Layout, tokensMb: number, gemmFlopsPerSecond: number): number {
   const s = ctx.shape;
   if (!s.isMoe) return 0;
   const perExpert = s.routedExpertParams / s.experts;
-  const passes = ctx.recompute === RecomputeMode.FULL ? 8 : 6;
-  const flopSeconds = s.moeFraction * tokensMb * passes * s.topK * perExpert / (l.tp * l.cp) / gemmFlopsPerSecond;
-  const bytes = s.moeFraction * (s.routedExpertParams / (l.etp * l.ep)) * (2 * ctx.bytes.weights + 2 * ctx.bytes.gradients);
-  return Math.max(0, bytes / (ctx.gpu.hbmBandwidthBytesPerSecond * EXPERT_HBM_EFFICIENCY) - flopSeconds);
+  const full = ctx.recompute === RecomputeMode.FULL;
+  const passes = full ? 8 : 6;
+  const rows = tokensMb / (l.tp * l.cp) * s.topK * l.etp;
+  const flopSeconds = rows * passes * perExpert / l.etp / gemmFlopsPerSecond;
+  const width = perExpert / ((s.swiglu ? 3 : 2) * s.hidden) / l.etp;
+  const activationBytes = rows * expertRowElements(s.hidden, (s.swiglu ? 2 : 1) * width, width, full) * EXPERT_ACTIVATION_BYTES;
+  const weightBytes = (s.routedExpertParams / (l.etp * l.ep)) * (2 * ctx.bytes.weights + 2 * ctx.bytes.gradients);
+  return s.moeFraction * Math.max(0, (weightBytes + activationBytes) / (ctx.gpu.hbmBandwidthBytesPerSecond * EXPERT_HBM_EFFICIENCY) - flopSeconds);
 }
 
 /**

@@ -3,7 +3,7 @@ import { AttentionKind, FfnKind, GpuType, ModelSpec } from '../../../src/plannin
 import { ExpertDispatcher, RecomputeMode, TrainingPlanner, TrainingPlanProps, TrainingPrecision } from '../../../src/planning/training';
 import { PlanContext } from '../../../src/planning/training/context';
 import { modelShape } from '../../../src/planning/training/model-math';
-import { expertAllToAllSeconds, expertWeightTrafficSeconds } from '../../../src/planning/training/step-time';
+import { expertAllToAllSeconds, expertRowElements, expertTrafficSeconds } from '../../../src/planning/training/step-time';
 
 const H100 = GpuType.of('h100-sxm-80gb');
 const { BF16_MIXED: BF16, FP8_MIXED: FP8 } = TrainingPrecision;
@@ -156,8 +156,8 @@ describe('MoE routing and permutation (arXiv:2603.07685 §1.2: ~9% of layer time
   });
 });
 
-describe('expert weight traffic (roofline)', () => {
-  // A minimal context: only the fields expertWeightTrafficSeconds reads.
+describe('expert memory traffic (roofline)', () => {
+  // A minimal context: only the fields expertTrafficSeconds reads.
   const context = (model: ModelSpec): PlanContext => ({
     shape: modelShape(model), gpu: H100, recompute: RecomputeMode.SELECTIVE, bytes: { weights: 2, gradients: 4, optimizer: 12 },
   }) as unknown as PlanContext;
@@ -165,16 +165,44 @@ describe('expert weight traffic (roofline)', () => {
   const flops = 1979e12 * 0.52;
 
   test('adds nothing for dense models or for the many tokens per expert of published layouts', () => {
-    expect(expertWeightTrafficSeconds(context(ModelSpec.of('llama-3.1-8b')), { ...layout, ep: 1, etp: 1 }, 4096, flops)).toBe(0);
+    expect(expertTrafficSeconds(context(ModelSpec.of('llama-3.1-8b')), { ...layout, ep: 1, etp: 1 }, 4096, flops)).toBe(0);
     // DeepSeek-V3 at EP 64: 4,096 tokens × 8 of 256 experts × 64 / 2 (TP) = 4,096 tokens per expert, far above the ridge.
-    expect(expertWeightTrafficSeconds(context(ModelSpec.of('deepseek-v3')), { ...layout, tp: 2, ep: 64, etp: 1 }, 4096, flops)).toBe(0);
+    expect(expertTrafficSeconds(context(ModelSpec.of('deepseek-v3')), { ...layout, tp: 2, ep: 64, etp: 1 }, 4096, flops)).toBe(0);
   });
 
   test('is positive when every GPU holds all 256 experts for 4,096 tokens, and falls as EP spreads them', () => {
     const ctx = context(ModelSpec.of('deepseek-v3'));
-    const seconds = [1, 4, 16].map((ep) => expertWeightTrafficSeconds(ctx, { ...layout, ep, etp: 1 }, 4096, flops));
+    const seconds = [1, 4, 16].map((ep) => expertTrafficSeconds(ctx, { ...layout, ep, etp: 1 }, 4096, flops));
     expect(seconds[0]).toBeGreaterThan(1e-3);
     expect(seconds[1]).toBeLessThan(seconds[0]);
     expect(seconds[2]).toBeLessThan(seconds[1]);
+  });
+
+  test('a row moves 14h + 6·a1 + 5f elements (forward 2h + 2a1 + 2f, backward 4h + 4a1 + 3f, permutation 8h); full recompute adds a forward and a permutation', () => {
+    // DeepSeek-V3 expert on one rank: h 7,168, f 2,048, SwiGLU (a1 = 2f).
+    expect(expertRowElements(7168, 4096, 2048, false)).toBe(14 * 7168 + 6 * 4096 + 5 * 2048);
+    expect(expertRowElements(7168, 4096, 2048, true)).toBe(14 * 7168 + 6 * 4096 + 5 * 2048 + (2 * 7168 + 2 * 4096 + 2 * 2048) + 4 * 7168);
+  });
+
+  test('expert TP multiplies the rows: DeepSeek-V3 at etp 8 processes 8× the rows of ep 8 for the same weights, and pays for it', () => {
+    const ctx = context(ModelSpec.of('deepseek-v3'));
+    // TP 8 with sequence parallelism: 8,192 tokens per micro-batch, 1,024 per rank; etp 8 gathers them back.
+    const split = expertTrafficSeconds(ctx, { ...layout, tp: 8, ep: 1, etp: 8 }, 8192, flops);
+    const whole = expertTrafficSeconds(ctx, { ...layout, tp: 8, ep: 8, etp: 1 }, 8192, flops);
+    const perExpert = 3 * 7168 * 2048;
+    // Both hold 32 experts' worth of weights (256 / 8 slices or 32 whole), read and accumulated at 2·2 + 2·4 bytes per parameter.
+    const weights = 32 * perExpert * (2 * 2 + 2 * 4);
+    const over = (rows: number, a1: number, f: number): number => (58 / 61)
+      * ((weights + rows * expertRowElements(7168, a1, f, false) * 2) / (3.35e12 * 0.8) - rows * 6 * perExpert * (f / 2048) / flops);
+    expect(Math.abs(split / over(65536, 512, 256) - 1)).toBeLessThan(1e-9);
+    expect(Math.abs(whole / over(8192, 4096, 2048) - 1)).toBeLessThan(1e-9);
+    // Activations: 65,536 rows × 104,704 elements × 2 B = 13.7 GB per MoE layer at etp 8, 8,192 × 135,168 × 2 B = 2.2 GB at ep 8.
+    expect(split - whole).toBeGreaterThan(3e-3);
+  });
+
+  test('so the free search keeps DeepSeek-V3\'s experts whole (etp 1) on 2,048 H100s, as NVIDIA advise ("typically ETP=1", arXiv:2603.07685 §3.3.2)', () => {
+    const plan = TrainingPlanner.plan({ model: ModelSpec.of('deepseek-v3'), gpu: H100, gpus: 2048, sequenceLength: 4096, globalBatchTokens: 8192 * 4096, precision: FP8 });
+    expect(plan.parallelism.etp).toBe(1);
+    expect(plan.parallelism.ep).toBeGreaterThan(1);
   });
 });
