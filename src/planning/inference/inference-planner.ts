@@ -7,7 +7,7 @@ import { kvTokensPerSequence } from './model-math';
 import { InferencePrecision, KV_DTYPE_IDS, KvCacheDtype, kvBytesPerElement, PRECISION_IDS } from './quantization';
 import { capacityAtSlo, loadPoint, prefillIterations, ReplicaModel } from './queueing';
 import { RequestMix } from './request-mix';
-import { allReduceLatencySeconds, decodeStep, DEFAULT_INTER_NODE_BYTES_PER_SECOND_PER_GPU, Layout, PCIE_RING_STEP_LATENCY_SECONDS, prefill } from './speed';
+import { ALLREDUCE_BUS_EFFICIENCY, allReduceLatencySeconds, decodeStep, DEFAULT_INTER_NODE_BYTES_PER_SECOND_PER_GPU, Layout, PCIE_RING_STEP_LATENCY_SECONDS, prefill } from './speed';
 import { PlanningError } from '../../errors';
 import { requireInRange, requireOneOf, requirePositive, requirePositiveInteger } from '../private/checks';
 import { defaultNodeFor } from '../private/default-node';
@@ -270,6 +270,10 @@ function planInference(props: InferencePlanProps): InferencePlan {
     x.add('allReduceLatencySeconds', allReduceLatencySeconds(l.gpu, l.tp), 's',
       nvlink ? `one small all-reduce over ${l.tp} GPUs on NVLink; 2 per layer per step` : `NCCL ring over PCIe: 2(tp − 1) = ${2 * (l.tp - 1)} steps × ${PCIE_RING_STEP_LATENCY_SECONDS * 1e6} µs; 2 per layer per step`,
       nvlink ? 'speed.ts INTRA_NODE_ALLREDUCE_LATENCY_SECONDS' : 'nccl-tests on PCIe-only GPUs (NVIDIA/nccl #757, #1530); speed.ts');
+    const link = l.gpu.nvlinkBandwidthBytesPerSecond / 2;
+    x.add('allReduceBusGBPerSecond', link * ALLREDUCE_BUS_EFFICIENCY / 1e9, 'GB/s',
+      `${nvlink ? 'NVLink' : 'PCIe'} ${link / 1e9} GB/s one way × ${ALLREDUCE_BUS_EFFICIENCY}; a ring all-reduce of B bytes takes latency + 2(tp − 1)/tp × B / this`,
+      'nccl-tests bus bandwidth (tinygrad/open-gpu-kernel-modules #36); speed.ts ALLREDUCE_BUS_EFFICIENCY');
   }
   x.add('prefillSeconds', pre.seconds, 's', `max(2·N_active·P + attention = ${pre.flops.toExponential(3)} FLOP / (tp × peak × 0.6), weight reads) + all-reduces + step overhead`, 'Kaplan et al. 2020 §2.1; speed.ts');
   x.add('prefillTokensPerSecond', prefillTokensPerSecond, 'tokens/s', `${c.promptTokens} / prefillSeconds`);

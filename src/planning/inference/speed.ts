@@ -89,14 +89,25 @@ function rawPeakFlopsPerSecond(gpu: GpuType, precision: InferencePrecision): num
 }
 
 /**
- * Ring all-reduce time for `bytes` over `tp` ranks: latency + 2(tp−1)/tp · bytes / unidirectional link bandwidth
- * (Patarasuk & Yuan 2009; NCCL performance docs "bus bandwidth"). Vendors quote NVLink bidirectional: halve it. The latency
- * is {@link INTRA_NODE_ALLREDUCE_LATENCY_SECONDS} inside an NVLink domain and 2(tp − 1) ring steps of
- * {@link PCIE_RING_STEP_LATENCY_SECONDS} between GPUs on PCIe (no NVLink domain).
+ * Bus bandwidth NCCL's all-reduce reaches as a fraction of the unidirectional link: 0.8. nccl-tests `all_reduce_perf` on
+ * PCIe 4.0 ×16 GPUs with peer-to-peer enabled plateaus at 25.7–26.0 GB/s of 32 (4 × RTX 4090 on tinygrad's P2P kernel
+ * modules, 256 MB–1 GB; tinygrad/open-gpu-kernel-modules issue #36), the share training's LINK_EFFICIENCY takes for NVLink
+ * and InfiniBand. Servers whose CPU root complex limits peer traffic reach less (12.7 GB/s on another 4 × RTX 4090, PR #22;
+ * 3.1 GB/s on an AWS 4 × A10G server, pytorch/pytorch issue #127077; NCCL's maintainers: "On PCI systems, the performance
+ * you get is usually determined by the bandwidth your CPU and memory can deliver", NVIDIA/nccl issue #1639). Not measured
+ * on L4, L40S or A10G.
+ */
+export const ALLREDUCE_BUS_EFFICIENCY = 0.8;
+
+/**
+ * Ring all-reduce time for `bytes` over `tp` ranks: latency + 2(tp−1)/tp · bytes / bus bandwidth, the unidirectional link
+ * × {@link ALLREDUCE_BUS_EFFICIENCY} (Patarasuk & Yuan 2009; NCCL performance docs "bus bandwidth"). Vendors quote NVLink
+ * bidirectional: halve it. The latency is {@link INTRA_NODE_ALLREDUCE_LATENCY_SECONDS} inside an NVLink domain and
+ * 2(tp − 1) ring steps of {@link PCIE_RING_STEP_LATENCY_SECONDS} between GPUs on PCIe (no NVLink domain).
  */
 export function allReduceSeconds(gpu: GpuType, tp: number, bytes: number): number {
   if (tp <= 1) return 0;
-  const linkBytesPerSecond = gpu.nvlinkBandwidthBytesPerSecond / 2;
+  const linkBytesPerSecond = gpu.nvlinkBandwidthBytesPerSecond / 2 * ALLREDUCE_BUS_EFFICIENCY;
   return allReduceLatencySeconds(gpu, tp) + (2 * (tp - 1) / tp) * bytes / linkBytesPerSecond;
 }
 

@@ -1,7 +1,7 @@
 import { GpuType, ModelSpec } from '../../../src/planning/catalog';
 import { InferencePrecision } from '../../../src/planning/inference';
 import { weightBytes } from '../../../src/planning/inference/memory';
-import { allReduceLatencySeconds, closedBatchOutputTokensPerSecond, decodeStep, Layout, prefill } from '../../../src/planning/inference/speed';
+import { allReduceLatencySeconds, allReduceSeconds, closedBatchOutputTokensPerSecond, decodeStep, Layout, prefill } from '../../../src/planning/inference/speed';
 
 const H200 = GpuType.of('h200-141gb');
 const layout = (id: string, precision: InferencePrecision, tp: number): Layout => {
@@ -93,5 +93,16 @@ describe('all-reduce latency', () => {
     expect(pcie[0]).toBeLessThan(pcie[1]);
     expect(pcie[1]).toBeLessThan(pcie[2]);
     expect([2, 8].map((tp) => allReduceLatencySeconds(GpuType.of('h100-sxm-80gb'), tp))).toEqual([8e-6, 8e-6]);
+  });
+});
+
+/**
+ * All-reduce bandwidth between GPUs on PCIe 4.0 ×16: nccl-tests `all_reduce_perf` on 4 × RTX 4090 with peer-to-peer enabled (tinygrad's kernel modules)
+ * (tinygrad/open-gpu-kernel-modules issue #36, out-of-place): 1,073,741,824 B in 62,077 µs, 536,870,912 B in 31,194 µs,
+ * 268,435,456 B in 15,654 µs (25.7–26.0 GB/s bus bandwidth). The L40S's link is the same PCIe 4.0 ×16 (64 GB/s both ways).
+ */
+describe('all-reduce bandwidth', () => {
+  test.each([[1073741824, 62077], [536870912, 31194], [268435456, 15654]])('%d bytes over 4 PCIe GPUs: within 5%% of the measured %d µs', (bytes, micros) => {
+    expect(Math.abs(allReduceSeconds(GpuType.of('l40s-48gb'), 4, bytes) * 1e6 / micros - 1)).toBeLessThan(0.05);
   });
 });
