@@ -1,3 +1,4 @@
+import * as fc from 'fast-check';
 import { PlanningError } from '../../../src/errors';
 import { AttentionKind, FfnKind, GpuType, ModelSpec } from '../../../src/planning/catalog';
 import { ExpertDispatcher, RecomputeMode, TrainingPlanner, TrainingPlanProps, TrainingPrecision } from '../../../src/planning/training';
@@ -198,6 +199,23 @@ describe('expert memory traffic (roofline)', () => {
     expect(Math.abs(whole / over(8192, 4096, 2048) - 1)).toBeLessThan(1e-9);
     // Activations: 65,536 rows × 104,704 elements × 2 B = 13.7 GB per MoE layer at etp 8, 8,192 × 135,168 × 2 B = 2.2 GB at ep 8.
     expect(split - whole).toBeGreaterThan(3e-3);
+  });
+
+  test('property: finite and never negative; at a fixed ep × etp, more expert TP never moves less (fast-check, 300 runs)', () => {
+    const models = ['deepseek-v3', 'mixtral-8x7b', 'llama-3.1-8b'].map((id) => ModelSpec.of(id));
+    fc.assert(fc.property(
+      fc.constantFrom(...models), fc.constantFrom(1, 2, 4, 8), fc.constantFrom(1, 2, 4), fc.constantFrom(1, 2, 4, 8),
+      fc.constantFrom(1024, 4096, 16384), fc.constantFrom(RecomputeMode.SELECTIVE, RecomputeMode.FULL),
+      (model, tp, cp, group, tokens, recompute) => {
+        const ctx = { ...context(model), recompute } as PlanContext;
+        const seconds = [1, 2, 4, 8].filter((etp) => etp <= group && group % etp === 0)
+          .map((etp) => expertTrafficSeconds(ctx, { ...layout, tp, cp, ep: group / etp, etp }, tokens, flops));
+        for (const x of seconds) {
+          expect(Number.isFinite(x)).toBe(true);
+          expect(x).toBeGreaterThanOrEqual(0);
+        }
+        for (let i = 1; i < seconds.length; i++) expect(seconds[i]).toBeGreaterThanOrEqual(seconds[i - 1]);
+      }), { numRuns: 300 });
   });
 
   test('so the free search keeps DeepSeek-V3\'s experts whole (etp 1) on 2,048 H100s, as NVIDIA advise ("typically ETP=1", arXiv:2603.07685 §3.3.2)', () => {
