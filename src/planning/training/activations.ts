@@ -27,6 +27,10 @@ import { Explanation } from '../private/explanation';
  * - MoE: FFN activations × (topK + shared experts) plus 2·topK for the permuted token copy.
  * - FP8 (Transformer Engine): the inputs saved only for a GEMM's weight gradient are kept as FP8
  *   casts (1 byte): the QKV input, the fc1 input and the fc2 input, i.e. 1 + 1 + f/h fewer units.
+ * Plans use `withScores: false` for recompute `none` and `selective` alike: the `megatron` profile is Megatron-Core with
+ * Transformer Engine, whose fused attention (cuDNN or FlashAttention, the default on Hopper) keeps only the softmax
+ * statistics and never materialises the s² scores (Dao et al. 2022 §3.1). The score term is the paper's unfused attention,
+ * kept so that its Table 2 can be checked.
  */
 export function megatronLayerUnits(s: ModelShape, seqLen: number, withScores: boolean, fp8 = false): number {
   const h = s.hidden;
@@ -187,7 +191,6 @@ export function activationBytes(ctx: PlanContext, l: Layout, split: PipelineSpli
   const sbh = seqLocal * l.microBatch * s.hidden;
   const held = peakHeld(split, rank, l.gradientAccumulation);
   const fp8 = usesFp8(ctx.precision);
-  const full = megatronLayerUnits(s, ctx.seqLen, true, fp8);
   const sel = megatronLayerUnits(s, ctx.seqLen, false, fp8);
   let perLayer: number; let working = 0; let formula: string;
   if (ctx.recompute === RecomputeMode.FULL) {
@@ -196,10 +199,10 @@ export function activationBytes(ctx: PlanContext, l: Layout, split: PipelineSpli
     formula = `full recompute: 2·s·b·h/t per layer + one layer re-materialised (${sel.toFixed(1)}·s·b·h/t)`;
   } else {
     const freed = ctx.recomputeModules ? recomputedModuleUnits(s, ctx.recomputeModules) : 0;
-    const units = (ctx.recompute === RecomputeMode.NONE ? full : sel) - freed;
+    const units = sel - freed;
     perLayer = units * sbh / l.tp;
     const modules = ctx.recomputeModules ? `recompute modules ${[...ctx.recomputeModules].join(', ')}: ${sel.toFixed(1)} − ${freed.toFixed(1)} not kept` : '';
-    formula = `${units.toFixed(1)}·s·b·h/t per layer (${ctx.recompute === RecomputeMode.NONE ? `${sel.toFixed(1)} + ${(full - sel).toFixed(1)} for attention scores` : modules || 'selective: no attention scores'})`;
+    formula = `${units.toFixed(1)}·s·b·h/t per layer (${modules || 'fused attention keeps no s² scores'}${ctx.recompute === RecomputeMode.SELECTIVE && !modules ? '; selective recomputes the attention core, which frees nothing more' : ''})`;
   }
   const tokens = seqLocal * l.microBatch;
   const last = rank === l.pp - 1;

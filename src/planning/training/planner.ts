@@ -43,7 +43,8 @@ function resolve(props: TrainingPlanProps): { ctx: PlanContext; fixed: FixedPara
   if (!Object.values(TrainingPrecision).includes(precision)) throw new PlanningError('precision', String(precision), `must be one of ${Object.values(TrainingPrecision).join(', ')}`);
   const optimizer = props.optimizer ?? OptimizerKind.ADAMW;
   if (!Object.values(OptimizerKind).includes(optimizer)) throw new PlanningError('optimizer', String(optimizer), `must be one of ${Object.values(OptimizerKind).join(', ')}`);
-  const recompute = props.recompute ?? (framework === TrainingFramework.MEGATRON ? RecomputeMode.SELECTIVE : RecomputeMode.NONE);
+  // Megatron-LM's default is no recompute; `--recompute-modules` implies `--recompute-granularity selective`.
+  const recompute = props.recompute ?? (framework === TrainingFramework.MEGATRON && props.recomputeModules !== undefined ? RecomputeMode.SELECTIVE : RecomputeMode.NONE);
   if (!Object.values(RecomputeMode).includes(recompute)) throw new PlanningError('recompute', String(recompute), `must be one of ${Object.values(RecomputeMode).join(', ')}`);
   const zeroStage = props.zeroStage ?? (framework === TrainingFramework.MEGATRON ? 1 : framework === TrainingFramework.FSDP ? 3 : 0);
   if (!Number.isInteger(zeroStage) || zeroStage < 0 || zeroStage > 3) throw new PlanningError('zeroStage', String(zeroStage), 'must be 0, 1, 2 or 3');
@@ -158,8 +159,8 @@ function noPlanError(ctx: PlanContext, gpus: number, fixed: FixedParallelism, r:
   const room = m.usableBytes - states - m.overheadBytes;
   const seqFit = room > 0 ? Math.floor(ctx.seqLen * room / m.activationsBytes / 1024) * 1024 : 0;
   // Megatron-Core's module recompute frees most of an MoE layer's activations for one more forward of its block.
-  const modulesTip = ctx.framework === TrainingFramework.MEGATRON && ctx.recompute === RecomputeMode.SELECTIVE && !usesFp8(ctx.precision)
-    && !ctx.recomputeModules?.has(RecomputeModule.MOE) && ctx.shape.isMoe ? '--recompute-modules core_attn,layernorm,moe' : '';
+  const modulesTip = ctx.framework === TrainingFramework.MEGATRON && ctx.recompute !== RecomputeMode.FULL && !usesFp8(ctx.precision)
+    && !ctx.recomputeModules?.has(RecomputeModule.MOE) && ctx.shape.isMoe ? '--recompute-modules layernorm,moe' : '';
   const tips = [
     modulesTip,
     ctx.recompute !== RecomputeMode.FULL ? '--recompute full' : '',
@@ -175,7 +176,7 @@ function buildPlan(ctx: PlanContext, gpus: number, best: SearchResult, tokens: n
   const ex = new Explanation();
   ex.add('global batch', ctx.globalSeqs, 'sequences', `globalBatchTokens / sequenceLength ${ctx.seqLen}`);
   ex.add('parameters', trainedParams(ctx), 'parameters', `attention + FFN/experts + norms per layer × layers + embedding + output${ctx.shape.mtpLayers ? ` + ${ctx.shape.mtpLayers} MTP module${ctx.shape.mtpLayers > 1 ? 's' : ''}` : ''}`, ctx.model.source);
-  ex.add('layout', gpus, 'GPUs', `tp ${l.tp} × pp ${l.pp}${l.vp > 1 ? ` (interleaved, ${l.vp} virtual stages)` : ''} × cp ${l.cp} × dp ${l.dp}${ctx.shape.isMoe ? ` (experts: ep ${l.ep} × etp ${l.etp})` : ''}; micro-batch ${l.microBatch}, gradient accumulation ${l.gradientAccumulation}; fastest of ${best.evaluated} layouts evaluated${ctx.shape.isMoe ? '. MoE step time is only partly calibrated: the dispatch matches NVIDIA\'s H100 latencies across nodes, but expert compute is priced as dense plus NVIDIA\'s measured 9% for routing and permutation (no grouped-GEMM inefficiency or launch costs), so published H100 MoE runs limited by compute come out +23%…+92% of their measured TFLOP/s (none low); fix --ep/--etp/--expert-dispatcher to what you will run and treat the speed as an upper bound' : ''}`);
+  ex.add('layout', gpus, 'GPUs', `tp ${l.tp} × pp ${l.pp}${l.vp > 1 ? ` (interleaved, ${l.vp} virtual stages)` : ''} × cp ${l.cp} × dp ${l.dp}${ctx.shape.isMoe ? ` (experts: ep ${l.ep} × etp ${l.etp})` : ''}; micro-batch ${l.microBatch}, gradient accumulation ${l.gradientAccumulation}; fastest of ${best.evaluated} layouts evaluated${ctx.shape.isMoe ? '. MoE step time is only partly calibrated: the dispatch matches NVIDIA\'s H100 latencies across nodes, but expert compute is priced as dense plus NVIDIA\'s measured 9% for routing and permutation (no grouped-GEMM inefficiency or launch costs), so published H100 MoE runs limited by compute come out +25%…+97% of their measured TFLOP/s (none low); fix --ep/--etp/--expert-dispatcher to what you will run and treat the speed as an upper bound' : ''}`);
   const split = splitOf(ctx, l);
   if (l.pp > 1) {
     const slots = split.method === 'embedding-and-loss' ? ` (the embedding and the loss each take one layer's slot${split.mtp ? '' : ')'}` : '';

@@ -27,9 +27,13 @@ export enum OptimizerKind {
 
 /** Activation recomputation (gradient checkpointing). */
 export enum RecomputeMode {
-  /** Keep every activation the backward pass needs. */
+  /** Keep every activation the backward pass needs (fused attention keeps no s² scores). Megatron-LM's default. */
   NONE = 'none',
-  /** Recompute only the attention core (Korthikanti et al. 2022 §4.3, "selective"). */
+  /**
+   * Megatron-Core `--recompute-granularity selective`: recompute the attention core (Korthikanti et al. 2022 §4.3) or the
+   * {@link RecomputeModule}s given. With fused attention, as the `megatron` profile assumes, recomputing the attention core
+   * frees no memory and costs one attention forward: pair it with `recomputeModules` (layernorm, mlp, moe) to save memory.
+   */
   SELECTIVE = 'selective',
   /** Keep only each layer's input and recompute the whole layer in backward (Chen et al. 2016). */
   FULL = 'full',

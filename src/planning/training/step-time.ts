@@ -17,10 +17,10 @@ export const DEFAULT_BF16_EFFICIENCY = 0.6;
 /**
  * Achievable fraction of the dense FP8 peak with FP8 GEMMs (Transformer Engine, per-tensor current
  * scaling): casts, amax reductions and the BF16 parts of each layer keep real FP8 runs near 35–40%
- * of FP8 peak. Calibrated against NVIDIA NeMo's published DGX-H100 FP8 pre-training tables: 0.52 minimises the
- * worst error over the seven rows (−5.3%…+5.0%; test/planning/training/accuracy.test.ts).
+ * of FP8 peak. Calibrated against NVIDIA NeMo's published DGX-H100 FP8 pre-training tables: 0.51 minimises the
+ * worst error over the seven rows, planned without recompute (−5.7%…+5.3%; test/planning/training/accuracy.test.ts).
  */
-export const DEFAULT_FP8_EFFICIENCY = 0.52;
+export const DEFAULT_FP8_EFFICIENCY = 0.51;
 
 /**
  * Model-width factor h/(h + 1024): small models run further below peak (short GEMMs, a larger share of

@@ -53,14 +53,15 @@ export interface TrainingPlanProps {
   readonly zeroStage?: number;
   /**
    * Activation recomputation.
-   * @default RecomputeMode.SELECTIVE for megatron, RecomputeMode.NONE for fsdp and hf
+   * @default RecomputeMode.NONE (as Megatron-LM), or RecomputeMode.SELECTIVE when `recomputeModules` is given
    */
   readonly recompute?: RecomputeMode;
   /**
    * Megatron-Core's fine-grained recomputation (`--recompute-granularity selective --recompute-modules`): which
    * submodules run again in backward instead of keeping their activations, e.g. `[LAYERNORM, MOE]` as NVIDIA train
-   * Qwen3-235B at long context. Needs the megatron profile, recompute `selective` and a BF16 precision.
-   * @default - plain selective recompute (the attention core), or none/full as `recompute` says
+   * Qwen3-235B at long context. Needs the megatron profile, recompute `selective` (the default when this is given) and a
+   * BF16 precision.
+   * @default - the attention core under recompute `selective`, nothing under `none`, everything under `full`
    */
   readonly recomputeModules?: RecomputeModule[];
   /**
@@ -126,7 +127,7 @@ export interface TrainingPlanProps {
   readonly virtualPipelineStages?: number;
   /**
    * Achievable fraction of peak for large GEMMs, overriding the calibrated default.
-   * @default 0.6 (BF16) or 0.52 (FP8)
+   * @default 0.6 (BF16) or 0.51 (FP8)
    */
   readonly computeEfficiency?: number;
   /**

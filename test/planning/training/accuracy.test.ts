@@ -109,6 +109,32 @@ describe('the free layout search', () => {
 });
 
 /**
+ * NVIDIA NeMo "Long Sequence Performance" (NVIDIA/NeMo docs/source/performance/performance_long_sequence.md), Llama 2 7B,
+ * FP8, DGX-H100, NeMo 24.03.01, with context parallelism: model TFLOP/s per GPU at 4k–1M tokens on as many GPUs as
+ * thousands of tokens (4k–8k tokens per GPU). The table gives tp, pp, dp and cp but not the global batch: 4,194,304 tokens
+ * per step are planned, as the same page's B200 table uses (moving it between 2M and 8M tokens changes no prediction by
+ * more than 1.2 points), with micro-batch 1 and no recompute (Megatron's default; at 4k–8k tokens per GPU it fits). Nothing
+ * was fitted to these rows: they check attention's pricing (7.5% of the model FLOPs at 4k, 72% at 128k, 95% at 1M) and the
+ * context-parallel ring. The error grows past 128k (−8% to −14%), so very long sequences are planned somewhat slow.
+ */
+const LONG_SEQUENCE: Array<[number, number, number, number, number, number]> = [
+  [4, 1, 1, 4, 1, 768], [8, 1, 2, 4, 1, 730], [16, 2, 1, 8, 1, 660], [32, 2, 1, 8, 2, 610], [64, 4, 1, 8, 2, 574],
+  [128, 4, 1, 8, 4, 555], [256, 4, 1, 8, 8, 549], [512, 8, 1, 4, 16, 549], [1024, 8, 1, 4, 32, 536],
+];
+
+describe('NeMo long-sequence pre-training (Llama 2 7B, FP8, DGX-H100, context parallelism)', () => {
+  test.each(LONG_SEQUENCE)('%dk tokens, TP%d PP%d DP%d CP%d: within 15%% of the published %d TFLOP/s per GPU', (k, tp, pp, dp, cp, published) => {
+    const plan = TrainingPlanner.plan({
+      model: ModelSpec.of('llama-2-7b'), gpu: H100, gpus: k, sequenceLength: k * 1024, globalBatchTokens: Math.max(2 ** 22, dp * k * 1024),
+      precision: FP8, tensorParallel: tp, pipelineParallel: pp, contextParallel: cp, microBatch: 1,
+    });
+    expect(plan.parallelism.dp).toBe(dp);
+    expect(plan.recompute).toBe(RecomputeMode.NONE);
+    expect(Math.abs(plan.throughput.tflopsPerGpu / published - 1)).toBeLessThanOrEqual(0.15);
+  });
+});
+
+/**
  * Meta, "The Llama 3 Herd of Models" (arXiv:2407.21783) Table 4: Llama 3 405B pre-training on H100 80GB, BF16,
  * TP 8, CP 1, PP 16, sequence 8,192, 16M tokens per batch, micro-batch 1 (§3.3.2), FSDP without resharding after
  * the forward pass (≈ ZeRO-2), "an interleaved schedule" whose depth is not given: 430 TFLOP/s per GPU on 8,192

@@ -51,16 +51,16 @@ const WITHIN_TARGET: Array<[string, number, TrainingPlanProps]> = [
  * KNOWN LIMIT: an MoE layer's compute is priced as a dense layer of its active parameters plus the ~9% routing and permutation
  * NVIDIA measured ([r] §1.2, MOE_ROUTING_OVERHEAD); grouped-GEMM inefficiency and host launch overhead ("In MoE training, CPU
  * overhead often becomes the dominant performance bottleneck", [r] §4.3.6) are not modelled. Runs whose time is compute
- * rather than dispatch come out 23–92% high, none low. The predictions are pinned (±2%) so that a future calibration shows up
+ * rather than dispatch come out 25–97% high, none low. The predictions are pinned (±2%) so that a future calibration shows up
  * here; they are not within the 15% target.
  */
 const UNCALIBRATED: Array<[string, number, number, TrainingPlanProps]> = [
-  ['[z] Qwen3-235B BF16, TP2 PP32 VP3 EP8 (in-node EP, A2A)', 200, 259, row(QWEN3_235B, 256, 2048, BF16, 2, 32, 3, 8)],
-  ['[z] Qwen3-235B BF16, TP4 PP8 VP4 EP8 (in-node EP, DeepEP)', 167, 321, row(QWEN3_235B, 256, 2048, BF16, 4, 8, 4, 8, DEEPEP)],
+  ['[z] Qwen3-235B BF16, TP2 PP32 VP3 EP8 (in-node EP, A2A)', 200, 263, row(QWEN3_235B, 256, 2048, BF16, 2, 32, 3, 8)],
+  ['[z] Qwen3-235B BF16, TP4 PP8 VP4 EP8 (in-node EP, DeepEP)', 167, 329, row(QWEN3_235B, 256, 2048, BF16, 4, 8, 4, 8, DEEPEP)],
   ['[n] Qwen3-235B FP8, TP2 PP8 VP4 EP32, all-to-all + EP overlap', 242, 307, row(QWEN3_235B, 256, 8192, FP8, 2, 8, 4, 32, ExpertDispatcher.ALL_TO_ALL, true)],
-  ['[n] Qwen3-30B FP8, 16 GPUs, TP1 PP2 VP12 EP8 (in-node EP)', 208, 371, row(QWEN3_30B, 16, 1024, FP8, 1, 2, 12, 8)],
-  ['[n] DeepSeek-V3 FP8, 1024 GPUs, TP2 PP8 EP64, DeepEP + EP overlap', 338, 452, row(DSV3, 1024, 8192, FP8, 2, 8, 1, 64, DEEPEP, true)],
-  ['[r] DeepSeek-V3 FP8 blockwise, 1024 GPUs, TP2 PP8 EP64, DeepEP + EP overlap (Table 17)', 368, 452, row(DSV3, 1024, 8192, FP8, 2, 8, 1, 64, DEEPEP, true)],
+  ['[n] Qwen3-30B FP8, 16 GPUs, TP1 PP2 VP12 EP8 (in-node EP)', 208, 386, row(QWEN3_30B, 16, 1024, FP8, 1, 2, 12, 8)],
+  ['[n] DeepSeek-V3 FP8, 1024 GPUs, TP2 PP8 EP64, DeepEP + EP overlap', 338, 461, row(DSV3, 1024, 8192, FP8, 2, 8, 1, 64, DEEPEP, true)],
+  ['[r] DeepSeek-V3 FP8 blockwise, 1024 GPUs, TP2 PP8 EP64, DeepEP + EP overlap (Table 17)', 368, 461, row(DSV3, 1024, 8192, FP8, 2, 8, 1, 64, DEEPEP, true)],
 ];
 
 describe('MoE pre-training on H100 against published runs', () => {
@@ -81,7 +81,7 @@ describe('MoE pre-training on H100 against published runs', () => {
   });
 
   test('the explanation says that MoE compute is not calibrated, with the measured error', () => {
-    expect(TrainingPlanner.plan(UNCALIBRATED[0][3]).explain()).toMatch(/MoE step time is only partly calibrated.*\+23%…\+92%/);
+    expect(TrainingPlanner.plan(UNCALIBRATED[0][3]).explain()).toMatch(/MoE step time is only partly calibrated.*\+25%…\+97%/);
   });
 });
 
@@ -163,7 +163,7 @@ describe('expert memory traffic (roofline)', () => {
     shape: modelShape(model), gpu: H100, recompute: RecomputeMode.SELECTIVE, bytes: { weights: 2, gradients: 4, optimizer: 12 },
   }) as unknown as PlanContext;
   const layout = { tp: 1, pp: 1, cp: 1, dp: 64, vp: 1, microBatch: 1, gradientAccumulation: 16 };
-  const flops = 1979e12 * 0.52;
+  const flops = 1979e12 * 0.51;
 
   test('adds nothing for dense models or for the many tokens per expert of published layouts', () => {
     expect(expertTrafficSeconds(context(ModelSpec.of('llama-3.1-8b')), { ...layout, ep: 1, etp: 1 }, 4096, flops)).toBe(0);

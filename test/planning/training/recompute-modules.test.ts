@@ -46,7 +46,7 @@ describe('Qwen3-235B at long context, as NVIDIA run it (layernorm and moe recomp
   });
 
   test('without the modules the 16k run does not fit, and the planner says what would', () => {
-    expect(() => TrainingPlanner.plan({ ...longContext(16384, 1), recomputeModules: undefined })).toThrow(/activations need .* try --recompute-modules core_attn,layernorm,moe, --recompute full/);
+    expect(() => TrainingPlanner.plan({ ...longContext(16384, 1), recomputeModules: undefined })).toThrow(/activations need .* try --recompute-modules layernorm,moe, --recompute full/);
   });
 });
 
@@ -83,10 +83,20 @@ describe('what each module stops keeping and repeats', () => {
     expect([moe.recomputeModules, moe.toJson().recomputeModules, plain.recomputeModules]).toEqual([[CORE_ATTN, MOE], [CORE_ATTN, MOE], [CORE_ATTN]]);
   });
 
+  test('with fused attention, recomputing the attention core frees nothing and costs an attention forward; none is the default', () => {
+    const props = { model: ModelSpec.of('llama-3.1-70b'), gpu: H100, gpus: 64, sequenceLength: 8192, globalBatchTokens: 512 * 8192, tensorParallel: 8, pipelineParallel: 4, contextParallel: 2 };
+    const plain = TrainingPlanner.plan(props);
+    const selective = TrainingPlanner.plan({ ...props, recompute: RecomputeMode.SELECTIVE });
+    expect(plain.recompute).toBe(RecomputeMode.NONE);
+    expect(selective.memory.peakBytesPerGpu).toBe(plain.memory.peakBytesPerGpu);
+    expect(selective.throughput.stepSeconds).toBeGreaterThan(plain.throughput.stepSeconds);
+    expect(TrainingPlanner.plan({ ...props, recomputeModules: [LAYERNORM] }).recompute).toBe(RecomputeMode.SELECTIVE);
+  });
+
   test('[core_attn] alone is the plain selective mode', () => {
     const props = { model: ModelSpec.of('llama-3.1-70b'), gpu: H100, gpus: 64, sequenceLength: 8192, globalBatchTokens: 512 * 8192, tensorParallel: 8, pipelineParallel: 4, contextParallel: 2 };
     const { recomputeModules, ...withModule } = TrainingPlanner.plan({ ...props, recomputeModules: [CORE_ATTN] }).toJson();
-    const { recomputeModules: none, ...plain } = TrainingPlanner.plan(props).toJson();
+    const { recomputeModules: none, ...plain } = TrainingPlanner.plan({ ...props, recompute: RecomputeMode.SELECTIVE }).toJson();
     expect(withModule).toEqual(plain);
     expect([recomputeModules, none]).toEqual([[CORE_ATTN], []]);
   });
