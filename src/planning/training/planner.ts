@@ -158,9 +158,10 @@ function noPlanError(ctx: PlanContext, gpus: number, fixed: FixedParallelism, r:
   }
   const room = m.usableBytes - states - m.overheadBytes;
   const seqFit = room > 0 ? Math.floor(ctx.seqLen * room / m.activationsBytes / 1024) * 1024 : 0;
-  // Megatron-Core's module recompute frees most of an MoE layer's activations for one more forward of its block.
+  // Megatron-Core's module recompute frees most of an MLP or MoE layer's activations for one more forward of its block.
+  const block = ctx.shape.isMoe ? RecomputeModule.MOE : RecomputeModule.MLP;
   const modulesTip = ctx.framework === TrainingFramework.MEGATRON && ctx.recompute !== RecomputeMode.FULL && !usesFp8(ctx.precision)
-    && !ctx.recomputeModules?.has(RecomputeModule.MOE) && ctx.shape.isMoe ? '--recompute-modules layernorm,moe' : '';
+    && !ctx.recomputeModules?.has(block) && (ctx.shape.isMoe || ctx.shape.denseLayers > 0) ? `--recompute-modules layernorm,${block}` : '';
   const tips = [
     modulesTip,
     ctx.recompute !== RecomputeMode.FULL ? '--recompute full' : '',

@@ -93,6 +93,13 @@ describe('what each module stops keeping and repeats', () => {
     expect(TrainingPlanner.plan({ ...props, recomputeModules: [LAYERNORM] }).recompute).toBe(RecomputeMode.SELECTIVE);
   });
 
+  test('a dense model that does not fit is told to recompute its norms and MLPs, and doing so fits (Llama 3.1 8B, 48k tokens on TP4)', () => {
+    const props = { model: ModelSpec.of('llama-3.1-8b'), gpu: H100, gpus: 4, sequenceLength: 49152, globalBatchTokens: 4 * 49152, tensorParallel: 4, pipelineParallel: 1, contextParallel: 1 };
+    expect(() => TrainingPlanner.plan(props)).toThrow(/activations need .* try --recompute-modules layernorm,mlp, --recompute full/);
+    const plan = TrainingPlanner.plan({ ...props, recomputeModules: [LAYERNORM, RecomputeModule.MLP] });
+    expect(plan.memory.peakBytesPerGpu).toBeLessThan(plan.memory.usableBytesPerGpu);
+  });
+
   test('[core_attn] alone is the plain selective mode', () => {
     const props = { model: ModelSpec.of('llama-3.1-70b'), gpu: H100, gpus: 64, sequenceLength: 8192, globalBatchTokens: 512 * 8192, tensorParallel: 8, pipelineParallel: 4, contextParallel: 2 };
     const { recomputeModules, ...withModule } = TrainingPlanner.plan({ ...props, recomputeModules: [CORE_ATTN] }).toJson();
