@@ -19,8 +19,9 @@ const USAGE = `aidc plan training --model ID --gpu ID [--gpus N | --deadline-hou
 
 Plans a training run: the fastest tensor/pipeline/context/data-parallel layout that fits in GPU memory,
 per-GPU memory, step time, tokens/s, MFU, and time and cost to train --tokens.
---model-config reads a Hugging Face config.json instead of --model. --recompute-modules is Megatron-Core's
-fine-grained selective recomputation (BF16). --mtp-layers sets the multi-token-prediction
+--model-config reads a Hugging Face config.json instead of --model. --recompute defaults to none (fused attention
+keeps no s² scores); --recompute-modules is Megatron-Core's fine-grained selective recomputation (BF16) and implies
+--recompute selective. --mtp-layers sets the multi-token-prediction
 modules trained with the model (default: the model's, e.g. 1 for deepseek-v3 with megatron; 0 trains without them).`;
 
 const PRECISIONS: Record<string, TrainingPrecision> = {
