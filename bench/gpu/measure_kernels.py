@@ -155,6 +155,13 @@ def measure_permutation(h, tokens, top_k=8):
     return {"permuteSeconds": permute, "unpermuteSeconds": unpermute, "permuteGBps": moved / permute / 1e9}
 
 
+def measure_dense(n=8192):
+    """The chip's achievable dense BF16 rate on random data: the ceiling the fractions above are read against."""
+    a, b = torch.randn(n, n, device=DEV, dtype=DT), torch.randn(n, n, device=DEV, dtype=DT)
+    seconds = timed(lambda: a @ b)
+    return {"seconds": seconds, "tflops": 2 * n ** 3 / seconds / 1e12}
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     props = torch.cuda.get_device_properties(0)
@@ -164,7 +171,8 @@ def main():
         json.dump(env, fh)
     print(json.dumps(env))
     with open(os.path.join(OUT, "kernels.jsonl"), "w") as sink:
-        jobs = [("attention", dict(backend=bk, length=s, batch=b), lambda bk=bk, s=s, b=b: measure_attention(bk, s, b))
+        jobs = [("dense-gemm", dict(n=8192), measure_dense)]
+        jobs += [("attention", dict(backend=bk, length=s, batch=b), lambda bk=bk, s=s, b=b: measure_attention(bk, s, b))
                 for bk, s, b in attention_cases()]
         for name, h, f, g, m in moe_cases():
             jobs.append(("grouped-gemm", dict(model=name, hidden=h, width=f, experts=g, tokensPerExpert=m),
