@@ -56,58 +56,60 @@ export const EAGER_FRAMEWORK_FACTOR = 1.14;
 export const EAGER_LAYER_OVERHEAD_SECONDS = 2.0e-3;
 
 /**
- * FlashAttention-3 forward throughput on one H100 SXM at head dim 128 by sequence length, batch × length = 16k
- * tokens: 430.3, 517.1, 565.5, 590.2, 614.2 and 620.7 TFLOP/s at 512, 1k, 2k, 4k, 8k and 16k (pytorch/benchmark
- * PR #2391, commit ff65cb6, "flash_v3"; the FlashAttention-3 paper, Shah et al. 2024 Fig. 5, shows the same shape).
- * Attention calls on shorter sequences run further below the kernel's plateau: fewer tiles per head to fill the
- * GPU and the same fixed costs per call.
+ * Fused causal attention measured on one H200 (the H100 SXM's 132 SMs and BF16 rate, more memory): PyTorch SDPA's cuDNN
+ * backend, which is Transformer Engine's fused attention on Hopper, head dim 128, 32 heads, batch × length = 128k tokens,
+ * random BF16 inputs (bench/gpu/measure_kernels.py, 2026-12-04; fixture test/planning/training/fixtures/h200-kernels.json).
+ * Per call length: forward TFLOP/s (causal FLOPs 4·b·s²·heads·d/2) and backward time / forward time. Short calls run
+ * further below the plateau (fewer tiles per head and the same fixed costs per call); the 128k call falls back 7%
+ * (cause not established). FlashAttention-3's own H100 figures (Shah et al. 2024, Figs. 5 and 9, not causal) give the
+ * same backward / forward times within 3% from 1k to 16k (3.33, 3.12, 2.94, 2.89, 2.89).
  */
-const ATTENTION_TFLOPS_BY_LENGTH: ReadonlyArray<readonly [number, number]> = [
-  [512, 430.3], [1024, 517.1], [2048, 565.5], [4096, 590.2], [8192, 614.2], [16384, 620.7],
+const ATTENTION_BY_LENGTH: ReadonlyArray<readonly [length: number, forwardTflops: number, backwardOverForward: number]> = [
+  [1024, 437.9, 3.413], [2048, 496.0, 3.076], [4096, 546.2, 2.952], [8192, 572.4, 2.884],
+  [16384, 596.2, 2.858], [32768, 607.7, 2.857], [65536, 612.5, 2.832], [131072, 565.9, 2.607],
 ];
 
-/**
- * Attention-kernel efficiency at a call length, relative to its 16k plateau ({@link ATTENTION_TFLOPS_BY_LENGTH}),
- * interpolated on log–log axes; below 512 tokens the first segment's power law continues, beyond 16k the plateau
- * holds. Context parallelism makes every ring step attend s/cp queries to s/cp keys (Megatron-Core / Transformer
- * Engine ring attention), so the call length is s/cp: why NVIDIA sizes CP for about 4k tokens per rank.
- */
-export function attentionLengthFactor(length: number): number {
-  const t = ATTENTION_TFLOPS_BY_LENGTH;
-  const plateau = t[t.length - 1][1];
-  if (length >= t[t.length - 1][0]) return 1;
+/** The call length whose measured forward speed {@link attentionLengthFactor} is relative to (16k tokens). */
+export const ATTENTION_REFERENCE_LENGTH = 16384;
+
+/** Index i with t[i][0] ≤ length < t[i+1][0], clamped to the first and last segments. */
+function attentionSegment(length: number): number {
+  const t = ATTENTION_BY_LENGTH;
   let i = 0;
   while (i < t.length - 2 && length > t[i + 1][0]) i++;
-  const [l0, f0] = t[i]; const [l1, f1] = t[i + 1];
-  const exponent = Math.log(f1 / f0) / Math.log(l1 / l0);
-  return (f0 * Math.pow(length / l0, exponent)) / plateau;
+  return i;
 }
 
 /**
- * FlashAttention-3 on one H100 SXM, head dim 128, no causal mask, batch × length = 16k tokens, at 512, 1k, 2k, 4k, 8k and 16k:
- * forward 467, 565, 625, 638, 646, 648 TFLOP/s and backward 316, 424, 501, 542, 559, 561 TFLOP/s, where the backward is counted
- * as 2.5 × the forward FLOPs (Shah et al. 2024, "FlashAttention-3", Figs. 5 and 9; flash-attention
- * benchmarks/benchmark_flash_attention.py `flops(mode="bwd")` = 2.5 × fwd: it recomputes the scores).
+ * Attention-kernel speed at a call length relative to its speed at 16k tokens ({@link ATTENTION_BY_LENGTH}; 0.74 at 1k,
+ * 1.03 at 64k, 0.95 at 128k), interpolated on log–log axes; below 1k the first segment's power law continues, beyond 128k
+ * the last figure holds. The planner prices attention at the BF16 efficiency × this factor: 0.6 × 989 = 593 TFLOP/s at
+ * 16k against the 596 measured. Context parallelism makes every ring step attend s/cp queries to s/cp keys (Megatron-Core
+ * / Transformer Engine ring attention), so the call length is s/cp: why NVIDIA sizes CP for about 4k tokens per rank.
  */
-const ATTENTION_FWD_BWD_TFLOPS_BY_LENGTH: ReadonlyArray<readonly [number, number, number]> = [
-  [512, 467, 316], [1024, 565, 424], [2048, 625, 501], [4096, 638, 542], [8192, 646, 559], [16384, 648, 561],
-];
+export function attentionLengthFactor(length: number): number {
+  const t = ATTENTION_BY_LENGTH;
+  const reference = t.find((row) => row[0] === ATTENTION_REFERENCE_LENGTH)![1];
+  if (length >= t[t.length - 1][0]) return t[t.length - 1][1] / reference;
+  const i = attentionSegment(length);
+  const [l0, f0] = t[i]; const [l1, f1] = t[i + 1];
+  const exponent = Math.log(f1 / f0) / Math.log(l1 / l0);
+  return (f0 * Math.pow(length / l0, exponent)) / reference;
+}
 
 /**
- * Time of the fused attention backward relative to its forward on the same call: 2.5 × forward TFLOP/s / backward TFLOP/s
- * ({@link ATTENTION_FWD_BWD_TFLOPS_BY_LENGTH}), 3.69 at 512 tokens falling to 2.89 from 8k, interpolated linearly in
- * log length and held at the ends. Model FLOPs count the backward as 2 forwards (Narayanan et al. 2021 eq. 3); the kernel
- * recomputes the scores and runs its five GEMMs below forward speed, so charging 2 forwards' time under-prices it by 45–85%.
+ * Time of the fused attention backward relative to its forward on the same call ({@link ATTENTION_BY_LENGTH}): 3.41 at 1k
+ * falling to 2.86 from 16k and 2.61 at 128k, interpolated linearly in log length and held at the ends. Model FLOPs count
+ * the backward as 2 forwards (Narayanan et al. 2021 eq. 3); the kernel recomputes the scores and runs its five GEMMs below
+ * forward speed, so charging 2 forwards' time under-prices it by 30–70%.
  */
 export function attentionBackwardRatio(length: number): number {
-  const t = ATTENTION_FWD_BWD_TFLOPS_BY_LENGTH;
-  const ratio = (i: number): number => 2.5 * t[i][1] / t[i][2];
-  if (length <= t[0][0]) return ratio(0);
-  if (length >= t[t.length - 1][0]) return ratio(t.length - 1);
-  let i = 0;
-  while (length > t[i + 1][0]) i++;
+  const t = ATTENTION_BY_LENGTH;
+  if (length <= t[0][0]) return t[0][2];
+  if (length >= t[t.length - 1][0]) return t[t.length - 1][2];
+  const i = attentionSegment(length);
   const w = Math.log(length / t[i][0]) / Math.log(t[i + 1][0] / t[i][0]);
-  return ratio(i) + w * (ratio(i + 1) - ratio(i));
+  return t[i][2] + w * (t[i + 1][2] - t[i][2]);
 }
 
 /**
@@ -307,10 +309,10 @@ export function stepTime(ctx: PlanContext, l: Layout, ex?: Explanation): StepTim
     ex.add('hardware FLOPs per token', hwGemmPerToken + hwAttnPerToken, 'FLOP', `model FLOPs + recompute (${ctx.recompute}: ${recomputed})`,
       modules ? 'Korthikanti et al. 2022 §5; Megatron-Core recompute_modules' : 'Korthikanti et al. 2022 §5, Table 5');
     ex.add('compute efficiency', eff, '', `base ${ctx.computeEfficiency} × model width h/(h + 1024) × framework ${frameworkFactor(ctx.framework)}`, 'calibrated: see DEFAULT_BF16_EFFICIENCY / DEFAULT_FP8_EFFICIENCY');
-    ex.add('attention kernel efficiency', attnLength, '', `FlashAttention-3 throughput at calls of seq/cp = ${seq / l.cp} tokens relative to its 16k plateau`,
-      'pytorch/benchmark PR #2391 (flash_v3, H100, head dim 128); Shah et al. 2024 Fig. 5');
-    ex.add('attention backward / forward time', bwdRatio, '', `2.5 × FlashAttention-3 forward / backward TFLOP/s at ${seq / l.cp} tokens: attention time = forward × (1 + ${bwdRatio.toFixed(2)}${recompAttn ? ' + 1 recomputed' : ''}), where model FLOPs count 3 forwards`,
-      'Shah et al. 2024 Figs. 5 and 9 (H100, head dim 128)');
+    ex.add('attention kernel efficiency', attnLength, '', `fused causal attention (cuDNN) forward TFLOP/s at calls of seq/cp = ${seq / l.cp} tokens relative to 16k`,
+      'measured on H200, head dim 128 (bench/gpu/measure_kernels.py)');
+    ex.add('attention backward / forward time', bwdRatio, '', `measured fused backward / forward time at ${seq / l.cp} tokens: attention time = forward × (1 + ${bwdRatio.toFixed(2)}${recompAttn ? ' + 1 recomputed' : ''}), where model FLOPs count 3 forwards`,
+      'measured on H200, head dim 128 (bench/gpu/measure_kernels.py); Shah et al. 2024 Figs. 5 and 9 agree within 3%');
     ex.add('compute per micro-batch per stage', computeMb, 's', `slowest rank (${layersStage} layers${headOnSlowest ? ' + output head' : ''}): tokens ${tokensMb} × stage FLOPs/token / (tp·cp) / (peak ${fp8 ? 'FP8' : 'BF16'} × efficiency; attention × kernel efficiency)${eagerOverhead ? ` + eager overhead ${EAGER_LAYER_OVERHEAD_SECONDS * 1e3} ms × ${s.layers} layers${ctx.recompute === RecomputeMode.FULL ? ' × 1.5' : ''}` : ''}${fsdpCopySeconds ? ` + FSDP2 copies around its collectives ${(fsdpCopySeconds * 1e3).toPrecision(3)} ms` : ''}`,
       megatron ? undefined : 'fitted on H100 (bench/gpu/measure_training.py)');
     ex.add('exposed TP communication per micro-batch', tpSeconds, 's', `exposed ${tpExposed.toPrecision(3)} (${ctx.tpCommOverlap ? 'comm–GEMM overlap: 1/tp' : 'no overlap'}) × layers ${layersStage} × ${tpOps} × (t−1)/t × s·b·h·2 B / (NVLink ${(ctx.nvlinkBytesPerSecond / 1e9).toFixed(0)} GB/s × ${LINK_EFFICIENCY})`, 'Korthikanti et al. 2022 §4.2.2');
@@ -397,8 +399,10 @@ export function expertAllToAllSeconds(ctx: PlanContext, l: Layout, tokens: numbe
 /**
  * Time token routing and permutation add to an MoE layer, as a share of its computed time: "Token routing and permutation,
  * absent in dense models, add ∼9% to layer execution time even after optimization" (NVIDIA's measurements, Megatron Core MoE
- * report, arXiv:2603.07685 §1.2). Charged on each MoE layer's GEMM and attention time; grouped-GEMM inefficiency and host
- * launch overhead, which the report also names, are not modelled.
+ * report, arXiv:2603.07685 §1.2). Charged on each MoE layer's GEMM and attention time. Host launch overhead, which the report
+ * also names, is not modelled; grouped-GEMM inefficiency is not the gap: measured on an H200 (bench/gpu/measure_kernels.py),
+ * grouped expert GEMMs at Qwen3-235B's shape run at 593–620 TFLOP/s forward + backward with 512–1,024 tokens per expert,
+ * above the dense efficiency the planner charges them (test/planning/training/moe-accuracy.test.ts).
  */
 export const MOE_ROUTING_OVERHEAD = 0.09;
 
