@@ -207,15 +207,18 @@ export function stepTime(ctx: PlanContext, l: Layout, ex?: Explanation): StepTim
   // Token routing and permutation, which the FLOP count leaves out, add a share of each MoE layer's time.
   const layerSeconds = tokensMb / (l.tp * l.cp) * (layerGemm / (peakGemm * eff) + attnPerLayer / (peakBf16 * attnEff * attnLength));
   let routingSeconds = 0;
+  const expertHost = expertHostSeconds(ctx, l, tokensMb, peakGemm * eff);
+  let hostSeconds = 0;
   for (let rank = 0; rank < l.pp; rank++) {
     const layers = rankLayers(split, rank);
     const mtp = rankMtp(split, rank);
     const head = rank === l.pp - 1;
     const moeLayers = s.isMoe ? rankMoeLayers(split, rank, s.denseLayers) + (s.mtpRoutedParams > 0 ? mtp : 0) : 0;
     const routing = MOE_ROUTING_OVERHEAD * moeLayers * layerSeconds;
-    const gemm = tokensMb * (layers * layerGemm + mtp * (mtpGemm + moduleGemmPerLayer) + (head ? headGemm : 0)) / (l.tp * l.cp) / (peakGemm * eff) + (layers + mtp) * expertExtra + routing;
+    const host = moeLayers * expertHost;
+    const gemm = tokensMb * (layers * layerGemm + mtp * (mtpGemm + moduleGemmPerLayer) + (head ? headGemm : 0)) / (l.tp * l.cp) / (peakGemm * eff) + (layers + mtp) * expertExtra + routing + host;
     const attn = tokensMb * attnPerLayer * (layers + mtp) / (l.tp * l.cp) / (peakBf16 * attnEff * attnLength);
-    if (gemm + attn > gemmSeconds + attnSeconds) { gemmSeconds = gemm; attnSeconds = attn; headOnSlowest = head; routingSeconds = routing; }
+    if (gemm + attn > gemmSeconds + attnSeconds) { gemmSeconds = gemm; attnSeconds = attn; headOnSlowest = head; routingSeconds = routing; hostSeconds = host; }
     layersStage = Math.max(layersStage, layers + mtp);
   }
   const eagerOverhead = megatron ? 0
@@ -318,6 +321,7 @@ export function stepTime(ctx: PlanContext, l: Layout, ex?: Explanation): StepTim
     ex.add('exposed TP communication per micro-batch', tpSeconds, 's', `exposed ${tpExposed.toPrecision(3)} (${ctx.tpCommOverlap ? 'comm–GEMM overlap: 1/tp' : 'no overlap'}) × layers ${layersStage} × ${tpOps} × (t−1)/t × s·b·h·2 B / (NVLink ${(ctx.nvlinkBytesPerSecond / 1e9).toFixed(0)} GB/s × ${LINK_EFFICIENCY})`, 'Korthikanti et al. 2022 §4.2.2');
     if (l.cp > 1) ex.add('exposed CP communication per micro-batch', cpSeconds, 's', 'max(0, ring K/V exchange − attention compute)');
     if (routingSeconds > 0) ex.add('MoE routing and permutation per micro-batch', routingSeconds, 's', `${MOE_ROUTING_OVERHEAD} × the slowest rank's MoE layer time (in the compute above)`, 'arXiv:2603.07685 §1.2');
+    if (hostSeconds > 0) ex.add('MoE host launch time per micro-batch', hostSeconds, 's', `${MOE_HOST_SECONDS_PER_LOCAL_EXPERT * 1e3} ms × ${s.experts / l.ep} local experts × the slowest rank's MoE layers (in the compute above)`, 'fitted: see MOE_HOST_SECONDS_PER_LOCAL_EXPERT');
     if (expertExtra > 0) ex.add('expert memory traffic beyond expert FLOPs per layer per micro-batch', expertExtra, 's', `max(0, (local experts' weight and gradient bytes + tokens/(tp·cp) × topK × etp rows × their activation and permutation bytes) / (HBM × ${EXPERT_HBM_EFFICIENCY}) − their FLOPs / compute): few tokens per expert or expert TP make the expert GEMMs memory-bound`, 'roofline, Williams et al. 2009');
     if (epOverlap) ex.add('exposed EP communication per micro-batch', epExposed + dispatcherSmCost, 's', `max((1 − ${EP_OVERLAP_RATIO}) × EP, EP − compute)${dispatcherSmCost ? ` + DeepEP's SMs: ${DEEPEP_GEMM_OVERHEAD} × GEMM time` : ''}`, 'arXiv:2603.07685 §4.2.3');
     if (epSeconds > 0) ex.add('EP all-to-all per micro-batch', epSeconds, 's', `4 all-to-alls × MoE layers × tokens·topK·h·2 B (${ctx.expertDispatcher}${ctx.expertDispatcher === ExpertDispatcher.DEEPEP ? ': once per remote node, then NVLink' : ''})`, 'DeepSeek-V3 technical report §3.2.2');
@@ -406,6 +410,19 @@ export function expertAllToAllSeconds(ctx: PlanContext, l: Layout, tokens: numbe
  */
 export const MOE_ROUTING_OVERHEAD = 0.09;
 
+/**
+ * Host launch time a dropless MoE layer needs per local expert per micro-batch, forward and backward: 0.43 ms. Dropless
+ * routing syncs the per-expert token counts to the host in every MoE layer, "placing the CPU on the critical path" (Megatron
+ * Core MoE report, arXiv:2603.07685 §4.3.1); what the host then launches grows with the experts it holds: one GEMM per
+ * expert on several streams (§4.3.2 (i)) and, in FP8, quantization kernels, "where operation count scales with the number
+ * of experts" (§4.3.6). {@link expertHostSeconds} exposes what the experts' own GPU time does not cover. Fitted: the value
+ * that minimises the worst error over the three published in-node EP8 runs (16 local experts, short expert GEMMs;
+ * test/planning/training/moe-accuracy.test.ts: from +31%, +97%, +86% to +12.5%, +0.6%, −11.1%); it leaves the EP32 and
+ * long-context runs, whose expert GEMMs outlast it, unchanged. About 22 launches' worth at the 19–20 µs that one eager GEMM
+ * launch took from a Python loop on an H200 host (bench/gpu/measure_kernels.py).
+ */
+export const MOE_HOST_SECONDS_PER_LOCAL_EXPERT = 0.43e-3;
+
 /** Share of the EP dispatch/combine hidden under compute with EP overlap (DeepSeek-V3 on H100: arXiv:2603.07685 §4.2.3). */
 export const EP_OVERLAP_RATIO = 0.93;
 
@@ -446,17 +463,38 @@ export function expertRowElements(hidden: number, firstGemmWidth: number, expert
  * The expert FLOPs are already in the layer's compute at the GEMM efficiency; only the excess is added.
  */
 export function expertTrafficSeconds(ctx: PlanContext, l: Layout, tokensMb: number, gemmFlopsPerSecond: number): number {
+  if (!ctx.shape.isMoe) return 0;
+  const t = expertGemmSeconds(ctx, l, tokensMb, gemmFlopsPerSecond);
+  return ctx.shape.moeFraction * Math.max(0, t.memory - t.flops);
+}
+
+/**
+ * One MoE layer's routed expert work on one rank per micro-batch, forward and backward: its FLOP time at the GEMM rate and
+ * its HBM time (weights, gradients, activation and permutation rows; see {@link expertTrafficSeconds}).
+ */
+function expertGemmSeconds(ctx: PlanContext, l: Layout, tokensMb: number, gemmFlopsPerSecond: number): { flops: number; memory: number } {
   const s = ctx.shape;
-  if (!s.isMoe) return 0;
   const perExpert = s.routedExpertParams / s.experts;
   const full = ctx.recompute === RecomputeMode.FULL;
   const passes = full ? 8 : 6;
   const rows = tokensMb / (l.tp * l.cp) * s.topK * l.etp;
-  const flopSeconds = rows * passes * perExpert / l.etp / gemmFlopsPerSecond;
+  const flops = rows * passes * perExpert / l.etp / gemmFlopsPerSecond;
   const width = perExpert / ((s.swiglu ? 3 : 2) * s.hidden) / l.etp;
   const activationBytes = rows * expertRowElements(s.hidden, (s.swiglu ? 2 : 1) * width, width, full) * EXPERT_ACTIVATION_BYTES;
   const weightBytes = (s.routedExpertParams / (l.etp * l.ep)) * (2 * ctx.bytes.weights + 2 * ctx.bytes.gradients);
-  return s.moeFraction * Math.max(0, (weightBytes + activationBytes) / (ctx.gpu.hbmBandwidthBytesPerSecond * EXPERT_HBM_EFFICIENCY) - flopSeconds);
+  return { flops, memory: (weightBytes + activationBytes) / (ctx.gpu.hbmBandwidthBytesPerSecond * EXPERT_HBM_EFFICIENCY) };
+}
+
+/**
+ * Host time one MoE layer exposes on one rank per micro-batch (0 for dense models): after the dropless token-count sync the
+ * host launches work that grows with the local experts ({@link MOE_HOST_SECONDS_PER_LOCAL_EXPERT} × E/ep) while the GPU
+ * runs the expert GEMMs it has been given, so only the launch time beyond the experts' own GPU time shows.
+ */
+export function expertHostSeconds(ctx: PlanContext, l: Layout, tokensMb: number, gemmFlopsPerSecond: number): number {
+  const s = ctx.shape;
+  if (!s.isMoe) return 0;
+  const t = expertGemmSeconds(ctx, l, tokensMb, gemmFlopsPerSecond);
+  return Math.max(0, MOE_HOST_SECONDS_PER_LOCAL_EXPERT * s.experts / l.ep - Math.max(t.flops, t.memory));
 }
 
 /**

@@ -6,7 +6,7 @@ import { AttentionKind, FfnKind, GpuType, ModelSpec } from '../../../src/plannin
 import { ExpertDispatcher, RecomputeMode, TrainingPlanner, TrainingPlanProps, TrainingPrecision } from '../../../src/planning/training';
 import { PlanContext } from '../../../src/planning/training/context';
 import { modelShape } from '../../../src/planning/training/model-math';
-import { DEFAULT_BF16_EFFICIENCY, expertAllToAllSeconds, expertRowElements, expertTrafficSeconds, gemmWidthFactor } from '../../../src/planning/training/step-time';
+import { DEFAULT_BF16_EFFICIENCY, expertAllToAllSeconds, expertHostSeconds, expertRowElements, expertTrafficSeconds, gemmWidthFactor, MOE_HOST_SECONDS_PER_LOCAL_EXPERT } from '../../../src/planning/training/step-time';
 
 const H100 = GpuType.of('h100-sxm-80gb');
 const { BF16_MIXED: BF16, FP8_MIXED: FP8 } = TrainingPrecision;
@@ -42,27 +42,35 @@ const row = (model: ModelSpec, gpus: number, sequences: number, precision: Train
 const DEEPEP = ExpertDispatcher.DEEPEP;
 const DSV3 = ModelSpec.of('deepseek-v3');
 
-/** Qwen3-235B with EP across nodes: dominated by the dispatch, which is modelled (and checked against Table 7 below). */
+/**
+ * Within the 15% target:
+ * - Qwen3-235B with EP across nodes (4 local experts): dominated by the dispatch, which is modelled (and checked against Table 7
+ *   below); nothing fitted to these rows;
+ * - the three in-node EP8 runs (16 local experts, short expert GEMMs): host-bound. The host launch time per local expert
+ *   (MOE_HOST_SECONDS_PER_LOCAL_EXPERT, Megatron's dropless token-count sync puts the host on the critical path) was fitted to
+ *   these three (minimax: +12.5%, +0.6%, −11.1%; without it +31%, +97%, +86%); one constant for two models, BF16 and FP8,
+ *   all-to-all and DeepEP. It exposes nothing in the EP32 rows above or the long-context runs (recompute-modules.test.ts),
+ *   whose expert GEMMs outlast the launches.
+ */
 const WITHIN_TARGET: Array<[string, number, TrainingPlanProps]> = [
   ['[z] Qwen3-235B BF16, TP2 PP8 VP4 EP32, DeepEP', 245, row(QWEN3_235B, 256, 2048, BF16, 2, 8, 4, 32, DEEPEP)],
   ['[r] Qwen3-235B BF16, TP2 PP8 VP4 EP32, DeepEP + EP overlap (Table 11)', 320, row(QWEN3_235B, 256, 2048, BF16, 2, 8, 4, 32, DEEPEP, true)],
   ['[z] Qwen3-235B BF16, TP2 PP8 VP4 EP32, DeepEP + EP overlap (older branch, no CUDA graphs)', 276, row(QWEN3_235B, 256, 2048, BF16, 2, 8, 4, 32, DEEPEP, true)],
+  ['[z] Qwen3-235B BF16, TP2 PP32 VP3 EP8 (in-node EP, A2A; fitted)', 200, row(QWEN3_235B, 256, 2048, BF16, 2, 32, 3, 8)],
+  ['[z] Qwen3-235B BF16, TP4 PP8 VP4 EP8 (in-node EP, DeepEP; fitted)', 167, row(QWEN3_235B, 256, 2048, BF16, 4, 8, 4, 8, DEEPEP)],
+  ['[n] Qwen3-30B FP8, 16 GPUs, TP1 PP2 VP12 EP8 (in-node EP; fitted)', 208, row(QWEN3_30B, 16, 1024, FP8, 1, 2, 12, 8)],
 ];
 
 /**
- * KNOWN LIMIT: an MoE layer's compute is priced as a dense layer of its active parameters plus the ~9% routing and permutation
- * NVIDIA measured ([r] §1.2, MOE_ROUTING_OVERHEAD); grouped-GEMM inefficiency and host launch overhead ("In MoE training, CPU
- * overhead often becomes the dominant performance bottleneck", [r] §4.3.6) are not modelled. Runs whose time is compute
- * rather than dispatch come out 25–97% high, none low. The predictions are pinned (±2%) so that a future calibration shows up
- * here; they are not within the 15% target.
+ * KNOWN LIMIT: two FP8 runs with EP across nodes are planned 27–36% fast (none low). The Qwen3-235B FP8 run is planned as
+ * dispatch-bound under EP overlap (NCCL all-to-all across 4 nodes), so neither compute nor host time moves it; DeepSeek-V3 adds
+ * MLA, its multi-token-prediction module and group-limited routing, whose kernels are not measured. The predictions are pinned
+ * (±2%) so that a future calibration shows up here; they are not within the 15% target.
  */
 const UNCALIBRATED: Array<[string, number, number, TrainingPlanProps]> = [
-  ['[z] Qwen3-235B BF16, TP2 PP32 VP3 EP8 (in-node EP, A2A)', 200, 263, row(QWEN3_235B, 256, 2048, BF16, 2, 32, 3, 8)],
-  ['[z] Qwen3-235B BF16, TP4 PP8 VP4 EP8 (in-node EP, DeepEP)', 167, 329, row(QWEN3_235B, 256, 2048, BF16, 4, 8, 4, 8, DEEPEP)],
   ['[n] Qwen3-235B FP8, TP2 PP8 VP4 EP32, all-to-all + EP overlap', 242, 307, row(QWEN3_235B, 256, 8192, FP8, 2, 8, 4, 32, ExpertDispatcher.ALL_TO_ALL, true)],
-  ['[n] Qwen3-30B FP8, 16 GPUs, TP1 PP2 VP12 EP8 (in-node EP)', 208, 386, row(QWEN3_30B, 16, 1024, FP8, 1, 2, 12, 8)],
-  ['[n] DeepSeek-V3 FP8, 1024 GPUs, TP2 PP8 EP64, DeepEP + EP overlap', 338, 461, row(DSV3, 1024, 8192, FP8, 2, 8, 1, 64, DEEPEP, true)],
-  ['[r] DeepSeek-V3 FP8 blockwise, 1024 GPUs, TP2 PP8 EP64, DeepEP + EP overlap (Table 17)', 368, 461, row(DSV3, 1024, 8192, FP8, 2, 8, 1, 64, DEEPEP, true)],
+  ['[n] DeepSeek-V3 FP8, 1024 GPUs, TP2 PP8 EP64, DeepEP + EP overlap', 338, 458, row(DSV3, 1024, 8192, FP8, 2, 8, 1, 64, DEEPEP, true)],
+  ['[r] DeepSeek-V3 FP8 blockwise, 1024 GPUs, TP2 PP8 EP64, DeepEP + EP overlap (Table 17)', 368, 458, row(DSV3, 1024, 8192, FP8, 2, 8, 1, 64, DEEPEP, true)],
 ];
 
 describe('MoE pre-training on H100 against published runs', () => {
@@ -87,9 +95,8 @@ describe('MoE pre-training on H100 against published runs', () => {
    * Qwen3-235B's shape, forward and backward) measured on one H200, whose SMs and BF16 rate are the H100 SXM's
    * (fixtures/h200-kernels.json, bench/gpu/measure_kernels.py): at the 1,024 and 512 tokens per expert of the two in-node BF16
    * rows (EP 8 × 4,096/tp tokens × top-8 / 128 experts) they ran at 620 and 593 TFLOP/s over forward + backward, above the
-   * 475 the planner charges every GEMM of this model (0.6 × 989 × 4096/5120). Priced at the measured speed the predictions
-   * would rise further above the published 200 and 167; the missing time lies outside the expert GEMMs (host launch
-   * overhead, which NVIDIA names the dominant MoE bottleneck in [r] §4.3.6, permutation and router kernels).
+   * 475 the planner charges every GEMM of this model (0.6 × 989 × 4096/5120). Priced at the measured speed these runs would
+   * be planned faster still; what they lack is host time (MOE_HOST_SECONDS_PER_LOCAL_EXPERT), not GEMM speed.
    */
   test.each([[2, 1024], [4, 512]])('in-node EP8 BF16 rows at TP%d: grouped expert GEMMs at %d tokens per expert ran faster than planned', (tp, tokensPerExpert) => {
     interface Grouped { kind: string; model: string; tokensPerExpert: number; forwardTflops: number; backwardTflops: number }
@@ -100,12 +107,11 @@ describe('MoE pre-training on H100 against published runs', () => {
     const measured = 3 / (1 / grouped.forwardTflops + 2 / grouped.backwardTflops);
     const planned = 989 * DEFAULT_BF16_EFFICIENCY * gemmWidthFactor(QWEN3_235B.hiddenSize);
     expect(planned / measured).toBeLessThan(0.85);
-    const published = UNCALIBRATED.find(([name]) => name.includes(`TP${tp} `) && name.includes('EP8'))!;
-    expect(TrainingPlanner.plan(published[3]).throughput.tflopsPerGpu / published[1]).toBeGreaterThan(1.25);
+    expect(WITHIN_TARGET.some(([name]) => name.includes(`TP${tp} `) && name.includes('EP8'))).toBe(true);
   });
 
-  test('the explanation says that MoE compute is not calibrated, with the measured error', () => {
-    expect(TrainingPlanner.plan(UNCALIBRATED[0][3]).explain()).toMatch(/MoE step time is only partly calibrated.*\+25%…\+97%/);
+  test('the explanation says how far MoE compute is calibrated, with the measured error', () => {
+    expect(TrainingPlanner.plan(UNCALIBRATED[0][3]).explain()).toMatch(/MoE step time is partly calibrated.*host launch time per local expert.*\+27%…\+36%/);
   });
 });
 
@@ -171,7 +177,8 @@ describe('MoE routing and permutation (arXiv:2603.07685 §1.2: ~9% of layer time
   test('is 9% of the MoE layers\' time, inside the compute of a micro-batch: Mixtral 8x7B\'s 32 MoE layers, less its output head', () => {
     const plan = TrainingPlanner.plan(props(ModelSpec.of('mixtral-8x7b')));
     const routing = line(plan, 'MoE routing and permutation per micro-batch');
-    const compute = line(plan, 'compute per micro-batch per stage');
+    // The host launch time the experts' GEMMs do not cover (MOE_HOST_SECONDS_PER_LOCAL_EXPERT) is a separate line.
+    const compute = line(plan, 'compute per micro-batch per stage') - (line(plan, 'MoE host launch time per micro-batch') || 0);
     expect(routing / compute).toBeGreaterThan(0.09 / 1.09 * 0.9);
     expect(routing / compute).toBeLessThan(0.09 / 1.09);
   });
@@ -246,5 +253,52 @@ describe('expert memory traffic (roofline)', () => {
     const plan = TrainingPlanner.plan({ model: ModelSpec.of('deepseek-v3'), gpu: H100, gpus: 2048, sequenceLength: 4096, globalBatchTokens: 8192 * 4096, precision: FP8 });
     expect(plan.parallelism.etp).toBe(1);
     expect(plan.parallelism.ep).toBeGreaterThan(1);
+  });
+});
+
+describe('MoE host launch time (MOE_HOST_SECONDS_PER_LOCAL_EXPERT)', () => {
+  const context = (model: ModelSpec): PlanContext => ({
+    shape: modelShape(model), gpu: H100, recompute: RecomputeMode.SELECTIVE, bytes: { weights: 2, gradients: 4, optimizer: 12 },
+  }) as unknown as PlanContext;
+  const layout = { tp: 1, pp: 1, cp: 1, dp: 8, vp: 1, microBatch: 1, gradientAccumulation: 16 };
+  const bf16 = 989e12 * 0.6 * 4096 / 5120;
+
+  test('is the launch time beyond the experts\' GPU time: Qwen3-235B at TP4 EP8, 4,096 tokens (hand-computed)', () => {
+    // 16 local experts × 0.43 ms = 6.88 ms of launches; the GPU runs 1,024 tokens × top-8 rows × 6 × 18.9M parameters.
+    const gpu = (4096 / 4) * 8 * 6 * (3 * 4096 * 1536) / bf16;
+    const host = expertHostSeconds(context(QWEN3_235B), { ...layout, tp: 4, ep: 8, etp: 1 }, 4096, bf16);
+    expect(Math.abs(host / (16 * MOE_HOST_SECONDS_PER_LOCAL_EXPERT - gpu) - 1)).toBeLessThan(1e-9);
+    expect(host).toBeGreaterThan(4e-3);
+  });
+
+  test('is nothing for dense models, or where the expert GEMMs outlast the launches (EP32, and 16k-token micro-batches)', () => {
+    expect(expertHostSeconds(context(ModelSpec.of('llama-3.1-8b')), { ...layout, ep: 1, etp: 1 }, 4096, bf16)).toBe(0);
+    expect(expertHostSeconds(context(QWEN3_235B), { ...layout, tp: 2, ep: 32, etp: 1 }, 4096, bf16)).toBe(0);
+    expect(expertHostSeconds(context(QWEN3_235B), { ...layout, tp: 4, ep: 8, etp: 1 }, 16384, bf16)).toBe(0);
+  });
+
+  test('is about 22 eager GEMM launches per expert at the 19–20 µs measured from a Python loop on an H200 host (fixtures/h200-kernels.json)', () => {
+    interface Looped { kind: string; experts: number; forwardSeconds: number }
+    const looped = (JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'h200-kernels.json'), 'utf8')) as { records: Looped[] }).records
+      .filter((r) => r.kind === 'looped-gemm');
+    // Qwen3-30B at 256 and 1,024 tokens per expert and Qwen3-235B at 256: host-bound, 2 GEMMs per expert.
+    const perLaunch = looped.filter((r) => r.experts === 16).map((r) => r.forwardSeconds / (2 * r.experts)).sort((a, b) => a - b);
+    expect(perLaunch.slice(0, 3).every((x) => x > 18e-6 && x < 21e-6)).toBe(true);
+    const launches = MOE_HOST_SECONDS_PER_LOCAL_EXPERT / perLaunch[1];
+    expect(launches).toBeGreaterThan(6); // at least the six GEMMs of a SwiGLU expert's forward and backward
+    expect(launches).toBeLessThan(40);
+  });
+
+  test('property: finite and never negative, and never more than the launches themselves (fast-check, 300 runs)', () => {
+    const models = [QWEN3_235B, QWEN3_30B, ModelSpec.of('deepseek-v3'), ModelSpec.of('mixtral-8x7b')];
+    fc.assert(fc.property(
+      fc.constantFrom(...models), fc.constantFrom(1, 2, 4, 8), fc.constantFrom(1, 2, 4), fc.constantFrom(1, 2, 4, 8),
+      fc.constantFrom(512, 4096, 65536), fc.double({ min: 1e12, max: 2e15, noNaN: true }),
+      (model, tp, cp, ep, tokens, rate) => {
+        const x = expertHostSeconds(context(model), { ...layout, tp, cp, ep, etp: 1 }, tokens, rate);
+        expect(Number.isFinite(x)).toBe(true);
+        expect(x).toBeGreaterThanOrEqual(0);
+        expect(x).toBeLessThanOrEqual(MOE_HOST_SECONDS_PER_LOCAL_EXPERT * (model.experts ?? 0) / ep);
+      }), { numRuns: 300 });
   });
 });
