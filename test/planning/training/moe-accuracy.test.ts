@@ -85,6 +85,16 @@ describe('MoE pre-training on H100 against published runs', () => {
     expect(Math.abs(plan.throughput.tflopsPerGpu / published - 1)).toBeLessThanOrEqual(0.15);
   });
 
+  test.each([...WITHIN_TARGET, ...UNCALIBRATED.map(([n, p, , props]) => [n, p, props] as [string, number, TrainingPlanProps])])(
+    '%s: the searched layout, experts included, is never slower than the published one by the planner\'s own model', (_name, _published, props) => {
+      const published = TrainingPlanner.plan(props);
+      const free = TrainingPlanner.plan({
+        ...props, tensorParallel: undefined, pipelineParallel: undefined, contextParallel: undefined, microBatch: undefined,
+        virtualPipelineStages: undefined, expertParallel: undefined, expertTensorParallel: undefined,
+      });
+      expect(free.throughput.stepSeconds).toBeLessThanOrEqual(published.throughput.stepSeconds * (1 + 1e-9));
+    });
+
   test.each(UNCALIBRATED)('known limit: %s: published %d, predicted %d TFLOP/s per GPU (pinned ±2%%)', (_name, _published, predicted, props) => {
     const plan = TrainingPlanner.plan(props);
     expect(Math.abs(plan.throughput.tflopsPerGpu / predicted - 1)).toBeLessThanOrEqual(0.02);
