@@ -82,8 +82,13 @@ BOUNDARY = [
 ]
 
 
+def as_cases(rows, **extra):
+    """(model, precision, recompute, b, s) rows as case dicts."""
+    return [dict(model=m, precision=p, recompute=r, b=b, s=s, **extra) for m, p, r, b, s in rows]
+
+
 def boundary_cases():
-    return [dict(model=m, precision=p, recompute=r, b=b, s=s) for m, p, r, b, s in BOUNDARY]
+    return as_cases(BOUNDARY)
 
 
 # Gradient accumulation: gradients of the first micro-batches stay alive through the later ones.
@@ -121,11 +126,11 @@ H200 = [
 
 
 def h200_cases():
-    return [dict(model=m, precision=p, recompute=r, b=b, s=s) for m, p, r, b, s in H200]
+    return as_cases(H200)
 
 
 def fsdp_cases():
-    return [dict(model=m, precision=p, recompute=r, b=b, s=s, framework="fsdp") for m, p, r, b, s in FSDP]
+    return as_cases(FSDP, framework="fsdp")
 
 
 def accumulation_cases():
