@@ -1,3 +1,4 @@
+import { attentionBackwardRatio, attentionLengthFactor } from './attention-kernel';
 import { usesFp8 } from './bytes-per-parameter';
 import { Layout, PlanContext } from './context';
 import { splitOf } from './memory';
@@ -33,20 +34,20 @@ export function gemmWidthFactor(hidden: number): number {
 }
 
 /**
- * Framework factor on top of the GEMM efficiency. `megatron` is the reference (1). The eager profiles (`hf`,
- * `fsdp`) are fitted to 40 single-GPU runs on one H100 (bench/gpu/measure_training.py; Llama 3.2 1B/3B,
- * Llama 3.1 8B, Llama 2 7B; bf16-pure and fp32-amp; with and without checkpointing; 1k–20k tokens per step):
- * 1.14 together with {@link EAGER_LAYER_OVERHEAD_SECONDS} minimises the worst step-time error (19%, median −5%).
- * cuBLAS GEMMs and SDPA flash attention on a whole unsharded model run above the Megatron-calibrated
- * efficiency, and the eager costs show up as a per-layer overhead instead. FSDP's own traffic is in the
- * data-parallel term.
+ * Framework factor on the GEMM efficiency. `megatron` is the reference (1). The eager profiles (`hf`, `fsdp`) are
+ * fitted to 47 single-GPU runs on one H100 (bench/gpu/measure_training.py; Llama 3.2 1B/3B, Llama 3.1 8B, Llama 2 7B;
+ * bf16-pure and fp32-amp; with and without checkpointing; 1k–24k tokens per step): 1.16 together with
+ * {@link EAGER_LAYER_OVERHEAD_SECONDS} minimises the worst step-time error (19%, median −4%), with attention priced at the
+ * measured cuDNN kernel speed, which SDPA runs (attention-kernel.ts), not by this factor. cuBLAS GEMMs on a whole
+ * unsharded model run above the Megatron-calibrated efficiency, and the eager costs show up as a per-layer overhead
+ * instead. FSDP's own traffic is in the data-parallel term. Out of sample, 10 runs on an H200: −15%…+3%.
  */
 export function frameworkFactor(f: TrainingFramework): number {
   return f === TrainingFramework.MEGATRON ? 1 : EAGER_FRAMEWORK_FACTOR;
 }
 
 /** Eager-profile efficiency factor, fitted on H100 (see {@link frameworkFactor}). */
-export const EAGER_FRAMEWORK_FACTOR = 1.14;
+export const EAGER_FRAMEWORK_FACTOR = 1.16;
 
 /**
  * Seconds per decoder layer per micro-batch that eager PyTorch spends beyond its FLOPs (kernel launches from
@@ -54,63 +55,6 @@ export const EAGER_FRAMEWORK_FACTOR = 1.14;
  * checkpointing, which runs the forward twice. Fitted with {@link EAGER_FRAMEWORK_FACTOR} on H100.
  */
 export const EAGER_LAYER_OVERHEAD_SECONDS = 2.0e-3;
-
-/**
- * Fused causal attention measured on one H200 (the H100 SXM's 132 SMs and BF16 rate, more memory): PyTorch SDPA's cuDNN
- * backend, which is Transformer Engine's fused attention on Hopper, head dim 128, 32 heads, batch × length = 128k tokens,
- * random BF16 inputs (bench/gpu/measure_kernels.py, 2026-12-04; fixture test/planning/training/fixtures/h200-kernels.json).
- * Per call length: forward TFLOP/s (causal FLOPs 4·b·s²·heads·d/2) and backward time / forward time. Short calls run
- * further below the plateau (fewer tiles per head and the same fixed costs per call); the 128k call falls back 7%
- * (cause not established). FlashAttention-3's own H100 figures (Shah et al. 2024, Figs. 5 and 9, not causal) give the
- * same backward / forward times within 3% from 1k to 16k (3.33, 3.12, 2.94, 2.89, 2.89).
- */
-const ATTENTION_BY_LENGTH: ReadonlyArray<readonly [length: number, forwardTflops: number, backwardOverForward: number]> = [
-  [1024, 437.9, 3.413], [2048, 496.0, 3.076], [4096, 546.2, 2.952], [8192, 572.4, 2.884],
-  [16384, 596.2, 2.858], [32768, 607.7, 2.857], [65536, 612.5, 2.832], [131072, 565.9, 2.607],
-];
-
-/** The call length whose measured forward speed {@link attentionLengthFactor} is relative to (16k tokens). */
-export const ATTENTION_REFERENCE_LENGTH = 16384;
-
-/** Index i with t[i][0] ≤ length < t[i+1][0], clamped to the first and last segments. */
-function attentionSegment(length: number): number {
-  const t = ATTENTION_BY_LENGTH;
-  let i = 0;
-  while (i < t.length - 2 && length > t[i + 1][0]) i++;
-  return i;
-}
-
-/**
- * Attention-kernel speed at a call length relative to its speed at 16k tokens ({@link ATTENTION_BY_LENGTH}; 0.74 at 1k,
- * 1.03 at 64k, 0.95 at 128k), interpolated on log–log axes; below 1k the first segment's power law continues, beyond 128k
- * the last figure holds. The planner prices attention at the BF16 efficiency × this factor: 0.6 × 989 = 593 TFLOP/s at
- * 16k against the 596 measured. Context parallelism makes every ring step attend s/cp queries to s/cp keys (Megatron-Core
- * / Transformer Engine ring attention), so the call length is s/cp: why NVIDIA sizes CP for about 4k tokens per rank.
- */
-export function attentionLengthFactor(length: number): number {
-  const t = ATTENTION_BY_LENGTH;
-  const reference = t.find((row) => row[0] === ATTENTION_REFERENCE_LENGTH)![1];
-  if (length >= t[t.length - 1][0]) return t[t.length - 1][1] / reference;
-  const i = attentionSegment(length);
-  const [l0, f0] = t[i]; const [l1, f1] = t[i + 1];
-  const exponent = Math.log(f1 / f0) / Math.log(l1 / l0);
-  return (f0 * Math.pow(length / l0, exponent)) / reference;
-}
-
-/**
- * Time of the fused attention backward relative to its forward on the same call ({@link ATTENTION_BY_LENGTH}): 3.41 at 1k
- * falling to 2.86 from 16k and 2.61 at 128k, interpolated linearly in log length and held at the ends. Model FLOPs count
- * the backward as 2 forwards (Narayanan et al. 2021 eq. 3); the kernel recomputes the scores and runs its five GEMMs below
- * forward speed, so charging 2 forwards' time under-prices it by 30–70%.
- */
-export function attentionBackwardRatio(length: number): number {
-  const t = ATTENTION_BY_LENGTH;
-  if (length <= t[0][0]) return t[0][2];
-  if (length >= t[t.length - 1][0]) return t[t.length - 1][2];
-  const i = attentionSegment(length);
-  const w = Math.log(length / t[i][0]) / Math.log(t[i + 1][0] / t[i][0]);
-  return t[i][2] + w * (t[i + 1][2] - t[i][2]);
-}
 
 /**
  * HBM bytes per parameter that PyTorch FSDP2 copies around its collectives in one micro-batch, for d data-parallel
@@ -186,6 +130,8 @@ export function stepTime(ctx: PlanContext, l: Layout, ex?: Explanation): StepTim
   const hwGemmPerToken = passes * (s.matmulParamsPerToken + mtpMatmul) + moduleGemmPerLayer * (s.layers + s.mtpLayers);
   const hwAttnPerToken = 3 * attnFwd + recompAttn;
   // Time is priced per forward-equivalent: the fused backward takes attentionBackwardRatio forwards, not 2.
+  // Both Transformer Engine and PyTorch SDPA run cuDNN's fused attention on Hopper, priced from its measured speed
+  // (attention-kernel.ts); the framework factor, which stands for eager GEMM speed, does not apply to it.
   const attnLength = attentionLengthFactor(seq / l.cp);
   const bwdRatio = attentionBackwardRatio(seq / l.cp);
   const attnTimePerToken = attnFwd * (1 + bwdRatio) + recompAttn;
@@ -200,7 +146,7 @@ export function stepTime(ctx: PlanContext, l: Layout, ex?: Explanation): StepTim
   const mtpGemm = passes * s.mtpMatmulParamsPerToken;
   const attnPerLayer = attnTimePerToken / (s.layers + s.mtpLayers);
   const eff = ctx.computeEfficiency * gemmWidthFactor(s.hidden) * frameworkFactor(ctx.framework);
-  const attnEff = (fp8 ? DEFAULT_BF16_EFFICIENCY : ctx.computeEfficiency) * frameworkFactor(ctx.framework);
+  const attnEff = fp8 ? DEFAULT_BF16_EFFICIENCY : ctx.computeEfficiency;
   const split = splitOf(ctx, l);
   const expertExtra = expertTrafficSeconds(ctx, l, tokensMb, peakGemm * eff);
   let gemmSeconds = 0; let attnSeconds = 0; let layersStage = 0; let headOnSlowest = false;

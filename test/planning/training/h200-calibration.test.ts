@@ -69,12 +69,12 @@ describe('H200 out-of-sample check of the hf profile', () => {
     ]);
   });
 
-  test('predicted step time is within 20% of measured in every run that fitted (−18% to +3%, median −7%); all these runs fill the card', () => {
+  test('predicted step time is within 20% of measured in every run that fitted (−15% to +3%, median −5%); all these runs fill the card', () => {
     const errors = fits.map((r) => ({ r, err: plan(r, 0).throughput.stepSeconds / (r.stepSeconds as number) - 1 }));
     console.log(`hf step time on H200: ${errors.map((e) => `${(e.err * 100).toFixed(1)}%`).join(', ')}`);
     expect(errors.filter((e) => Math.abs(e.err) > 0.2).map((e) => `${label(e.r)}: ${(e.err * 100).toFixed(1)}%`)).toEqual([]);
     // The H100 fit's median error is −5%; here every run reserved over 83% of the card, and the slowest against plan
-    // (Llama 3.2 1B at 32k tokens, −18%) left 8 GiB reserved but unallocated (the fsdp runs on H100 near the limit ran
+    // (Llama 3.2 1B at 32k tokens, −15%) left 8 GiB reserved but unallocated (the fsdp runs on H100 near the limit ran
     // 22% slow, h100-calibration.test.ts).
     for (const r of fits) expect((r.peakReservedBytes as number) / h200.memoryBytes).toBeGreaterThan(0.83);
     expect(Math.max(...errors.map((e) => e.err))).toBeLessThan(0.05);

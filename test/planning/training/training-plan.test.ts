@@ -3,7 +3,8 @@ import * as path from 'path';
 import fc from 'fast-check';
 import { AttentionKind, FfnKind, GpuType, ModelSpec, NodeShape } from '../../../src/planning/catalog';
 import { RecomputeMode, TrainingFramework, TrainingPlanner, TrainingPrecision } from '../../../src/planning/training';
-import { attentionBackwardRatio, attentionLengthFactor, DEFAULT_BF16_EFFICIENCY } from '../../../src/planning/training/step-time';
+import { attentionBackwardRatio, attentionLengthFactor } from '../../../src/planning/training/attention-kernel';
+import { DEFAULT_BF16_EFFICIENCY } from '../../../src/planning/training/step-time';
 
 const H100 = GpuType.of('h100-sxm-80gb');
 
