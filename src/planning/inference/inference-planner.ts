@@ -290,6 +290,11 @@ function planInference(props: InferencePlanProps): InferencePlan {
     stepSeconds: replicaModel.stepSeconds, prefillSeconds: (p: number) => prefill(l, p).seconds, maxNumBatchedTokens, maxNumSeqs: replicaModel.maxBatch,
   }, slo.ttftP95Seconds, slo.tpotP95Seconds) : undefined;
   const replicasAtPeak = Math.max(poissonReplicas, replayed?.replicas ?? 0);
+  // Beyond 2^53 replica counts are no longer exact, and peak / replicas can round above one replica's capacity.
+  if (props.traffic && !Number.isSafeInteger(Math.ceil(replicasAtPeak * MAX_REPLICA_HEADROOM))) {
+    throw new PlanningError('traffic.peakRequestsPerSecond', String(props.traffic.peakRequestsPerSecond),
+      `needs ${replicasAtPeak.toExponential(2)} replicas of ${poissonCapacity.toPrecision(3)} req/s each, more than can be counted exactly (${Number.MAX_SAFE_INTEGER}); check the rate's unit (requests per second)`);
+  }
   if (log && replayed) {
     x.add('replicasForRequestLog', replayed.replicas, 'replicas', `fewest replicas (doubling, then bisection) over which the log's ${log.requestCount} requests (${log.durationSeconds.toFixed(0)} s, mean ${log.meanRequestsPerSecond.toPrecision(4)} req/s, busiest minute ${log.busiestRequestsPerSecond().toPrecision(4)} req/s), replayed round-robin through the scheduler simulation, meet the SLO: p95 TTFT ${(replayed.ttftP95Seconds * 1e3).toFixed(0)} ms, p95 TPOT ${(replayed.tpotP95Seconds * 1e3).toFixed(1)} ms; the Poisson model at the peak needs ${poissonReplicas}`, 'trace-driven sizing (Vidur, MLSys 2024); engine-simulation.ts');
   }

@@ -8,6 +8,9 @@ export interface LoggedRequest extends RequestSize {
   readonly arrivalSeconds: number;
 }
 
+/** Shortest span of arrivals a log must cover: its rates are per second, and the busiest window shrinks to the span. */
+export const MIN_LOG_SPAN_SECONDS = 1;
+
 /** Window of the busiest rate a replica count cannot follow by autoscaling: new replicas take minutes to start. */
 export const BUSIEST_WINDOW_SECONDS = 60;
 
@@ -20,7 +23,7 @@ export const BUSIEST_WINDOW_SECONDS = 60;
 export class RequestLog {
   /**
    * A log from its requests, in any order (sorted by arrival, ties kept in the given order).
-   * @param requests at least two requests spanning a positive time
+   * @param requests at least two requests spanning at least one second
    */
   public static of(requests: LoggedRequest[]): RequestLog {
     if (!Array.isArray(requests) || requests.length < 2) {
@@ -36,6 +39,10 @@ export class RequestLog {
     const start = sorted[0].arrivalSeconds;
     const span = sorted[sorted.length - 1].arrivalSeconds - start;
     if (!(span > 0)) throw new PlanningError('requestLog.requests', `${requests.length} requests at one instant`, 'needs arrivals spread over a positive time');
+    if (span < MIN_LOG_SPAN_SECONDS) {
+      throw new PlanningError('requestLog.requests', `${requests.length} requests over ${span.toPrecision(3)} s`,
+        `needs arrivals spread over at least ${MIN_LOG_SPAN_SECONDS} s to give a rate per second (are the times in seconds?)`);
+    }
     return new RequestLog(sorted.map((r) => ({ arrivalSeconds: r.arrivalSeconds - start, promptTokens: r.promptTokens, outputTokens: r.outputTokens })));
   }
 

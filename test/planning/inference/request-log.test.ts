@@ -46,6 +46,13 @@ describe('RequestLog', () => {
     [() => RequestLog.of([{ arrivalSeconds: 5, promptTokens: 1, outputTokens: 1 }, { arrivalSeconds: 5, promptTokens: 1, outputTokens: 1 }]), /requests at one instant: needs arrivals spread/],
     [() => RequestLog.of([{ arrivalSeconds: 0, promptTokens: 1, outputTokens: 1 }, { arrivalSeconds: 1, promptTokens: 0, outputTokens: 1 }]), /requestLog.requests\[1\].promptTokens=0/],
     [() => RequestLog.of(poissonLog(1, 10)).busiestRequestsPerSecond(0), /windowSeconds=0/],
+    // Found by fast-check (seed 1411604655): a log over 1.8e-17 s claimed 2.2e17 req/s, and the plan held NaN.
+    [() => RequestLog.of([{ arrivalSeconds: 0, promptTokens: 136, outputTokens: 346 }, { arrivalSeconds: 1.781603466412631e-17, promptTokens: 5511, outputTokens: 452 }]),
+      /requestLog.requests=2 requests over 1.78e-17 s: needs arrivals spread over at least 1 s/],
+    [() => InferencePlanner.plan({
+      model: ModelSpec.of('llama-3.1-8b'), gpu: GpuType.of('h100-sxm-80gb'), slo: { ttftP95Seconds: 0.5, tpotP95Seconds: 0.05 },
+      traffic: { promptTokens: 1000, outputTokens: 200, peakRequestsPerSecond: 2e17 },
+    }), /traffic.peakRequestsPerSecond=200000000000000000: needs .* replicas .* more than can be counted exactly/],
   ])('bad input %# is a PlanningError naming the field', (f, message) => {
     expect(planningError(f).message).toMatch(message);
   });
