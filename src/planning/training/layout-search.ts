@@ -196,16 +196,17 @@ export function searchLayouts(ctx: PlanContext, gpus: number, fixed: FixedParall
   return { best: best ? { layout: best.l, memory: best.m, time: best.t, evaluated } : undefined, miss, factorable, vpRejected, expertRejected };
 }
 
-/** GPU counts near `gpus` that factor into tp·pp·cp·dp with dp dividing the global batch (for error messages). */
-export function nearbyValidGpuCounts(ctx: PlanContext, gpus: number): number[] {
+/** GPU counts near `gpus`, other than it, that factor into tp·pp·cp·dp with the fixed sizes kept and dp dividing the global batch (for error messages). */
+export function nearbyValidGpuCounts(ctx: PlanContext, fixed: FixedParallelism, gpus: number): number[] {
   const counts = new Set<number>();
-  for (const tp of tpCandidates(ctx)) {
-    for (const pp of ppCandidates(ctx)) {
-      for (const cp of cpCandidates(ctx)) {
+  for (const tp of fixed.tp !== undefined ? [fixed.tp] : tpCandidates(ctx)) {
+    for (const pp of fixed.pp !== undefined ? [fixed.pp] : ppCandidates(ctx)) {
+      for (const cp of fixed.cp !== undefined ? [fixed.cp] : cpCandidates(ctx)) {
         for (const dp of divisors(ctx.globalSeqs)) counts.add(tp * pp * cp * dp);
       }
     }
   }
+  counts.delete(gpus);
   const sorted = [...counts].sort((a, b) => Math.abs(a - gpus) - Math.abs(b - gpus) || a - b);
   return sorted.slice(0, 3).sort((a, b) => a - b);
 }

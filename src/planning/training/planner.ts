@@ -134,7 +134,7 @@ function noPlanError(ctx: PlanContext, gpus: number, fixed: FixedParallelism, r:
     if (fixedMp > 1 && gpus % fixedMp !== 0) {
       return new PlanningError('gpus', String(gpus), `tp×pp×cp = ${fixedMp} does not divide ${gpus} GPUs; use a multiple of ${fixedMp}`);
     }
-    return new PlanningError('gpus', String(gpus), `no tp×pp×cp×dp layout of ${gpus} GPUs has dp dividing the global batch of ${ctx.globalSeqs} sequences; try --gpus ${nearbyValidGpuCounts(ctx, gpus).join(' or ')}, or change --global-batch-tokens`);
+    return new PlanningError('gpus', String(gpus), `no tp×pp×cp×dp layout of ${gpus} GPUs has dp dividing the global batch of ${ctx.globalSeqs} sequences; try --gpus ${nearbyValidGpuCounts(ctx, fixed, gpus).join(' or ')}, or change --global-batch-tokens`);
   }
   if (!r.miss && r.vpRejected) {
     return new PlanningError('virtualPipelineStages', String(ctx.fixedVirtualStages), `no layout of ${gpus} GPUs can interleave ${ctx.fixedVirtualStages} chunks: it needs the micro-batches per step divisible by pp and the layers (or layers + 2) by pp × v; use 1 or leave it unset to search`);
@@ -152,9 +152,10 @@ function noPlanError(ctx: PlanContext, gpus: number, fixed: FixedParallelism, r:
   if (r.miss.staticOnly || states + m.overheadBytes > m.usableBytes) {
     const total = trainedParams(ctx) * (ctx.bytes.weights + ctx.bytes.gradients + ctx.bytes.optimizer);
     const need = Math.ceil(total / m.usableBytes);
-    const tips = [ctx.zeroStage < 3 ? 'try --zero 3' : '', fixed.ep !== undefined && fixed.ep * l.etp < l.tp * l.cp * l.dp ? 'a larger --ep (experts spread over more GPUs)' : '',
-      `at least ${need} GPUs for the model states alone`].filter(Boolean).join(', ');
-    return new PlanningError('gpus', String(gpus), `weights+gradients+optimizer need ${gib(states)} per GPU at zero=${ctx.zeroStage} even at ${at}, over the ${gib(m.usableBytes)} usable on ${ctx.gpu.id}; ${tips}, or use 8-bit Adam / bf16-pure`);
+    const lighter = lighterStates(ctx, m);
+    const tips = [gpus > 1 && gpus >= need && ctx.zeroStage < 3 ? '--zero 3' : '', fixed.ep !== undefined && fixed.ep * l.etp < l.tp * l.cp * l.dp ? 'a larger --ep (experts spread over more GPUs)' : '',
+      need > gpus ? `at least ${need} GPUs for the model states alone` : '', ...lighter.fitting].filter(Boolean).join(', or ');
+    return new PlanningError('gpus', String(gpus), `weights+gradients+optimizer need ${gib(states)} per GPU at zero=${ctx.zeroStage} even at ${at}, over the ${gib(m.usableBytes)} usable on ${ctx.gpu.id}; try ${tips}${lighter.note}`);
   }
   const room = m.usableBytes - states - m.overheadBytes;
   const seqFit = room > 0 ? Math.floor(ctx.seqLen * room / m.activationsBytes / 1024) * 1024 : 0;
@@ -170,6 +171,33 @@ function noPlanError(ctx: PlanContext, gpus: number, fixed: FixedParallelism, r:
     seqFit >= 1024 ? `--seq-len ≤ ${seqFit}` : '',
   ].filter(Boolean).join(', ');
   return new PlanningError('gpus', String(gpus), `activations need ${gib(m.activationsBytes)} per GPU on top of ${gib(states)} of model states at ${at} micro-batch ${l.microBatch} (usable ${gib(m.usableBytes)} on ${ctx.gpu.id}); try ${tips}`);
+}
+
+/**
+ * The lighter precision/optimizer choices under which the model states at the layout that came closest would fit beside
+ * the fixed overhead: each state scales with its bytes per parameter, whatever the ZeRO stage shards. Lists them with the
+ * states they would need, so the advice is checked rather than generic; says so when none of them fits.
+ */
+function lighterStates(ctx: PlanContext, m: { weightsBytes: number; gradientsBytes: number; optimizerBytes: number; overheadBytes: number; usableBytes: number }): { fitting: string[]; note: string } {
+  const fp32Buffer = ctx.framework === TrainingFramework.MEGATRON;
+  const options: Array<[string, TrainingPrecision, OptimizerKind]> = [
+    ['--optimizer adam-8bit', ctx.precision, OptimizerKind.ADAM_8BIT],
+    ['--precision bf16-pure', TrainingPrecision.BF16_PURE, ctx.optimizer],
+    ['--precision bf16-pure --optimizer adam-8bit', TrainingPrecision.BF16_PURE, OptimizerKind.ADAM_8BIT],
+  ];
+  const statesWith = (precision: TrainingPrecision, optimizer: OptimizerKind): number => {
+    const b = bytesPerParameter(precision, optimizer, fp32Buffer);
+    return m.weightsBytes * b.weights / ctx.bytes.weights + m.gradientsBytes * b.gradients / ctx.bytes.gradients + m.optimizerBytes * b.optimizer / ctx.bytes.optimizer;
+  };
+  const lighter = options
+    .filter(([, precision, optimizer]) => precision !== ctx.precision || optimizer !== ctx.optimizer)
+    .map(([flags, precision, optimizer]) => ({ flags, states: statesWith(precision, optimizer) }))
+    .filter((o) => o.states < m.weightsBytes + m.gradientsBytes + m.optimizerBytes);
+  const fitting = lighter.filter((o) => o.states + m.overheadBytes <= m.usableBytes)
+    .map((o) => `${o.flags} (model states ${formatQuantity(o.states, 'bytes')} per GPU before activations)`);
+  if (fitting.length > 0 || lighter.length === 0) return { fitting, note: '' };
+  const least = lighter.reduce((a, b) => (b.states < a.states ? b : a));
+  return { fitting, note: `; even ${least.flags} needs ${formatQuantity(least.states, 'bytes')} of model states per GPU` };
 }
 
 function buildPlan(ctx: PlanContext, gpus: number, best: SearchResult, tokens: number | undefined, node: NodeShape | undefined): TrainingPlan {

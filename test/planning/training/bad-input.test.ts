@@ -1,7 +1,7 @@
 import * as fc from 'fast-check';
 import { PlanningError } from '../../../src/errors';
 import { GpuType, ModelSpec, NodeShape } from '../../../src/planning/catalog';
-import { ExpertDispatcher, RecomputeMode, TrainingFramework, TrainingPlanner, TrainingPlanProps, TrainingPrecision } from '../../../src/planning/training';
+import { ExpertDispatcher, OptimizerKind, RecomputeMode, TrainingFramework, TrainingPlanner, TrainingPlanProps, TrainingPrecision } from '../../../src/planning/training';
 
 const base: TrainingPlanProps = {
   model: ModelSpec.of('llama-3.1-8b'), gpu: GpuType.of('h100-sxm-80gb'), gpus: 8, sequenceLength: 4096, globalBatchTokens: 4096 * 64,
@@ -51,11 +51,58 @@ describe('bad input gives a PlanningError naming the field, the value and the fi
     expect(e.fix).toMatch(/multiple of 8/);
   });
 
-  test('a model that cannot fit says how much the model states need and what would help', () => {
+  test('a model that cannot fit says how much the model states need and how many GPUs; no ZeRO stage helps on too few GPUs', () => {
     const e = planningError({ ...base, model: ModelSpec.of('llama-3.1-405b'), gpus: 8 });
     expect(e.field).toBe('gpus');
     expect(e.fix).toMatch(/weights\+gradients\+optimizer need .* GiB per GPU at zero=1/);
-    expect(e.fix).toMatch(/--zero 3/);
+    expect(e.fix).toMatch(/at least \d+ GPUs for the model states alone/);
+    expect(e.fix).not.toMatch(/--zero 3/);
+  });
+
+  const statesError = /weights\+gradients\+optimizer need/;
+  test('--zero 3 is suggested when sharding the states over the GPUs given would fit them, and then they fit', () => {
+    const props = { ...base, model: ModelSpec.of('llama-3.1-70b'), gpus: 32, tensorParallel: 1, pipelineParallel: 1, contextParallel: 1 };
+    expect(planningError(props).fix).toMatch(/--zero 3/);
+    expect(planningError({ ...props, zeroStage: 3 }).fix).toMatch(/^activations need .* on top of [\d.]+ GiB of model states/);
+    expect(() => TrainingPlanner.plan({ ...props, zeroStage: 3, recompute: RecomputeMode.FULL })).not.toThrow();
+  });
+
+  test('on one GPU the lighter precision and optimizer it names bring the model states under the usable memory', () => {
+    const props: TrainingPlanProps = { ...base, gpus: 1, framework: TrainingFramework.HF, globalBatchTokens: 4096 * 16 };
+    const e = planningError(props);
+    expect(e.fix).not.toMatch(/--zero 3/);
+    const named: Array<[RegExp, Partial<TrainingPlanProps>]> = [
+      [/--optimizer adam-8bit \(model states/, { optimizer: OptimizerKind.ADAM_8BIT }],
+      [/--precision bf16-pure \(model states/, { precision: TrainingPrecision.BF16_PURE }],
+      [/--precision bf16-pure --optimizer adam-8bit \(model states/, { precision: TrainingPrecision.BF16_PURE, optimizer: OptimizerKind.ADAM_8BIT }],
+    ];
+    for (const [text, change] of named) {
+      expect(e.fix).toMatch(text);
+      try {
+        TrainingPlanner.plan({ ...props, ...change });
+      } catch (err) {
+        expect((err as PlanningError).fix).not.toMatch(statesError);
+      }
+    }
+  });
+
+  test('when no lighter precision or optimizer fits either, it says how much even the lightest needs', () => {
+    const e = planningError({ ...base, model: ModelSpec.of('llama-3.1-70b'), gpus: 1, framework: TrainingFramework.HF, globalBatchTokens: 4096 * 16 });
+    expect(e.fix).toMatch(/even --precision bf16-pure --optimizer adam-8bit needs [\d.]+ GiB of model states per GPU/);
+  });
+
+  test('GPU counts suggested for a batch that does not divide keep the fixed tp, pp and cp and exclude the count given', () => {
+    const props = { ...base, model: ModelSpec.of('llama-3.1-70b'), gpus: 32, globalBatchTokens: 4096 * 16, zeroStage: 3, tensorParallel: 1, pipelineParallel: 1, contextParallel: 1 };
+    const e = planningError(props);
+    const counts = (/try --gpus ([\d or]+),/.exec(e.fix)?.[1] ?? '').split(' or ').map(Number);
+    expect(counts).toEqual([4, 8, 16]);
+    for (const gpus of counts) {
+      try {
+        TrainingPlanner.plan({ ...props, gpus });
+      } catch (err) {
+        expect((err as PlanningError).fix).not.toMatch(/has dp dividing the global batch/);
+      }
+    }
   });
 
   test('activations that cannot fit suggest full recompute and a shorter sequence', () => {
