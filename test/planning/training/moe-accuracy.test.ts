@@ -66,9 +66,9 @@ const WITHIN_TARGET: Array<[string, number, TrainingPlanProps]> = [
  * dispatch-bound under EP overlap (NCCL all-to-all across 4 nodes), so neither compute nor host time moves it; DeepSeek-V3 adds
  * MLA, its multi-token-prediction module and group-limited routing, whose kernels are not measured. The predictions are pinned
  * (±2%) so that a future calibration shows up here; they are not within the 15% target. The published figures themselves
- * move with the software release by more than that: Megatron-Bridge docs/performance-summary.md (26.02, 26.02.01) and
- * performance-summary-archive.md (25.09, 25.11) list Qwen3-235B FP8 TP2 PP8 VP4 EP32 on 256 H100s at 178, 233, 242 and 238
- * TFLOP/s, and Qwen3-30B FP8 TP1 PP2 VP12 EP8 on 16 at 118 (26.02) and 208 (26.02.01); the newest is used.
+ * move with the software release: Megatron-Bridge docs/performance-summary.md lists Qwen3-30B FP8 TP1 PP2 VP12 EP8 on 16
+ * H100s at 118 TFLOP/s (26.02) and 208 (26.02.01), and Qwen3-235B FP8 TP2 PP8 VP4 EP32 on 256 at 233 (25.11), 242 (26.02)
+ * and 238 (26.02.01); the newest is used.
  */
 const UNCALIBRATED: Array<[string, number, number, TrainingPlanProps]> = [
   ['[n] Qwen3-235B FP8, TP2 PP8 VP4 EP32, all-to-all + EP overlap', 242, 307, row(QWEN3_235B, 256, 8192, FP8, 2, 8, 4, 32, ExpertDispatcher.ALL_TO_ALL, true)],
