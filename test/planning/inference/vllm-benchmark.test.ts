@@ -39,8 +39,8 @@ describe('batch-8 latency against vLLM\'s nightly benchmark (A100, H100, H200)',
   /**
    * KNOWN LIMIT: the planner is faster than this (2024) vLLM build at TP4 on every GPU (−16% to −25%) and on the H200
    * (−12% and −13% at TP1/TP2): against TensorRT-LLM on the same H200 it is 2–6% slow at batch 1 (speed.test.ts), so the
-   * gap is the engine's (H200 bandwidth not yet reached; per-layer time at TP4 beyond the ~8 µs all-reduce that current vLLM
-   * measures, vllm-project/vllm PR #24532). Pinned so that a recalibration shows up here.
+   * gap is the engine's (H200 bandwidth not yet reached; per-layer time at TP4 beyond the all-reduce, which current vLLM
+   * runs in ~10 µs for 0.5 MB on 4 H100s, vllm-project/vllm PR #24532). Pinned so that a recalibration shows up here.
    */
   test.each(VLLM_NIGHTLY.filter(isKnownLimit))('known limit: %s %s tp=%d is predicted faster than the measured %d ms (pinned)', (...row) => {
     const pinned: Record<string, number> = {
