@@ -5,7 +5,7 @@ import { PlanningError } from '../../errors';
  * Turns the contents of a Hugging Face `config.json` into ModelSpec props.
  *
  * Key names follow the `transformers` configuration classes:
- * `models/llama/configuration_llama.py` (also mistral, mixtral, qwen2, qwen2_moe, deepseek_v3: hidden_size,
+ * `models/llama/configuration_llama.py` (also mistral, mixtral, qwen2, qwen2_moe, qwen3, qwen3_moe, deepseek_v3: hidden_size,
  * num_hidden_layers, num_attention_heads, num_key_value_heads, intermediate_size, vocab_size, head_dim,
  * sliding_window, num_local_experts / num_experts / n_routed_experts, num_experts_per_tok, ...),
  * `models/gpt2/configuration_gpt2.py` (n_embd, n_layer, n_head, n_positions, n_inner) and
@@ -33,6 +33,8 @@ export function parseHuggingFaceConfig(json: any, id?: string): ModelSpecProps {
     case 'mixtral':
     case 'qwen2':
     case 'qwen2_moe':
+    case 'qwen3':
+    case 'qwen3_moe':
       return llamaStyle(json, modelType, modelId, name, source);
     case 'deepseek_v3':
       return deepseekV3(json, modelId, name, source);
@@ -45,7 +47,7 @@ export function parseHuggingFaceConfig(json: any, id?: string): ModelSpecProps {
   }
 }
 
-const SUPPORTED = ['llama', 'mistral', 'mixtral', 'qwen2', 'qwen2_moe', 'deepseek_v3', 'gpt2', 'opt'];
+const SUPPORTED = ['llama', 'mistral', 'mixtral', 'qwen2', 'qwen2_moe', 'qwen3', 'qwen3_moe', 'deepseek_v3', 'gpt2', 'opt'];
 
 function int(json: any, key: string): number {
   const v = json[key];
@@ -88,25 +90,48 @@ function attentionKindFor(heads: number, kvHeads: number): AttentionKind {
   return kvHeads === 1 ? AttentionKind.MQA : AttentionKind.GQA;
 }
 
-/** llama, mistral, mixtral, qwen2, qwen2_moe: RMSNorm, SwiGLU, rotary positions. */
+/**
+ * The sliding window every layer uses, or none. Qwen configs carry `sliding_window` even when `use_sliding_window` is false,
+ * so it counts only when enabled; Qwen2/Qwen3 (and Qwen2-MoE) then slide only layers i ≥ `max_window_layers` (default 28;
+ * transformers `Qwen2Config`/`Qwen3Config.__post_init__` `layer_types`), so a config with none or all layers sliding is
+ * planned and one that mixes them is refused; Qwen3-MoE has no `max_window_layers` and slides every layer.
+ */
+function uniformSlidingWindow(json: any, modelType: string, layers: number): number | undefined {
+  if (!modelType.startsWith('qwen')) return optionalInt(json, 'sliding_window');
+  if (!bool(json, 'use_sliding_window', false)) return undefined;
+  const window = optionalInt(json, 'sliding_window');
+  if (modelType === 'qwen3_moe' || window === undefined) return window;
+  const firstSliding = optionalNonNegativeInt(json, 'max_window_layers') ?? 28;
+  if (firstSliding >= layers) return undefined;
+  if (firstSliding > 0) {
+    throw new PlanningError('config.max_window_layers', String(firstSliding),
+      `with use_sliding_window, layers ${firstSliding}–${layers - 1} slide and the first ${firstSliding} do not; only configs where all or none slide are supported (0 or ≥ ${layers}), or use ModelSpec.custom()`);
+  }
+  return window;
+}
+
+/**
+ * llama, mistral, mixtral, qwen2, qwen2_moe, qwen3, qwen3_moe: RMSNorm, SwiGLU, rotary positions. Qwen3's per-head q/k
+ * RMSNorms (2 × head_dim weights per layer, under 1e-6 of any Qwen3's parameters) are not counted.
+ */
 function llamaStyle(json: any, modelType: string, id: string, name: string, source: string): ModelSpecProps {
   requireAct(json, 'hidden_act', ['silu', 'swish'], 'silu');
   const hiddenSize = int(json, 'hidden_size');
   const attentionHeads = int(json, 'num_attention_heads');
   const kvHeads = optionalInt(json, 'num_key_value_heads') ?? attentionHeads;
-  // Qwen2 configs carry sliding_window even when use_sliding_window is false; only honour it when enabled.
-  const windowEnabled = modelType.startsWith('qwen2') ? bool(json, 'use_sliding_window', false) : true;
-  const slidingWindow = windowEnabled ? optionalInt(json, 'sliding_window') : undefined;
+  const layers = int(json, 'num_hidden_layers');
+  const slidingWindow = uniformSlidingWindow(json, modelType, layers);
   if (bool(json, 'attention_bias', false) || bool(json, 'mlp_bias', false)) {
     throw new PlanningError('config.attention_bias', 'true', 'attention_bias/mlp_bias in llama-style configs are not supported; use ModelSpec.custom() with qkvBias');
   }
   const props = {
     id, name, source,
-    layers: int(json, 'num_hidden_layers'),
+    layers,
     hiddenSize,
     attentionHeads,
     kvHeads,
-    headDim: optionalInt(json, 'head_dim'),
+    // Qwen3Config defaults head_dim to 128 rather than hidden_size / heads.
+    headDim: optionalInt(json, 'head_dim') ?? (modelType === 'qwen3' ? 128 : undefined),
     ffnHiddenSize: int(json, 'intermediate_size'),
     ffnKind: FfnKind.SWIGLU,
     vocabSize: int(json, 'vocab_size'),
@@ -119,12 +144,12 @@ function llamaStyle(json: any, modelType: string, id: string, name: string, sour
   if (modelType === 'mixtral') {
     return { ...props, experts: int(json, 'num_local_experts'), activeExperts: int(json, 'num_experts_per_tok'), moeFfnHiddenSize: props.ffnHiddenSize };
   }
-  if (modelType === 'qwen2_moe') {
+  if (modelType === 'qwen2_moe' || modelType === 'qwen3_moe') {
     // Qwen2MoeSparseMoeBlock: routed experts of moe_intermediate_size plus one shared expert of
     // shared_expert_intermediate_size (modelled as a whole number of expert-sized shared experts) and a 1-wide shared gate
-    // (h parameters per layer, not modelled: < 0.01% of the total).
+    // (h parameters per layer, not modelled: < 0.01% of the total). Qwen3MoeSparseMoeBlock has no shared expert.
     const moeFfn = int(json, 'moe_intermediate_size');
-    const shared = optionalNonNegativeInt(json, 'shared_expert_intermediate_size') ?? 0;
+    const shared = modelType === 'qwen2_moe' ? optionalNonNegativeInt(json, 'shared_expert_intermediate_size') ?? 0 : 0;
     if (shared % moeFfn !== 0) {
       throw new PlanningError('config.shared_expert_intermediate_size', String(shared), `must be a multiple of moe_intermediate_size (${moeFfn})`);
     }

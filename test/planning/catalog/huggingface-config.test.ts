@@ -103,6 +103,30 @@ const QWEN1_5_MOE_A2_7B = {
   use_sliding_window: false, vocab_size: 151936,
 };
 
+/** Qwen/Qwen3-8B (model_type qwen3). */
+const QWEN3_8B = {
+  architectures: ['Qwen3ForCausalLM'], attention_bias: false, attention_dropout: 0.0, bos_token_id: 151643, eos_token_id: 151645,
+  head_dim: 128, hidden_act: 'silu', hidden_size: 4096, initializer_range: 0.02, intermediate_size: 12288, max_position_embeddings: 40960,
+  max_window_layers: 36, model_type: 'qwen3', num_attention_heads: 32, num_hidden_layers: 36, num_key_value_heads: 8, rms_norm_eps: 1e-06,
+  rope_scaling: null, rope_theta: 1000000, sliding_window: null, tie_word_embeddings: false, torch_dtype: 'bfloat16',
+  transformers_version: '4.51.0', use_cache: true, use_sliding_window: false, vocab_size: 151936,
+};
+
+/** Qwen/Qwen3-235B-A22B and Qwen/Qwen3-30B-A3B (model_type qwen3_moe). */
+const QWEN3_235B_A22B = {
+  architectures: ['Qwen3MoeForCausalLM'], attention_bias: false, attention_dropout: 0.0, bos_token_id: 151643, decoder_sparse_step: 1,
+  eos_token_id: 151645, head_dim: 128, hidden_act: 'silu', hidden_size: 4096, initializer_range: 0.02, intermediate_size: 12288,
+  max_position_embeddings: 40960, max_window_layers: 94, mlp_only_layers: [], model_type: 'qwen3_moe', moe_intermediate_size: 1536,
+  norm_topk_prob: true, num_attention_heads: 64, num_experts: 128, num_experts_per_tok: 8, num_hidden_layers: 94, num_key_value_heads: 4,
+  output_router_logits: false, rms_norm_eps: 1e-06, rope_scaling: null, rope_theta: 1000000.0, router_aux_loss_coef: 0.001,
+  sliding_window: null, tie_word_embeddings: false, torch_dtype: 'bfloat16', transformers_version: '4.51.0', use_cache: true,
+  use_sliding_window: false, vocab_size: 151936,
+};
+const QWEN3_30B_A3B = {
+  ...QWEN3_235B_A22B, hidden_size: 2048, intermediate_size: 6144, max_window_layers: 48, moe_intermediate_size: 768, num_attention_heads: 32,
+  num_hidden_layers: 48,
+};
+
 const ARCHITECTURE_FIELDS = [
   'layers', 'hiddenSize', 'attentionHeads', 'kvHeads', 'headDim', 'ffnHiddenSize', 'ffnKind', 'vocabSize', 'tiedEmbeddings',
   'attentionKind', 'maxPositionEmbeddings', 'slidingWindow', 'experts', 'activeExperts', 'sharedExperts', 'moeFfnHiddenSize',
@@ -167,9 +191,46 @@ describe('ModelSpec.fromHuggingFaceConfig', () => {
     expect([opt.learnedPositionEmbeddings, opt.wordEmbeddingSize]).toEqual([2050, 512]);
   });
 
-  test('Qwen2 sliding_window is ignored unless use_sliding_window is true', () => {
+  /**
+   * transformers Qwen2Config/Qwen3Config.__post_init__: with use_sliding_window, layer i slides when i ≥ max_window_layers
+   * (default 28); Qwen2.5-7B's max_window_layers is its 28 layers, so even with the flag on no layer slides.
+   */
+  test('Qwen2 sliding_window counts only when use_sliding_window is true, and only for layers from max_window_layers on', () => {
     expect(ModelSpec.fromHuggingFaceConfig(QWEN2_5_7B).slidingWindow).toBe(0);
-    expect(ModelSpec.fromHuggingFaceConfig({ ...QWEN2_5_7B, use_sliding_window: true, sliding_window: 4096 }).slidingWindow).toBe(4096);
+    expect(ModelSpec.fromHuggingFaceConfig({ ...QWEN2_5_7B, use_sliding_window: true, sliding_window: 4096 }).slidingWindow).toBe(0);
+    expect(ModelSpec.fromHuggingFaceConfig({ ...QWEN2_5_7B, use_sliding_window: true, sliding_window: 4096, max_window_layers: 0 }).slidingWindow).toBe(4096);
+    expect(() => ModelSpec.fromHuggingFaceConfig({ ...QWEN2_5_7B, use_sliding_window: true, sliding_window: 4096, max_window_layers: 14 }))
+      .toThrow(/config\.max_window_layers=14: with use_sliding_window, layers 14–27 slide/);
+    const noWindowLayers: Record<string, unknown> = { ...QWEN3_8B, use_sliding_window: true, sliding_window: 4096 };
+    delete noWindowLayers.max_window_layers;
+    expect(() => ModelSpec.fromHuggingFaceConfig(noWindowLayers)).toThrow(/config\.max_window_layers=28/);
+    expect(ModelSpec.fromHuggingFaceConfig({ ...QWEN3_30B_A3B, use_sliding_window: true, sliding_window: 4096 }).slidingWindow).toBe(4096);
+  });
+
+  /**
+   * Qwen3 model cards (huggingface.co/Qwen/<model>): Qwen3-8B "Number of Parameters: 8.2B, Number of Paramaters
+   * (Non-Embedding): 6.95B"; Qwen3-235B-A22B "235B in total and 22B activated"; Qwen3-30B-A3B "30.5B in total and 3.3B
+   * activated". Totals within the cards' rounding (half a unit of the last digit); active counts (here 8.19B, 22.19B and
+   * 3.35B, embedding and output head included) within 2%: the 30B card's "3.3B" sits 1.6% under 3.35B.
+   */
+  test.each([
+    ['Qwen3-8B', QWEN3_8B, 8.2e9, 0.05e9, 8.2e9],
+    ['Qwen3-235B-A22B', QWEN3_235B_A22B, 235e9, 0.5e9, 22e9],
+    ['Qwen3-30B-A3B', QWEN3_30B_A3B, 30.5e9, 0.05e9, 3.3e9],
+  ])('%s config.json gives its published total and active parameters', (_name, json, total, totalRounding, active) => {
+    const m = ModelSpec.fromHuggingFaceConfig(json);
+    expect(Math.abs(m.parameterCount() - total)).toBeLessThanOrEqual(totalRounding);
+    expect(Math.abs(m.activeParameterCount() / active - 1)).toBeLessThanOrEqual(0.02);
+  });
+
+  test('Qwen3 reads as GQA with head_dim 128, no qkv bias and no shared expert; its non-embedding parameters are the card\'s 6.95B', () => {
+    const dense = ModelSpec.fromHuggingFaceConfig(QWEN3_8B);
+    expect([dense.attentionKind, dense.headDim, dense.qkvBias, dense.isMoe]).toEqual([AttentionKind.GQA, 128, false, false]);
+    expect(Math.abs(dense.parameterCount() - 2 * 151936 * 4096 - 6.95e9)).toBeLessThanOrEqual(0.005e9);
+    const moe = ModelSpec.fromHuggingFaceConfig(QWEN3_235B_A22B);
+    expect([moe.experts, moe.activeExperts, moe.sharedExperts, moe.moeFfnHiddenSize, moe.headDim]).toEqual([128, 8, 0, 1536, 128]);
+    const { head_dim: _omitted, ...noHeadDim } = QWEN3_8B;
+    expect(ModelSpec.fromHuggingFaceConfig({ ...noHeadDim, hidden_size: 2560 }).headDim).toBe(128);
   });
 
   test('the id defaults to _name_or_path', () => {
