@@ -5,6 +5,9 @@ import { blockParameters, embeddingParameters, mtpModuleParameters, transformerP
 import { PlanningError } from '../../errors';
 import { closestIds } from '../private/did-you-mean';
 
+/** Largest model dimension accepted (2^31 − 1): more is a typo or a unit slip, not a model, and would overflow the counts. */
+const MAX_DIMENSION = 2 ** 31 - 1;
+
 export * from './model-architecture';
 
 const HF = 'https://huggingface.co';
@@ -263,6 +266,7 @@ export class ModelSpec {
           : 'must be a positive whole number';
         throw new PlanningError(`model.${field}`, String(v), fix);
       }
+      if (v > MAX_DIMENSION) throw new PlanningError(`model.${field}`, String(v), `must be at most ${MAX_DIMENSION}`);
     }
     const nonNegative = {
       slidingWindow: p.slidingWindow, experts: p.experts, activeExperts: p.activeExperts, sharedExperts: p.sharedExperts,
@@ -274,6 +278,7 @@ export class ModelSpec {
       if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < 0)) {
         throw new PlanningError(`model.${field}`, String(v), 'must be a whole number >= 0 (0 = not used), or omitted');
       }
+      if (v !== undefined && v > MAX_DIMENSION) throw new PlanningError(`model.${field}`, String(v), `must be at most ${MAX_DIMENSION}`);
     }
     if (!Object.values(AttentionKind).includes(p.attentionKind)) {
       throw new PlanningError('model.attentionKind', String(p.attentionKind), `must be one of ${Object.values(AttentionKind).join(', ')}`);
@@ -349,6 +354,10 @@ export class ModelSpec {
     this.learnedPositionEmbeddings = p.learnedPositionEmbeddings ?? 0;
     this.wordEmbeddingSize = positive.wordEmbeddingSize;
     this.source = p.source;
+    const parameters = this.parameterCount();
+    if (!Number.isSafeInteger(parameters)) {
+      throw new PlanningError('model', p.id, `its sizes give ${parameters.toExponential(3)} parameters, more than 2^53 can count exactly; check layers, hiddenSize, ffnHiddenSize, experts and vocabSize`);
+    }
   }
 
   /** True for mixture-of-experts models. */

@@ -1,3 +1,4 @@
+import * as fc from 'fast-check';
 import { PlanningError } from '../../../src/errors';
 import { AttentionKind, ModelSpec } from '../../../src/planning/catalog';
 
@@ -269,7 +270,48 @@ describe('ModelSpec.fromHuggingFaceConfig', () => {
     expect(() => ModelSpec.fromHuggingFaceConfig(null)).toThrow(/config=null/);
   });
 
+  test('sizes too large to be a model are PlanningErrors, not infinite parameter counts (found by fast-check: vocab_size 1e308)', () => {
+    expect(() => ModelSpec.fromHuggingFaceConfig({ ...LLAMA_3_1_8B, vocab_size: 1e308 })).toThrow(/model\.vocabSize=1e\+308: must be at most 2147483647/);
+    expect(() => ModelSpec.fromHuggingFaceConfig({ ...LLAMA_3_1_8B, hidden_size: 2 ** 30, intermediate_size: 2 ** 30, num_attention_heads: 2 ** 20, num_key_value_heads: 2 ** 20 }))
+      .toThrow(/model=.*parameters, more than 2\^53/);
+  });
+
   test('a config whose numbers are inconsistent fails ModelSpec validation with the model field', () => {
     expect(() => ModelSpec.fromHuggingFaceConfig({ ...LLAMA_3_1_8B, num_key_value_heads: 5 })).toThrow(/model\.kvHeads=5/);
+  });
+});
+
+describe('fromHuggingFaceConfig properties (fast-check)', () => {
+  const FIXTURES: Array<Record<string, unknown>> = [
+    LLAMA_3_1_8B, LLAMA_3_2_1B, MISTRAL_7B_V0_1, MIXTRAL_8X7B_V0_1, QWEN2_5_7B, DEEPSEEK_V3, GPT2, OPT_350M, QWEN1_5_MOE_A2_7B,
+    QWEN3_8B, QWEN3_235B_A22B,
+  ];
+  const value = fc.oneof(
+    fc.integer({ min: -4, max: 1 << 20 }), fc.double({ noNaN: false }), fc.constantFrom(0, 1, 2, 1e308, Number.MAX_SAFE_INTEGER, 2 ** 31),
+    fc.boolean(), fc.constant(null), fc.string({ maxLength: 6 }), fc.constant([]), fc.constant({}),
+  );
+
+  test('a real config with random keys replaced or removed gives a model with finite positive counts, or a PlanningError', () => {
+    fc.assert(fc.property(
+      fc.nat({ max: FIXTURES.length - 1 }), fc.array(fc.tuple(fc.nat(), value, fc.boolean()), { minLength: 1, maxLength: 4 }),
+      (which, edits) => {
+        const json: Record<string, unknown> = { ...FIXTURES[which] };
+        const keys = Object.keys(json);
+        for (const [k, v, remove] of edits) {
+          const key = keys[k % keys.length];
+          if (remove) delete json[key]; else json[key] = v;
+        }
+        let m: ModelSpec;
+        try {
+          m = ModelSpec.fromHuggingFaceConfig(json);
+        } catch (e) {
+          expect(e).toBeInstanceOf(PlanningError);
+          return;
+        }
+        for (const n of [m.parameterCount(), m.activeParameterCount(), m.kvCacheBytesPerToken(2), m.kvCacheBytesPerToken(1)]) {
+          expect(Number.isFinite(n) && n > 0).toBe(true);
+        }
+        expect(m.activeParameterCount()).toBeLessThanOrEqual(m.parameterCount());
+      }), { numRuns: 400 });
   });
 });
