@@ -55,20 +55,27 @@ export const ERLANG_MAX_LAMBDA_T = 10;
  */
 export function md1WaitQuantile(rho: number, service: number, tail = TAIL): number {
   if (rho <= tail) return 0;
+  if (!(rho < 1)) return Infinity;
   // x = θS solves ρ(eˣ − 1) = x, x > 0. The function is convex with its positive root above ln(1/ρ); Newton from
-  // a point to the right of the root converges monotonically.
+  // a point to the right of the root converges monotonically. Within rounding of ρ = 1 (1 − ρ ≈ 1e-16) Newton's
+  // denominator vanishes; there the root is its heavy-traffic limit 2(1 − ρ)/ρ and C → 1 (Kingman 1961).
   let x = 2 * Math.log(1 / rho) + 1;
   for (let i = 0; i < 200; i++) {
     const step = (rho * Math.expm1(x) - x) / (rho * Math.exp(x) - 1);
     x -= step;
     if (Math.abs(step) <= 1e-14 * x) break;
   }
-  const c = (1 - rho) / (rho * Math.exp(x) - 1);
+  if (!(x > 0 && Number.isFinite(x))) x = 2 * (1 - rho) / rho;
+  const residue = (1 - rho) / (rho * Math.exp(x) - 1);
+  const c = residue > 0 && Number.isFinite(residue) ? residue : 1;
   const asymptote = Math.max(0, Math.log(c / tail) / x) * service;
+  if (!Number.isFinite(asymptote)) return Infinity;
   const lambda = rho / service;
   let hi = Math.max(asymptote * 1.5, service);
   if (lambda * hi > ERLANG_MAX_LAMBDA_T) return asymptote;
-  while (md1WaitCdf(hi, rho, service) < 1 - tail) hi *= 1.5;
+  // Grow the bracket only while the exact sum is evaluated (λt ≤ 10): the sum runs over k ≤ t/S, so an unbounded
+  // bracket would never return (ρ = 1 − 1e-16 hung here, found by fast-check on a tiny model).
+  while (lambda * hi <= ERLANG_MAX_LAMBDA_T && md1WaitCdf(hi, rho, service) < 1 - tail) hi *= 1.5;
   if (lambda * hi > ERLANG_MAX_LAMBDA_T) return asymptote;
   let lo = 0;
   for (let i = 0; i < 50; i++) {
@@ -320,6 +327,8 @@ export function loadPoint(r: ReplicaModel, rps: number): LoadPoint {
     };
     ttftP95 = tailQuantile((t) => q95.classes.reduce((a, k) => a + k.c.weight * waitTail(waitAt(k, t)), 0), mean.ttft);
   }
+  // A prompt queue within rounding of saturation has no finite p95 wait: that load is past capacity.
+  if (!Number.isFinite(ttftP95)) return UNSTABLE(rps);
   const decoding = classes.filter((c) => c.outputTokens >= 2);
   const timed = decoding.length > 0 ? decoding : classes;
   const windows = timed.map((c) => ({ c, ...window(c, 1 + decodes95, mean!.backlog, mean!.backlogVariance) }));

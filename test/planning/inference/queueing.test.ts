@@ -71,6 +71,19 @@ describe('M/D/1 prefill queue against simulation', () => {
   });
 });
 
+describe('M/D/1 p95 wait at the edge of saturation', () => {
+  test('within rounding of ρ = 1 it returns (ρ = 1 − 1e-16 looped for ever; found by fast-check on a tiny model), rising and positive; at ρ ≥ 1 it is infinite', () => {
+    const loads = [0.999, 1 - 1e-6, 1 - 1e-9, 1 - 1e-12, 0.9999999999999999];
+    const waits = loads.map((rho) => md1WaitQuantile(rho, 0.0075));
+    for (const w of waits) expect(w > 0).toBe(true);
+    for (let i = 1; i < waits.length; i++) expect(waits[i]).toBeGreaterThanOrEqual(waits[i - 1]);
+    // Heavy traffic: the p95 wait approaches ln(1/0.05)·S / (2(1 − ρ)) (Kingman 1961), within 1% at 1 − ρ = 1e-6.
+    expect(Math.abs(waits[1] / (Math.log(20) * 0.0075 / (2 * 1e-6)) - 1)).toBeLessThan(0.01);
+    expect(md1WaitQuantile(1, 0.0075)).toBe(Infinity);
+    expect(md1WaitQuantile(1.2, 0.0075)).toBe(Infinity);
+  });
+});
+
 describe('decode occupancy (M/G/∞: Poisson)', () => {
   test.each([0.5, 1, 4, 10, 37.5, 100, 700])('the p95 of a Poisson count of mean %f is the smallest k with P(N ≤ k) ≥ 0.95 (exact)', (mean) => {
     const k = poissonQuantile(mean, 0.95);

@@ -1,0 +1,94 @@
+import * as fc from 'fast-check';
+import { PlanningError } from '../../src/errors';
+import { AttentionKind, FfnKind, GpuType, ModelSpec, ModelSpecProps } from '../../src/planning/catalog';
+import { InferencePlanner, InferencePrecision } from '../../src/planning/inference';
+import { RecomputeMode, TrainingFramework, TrainingPlanner } from '../../src/planning/training';
+
+/**
+ * Architectures the catalog does not have: odd layer counts, one head, MQA, GELU, tied heads, sliding windows, a few
+ * experts with shared ones and leading dense layers, small and wide. Both planners must give finite positive numbers for
+ * each, or a PlanningError: never NaN, Infinity, undefined or another exception.
+ */
+const architecture: fc.Arbitrary<ModelSpecProps> = fc.record({
+  layers: fc.integer({ min: 1, max: 97 }),
+  headDim: fc.constantFrom(32, 64, 80, 128, 256),
+  attentionHeads: fc.constantFrom(1, 2, 3, 8, 12, 28, 64),
+  kvDivisor: fc.constantFrom(1, 2, 4, 0),
+  ffnMultiple: fc.double({ min: 1, max: 6, noNaN: true }),
+  ffnKind: fc.constantFrom(FfnKind.SWIGLU, FfnKind.GELU),
+  vocabSize: fc.integer({ min: 256, max: 262144 }),
+  tiedEmbeddings: fc.boolean(),
+  slidingWindow: fc.constantFrom(0, 0, 1024, 4096),
+  experts: fc.constantFrom(0, 0, 4, 8, 16),
+  activeExperts: fc.integer({ min: 1, max: 4 }),
+  sharedExperts: fc.integer({ min: 0, max: 2 }),
+  denseLayers: fc.integer({ min: 0, max: 3 }),
+}).map((a): ModelSpecProps => {
+  const kvHeads = a.kvDivisor === 0 ? 1 : Math.max(1, a.attentionHeads / a.kvDivisor);
+  const kind = kvHeads === a.attentionHeads ? AttentionKind.MHA : kvHeads === 1 ? AttentionKind.MQA : AttentionKind.GQA;
+  const hiddenSize = a.attentionHeads * a.headDim;
+  const moe = a.experts > 0;
+  return {
+    id: 'random-architecture', name: 'random architecture', source: 'fast-check', layers: a.layers, hiddenSize,
+    attentionHeads: a.attentionHeads, kvHeads: Number.isInteger(kvHeads) ? kvHeads : a.attentionHeads, headDim: a.headDim,
+    attentionKind: Number.isInteger(kvHeads) ? kind : AttentionKind.MHA, ffnHiddenSize: Math.round(hiddenSize * a.ffnMultiple),
+    ffnKind: a.ffnKind, vocabSize: a.vocabSize, tiedEmbeddings: a.tiedEmbeddings, maxPositionEmbeddings: 32768,
+    slidingWindow: a.slidingWindow,
+    ...(moe ? {
+      experts: a.experts, activeExperts: Math.min(a.activeExperts, a.experts), sharedExperts: a.sharedExperts,
+      moeFfnHiddenSize: Math.max(1, Math.round(hiddenSize * a.ffnMultiple / 4)), denseLayers: Math.min(a.denseLayers, a.layers - 1),
+    } : {}),
+  };
+});
+
+const GPUS = ['h100-sxm-80gb', 'a100-sxm-40gb', 'l4-24gb', 'mi300x-192gb'];
+const finitePositive = (x: unknown): boolean => typeof x === 'number' && Number.isFinite(x) && x > 0;
+const noBadNumbers = (json: unknown): void => expect(JSON.stringify(json)).not.toMatch(/null|NaN|Infinity|undefined/);
+
+describe('random architectures through both planners (fast-check)', () => {
+  test('training: a plan with finite positive numbers and a split that sums to the layers, or a PlanningError', () => {
+    let plans = 0;
+    fc.assert(fc.property(
+      architecture, fc.constantFrom(...GPUS), fc.constantFrom(1, 8, 64), fc.constantFrom(1024, 4096), fc.constantFrom(...Object.values(TrainingFramework)),
+      fc.constantFrom(RecomputeMode.NONE, RecomputeMode.FULL),
+      (props, gpu, gpus, seq, framework, recompute) => {
+        const model = ModelSpec.custom(props);
+        try {
+          const plan = TrainingPlanner.plan({ model, gpu: GpuType.of(gpu), gpus, sequenceLength: seq, globalBatchTokens: seq * 64, framework, recompute, tokens: 1e9 });
+          const j = plan.toJson();
+          const { costUsd, ...rest } = j;
+          noBadNumbers(rest);
+          for (const v of [j.memory.peakBytesPerGpu, j.memory.weightsBytes, ...Object.values(j.throughput), j.timeToTrainSeconds]) expect(finitePositive(v)).toBe(true);
+          expect(j.parallelism.pipelineStageLayers.reduce((a: number, b: number) => a + b, 0)).toBe(model.layers);
+          expect(plan.memory.peakBytesPerGpu).toBeLessThanOrEqual(plan.memory.usableBytesPerGpu);
+          expect(plan.explain()).not.toMatch(/NaN|Infinity|undefined/);
+          plans++;
+        } catch (e) {
+          if (!(e instanceof PlanningError)) throw e;
+        }
+      }), { numRuns: 120 });
+    expect(plans).toBeGreaterThan(10);
+  });
+
+  test('inference: a plan with finite positive numbers, or a PlanningError', () => {
+    let plans = 0;
+    fc.assert(fc.property(
+      architecture, fc.constantFrom(...GPUS), fc.constantFrom(...Object.values(InferencePrecision)), fc.integer({ min: 16, max: 8192 }),
+      fc.integer({ min: 1, max: 2048 }), fc.double({ min: 0.05, max: 200, noNaN: true }),
+      (props, gpu, precision, prompt, output, rps) => {
+        const model = ModelSpec.custom(props);
+        try {
+          const plan = InferencePlanner.plan({ model, gpu: GpuType.of(gpu), precision, traffic: { promptTokens: prompt, outputTokens: output, peakRequestsPerSecond: rps } });
+          noBadNumbers(plan.toJson());
+          for (const v of [plan.kvCacheTokens, plan.latency.ttftSeconds, plan.latency.tpotSeconds, plan.throughput.decodeTokensPerSecond, plan.replicas.min, plan.maxNumSeqs]) {
+            expect(finitePositive(v)).toBe(true);
+          }
+          expect(plan.explain()).not.toMatch(/NaN|Infinity|undefined/);
+          plans++;
+        } catch (e) {
+          if (!(e instanceof PlanningError)) throw e;
+        }
+      }), { numRuns: 120 });
+    expect(plans).toBeGreaterThan(10);
+  });
+});
