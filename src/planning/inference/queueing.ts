@@ -241,7 +241,9 @@ function mg1WaitTail(q: PromptQueue, rps: number): (x: number) => number {
     const mid = (lo + hi) / 2;
     if (f(mid) < 0) lo = mid; else hi = mid;
   }
-  const c = (1 - q.rho) / (rps * mgf(hi, 1) - 1);
+  // Within rounding of saturation the residue is 0/0; its heavy-traffic limit is 1, as in md1WaitQuantile.
+  const residue = (1 - q.rho) / (rps * mgf(hi, 1) - 1);
+  const c = residue > 0 && Number.isFinite(residue) ? residue : 1;
   return (x) => (x < 0 ? 1 : Math.min(q.rho, c * Math.exp(-hi * x)));
 }
 
