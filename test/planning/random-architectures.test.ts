@@ -43,7 +43,23 @@ const architecture: fc.Arbitrary<ModelSpecProps> = fc.record({
 
 const GPUS = ['h100-sxm-80gb', 'a100-sxm-40gb', 'l4-24gb', 'mi300x-192gb'];
 const finitePositive = (x: unknown): boolean => typeof x === 'number' && Number.isFinite(x) && x > 0;
-const noBadNumbers = (json: unknown): void => expect(JSON.stringify(json)).not.toMatch(/null|NaN|Infinity|undefined/);
+
+/**
+ * 1 when `make` plans: its JSON and explanation free of NaN, Infinity, null and undefined, its figures finite and
+ * positive; 0 on a PlanningError; any other exception fails the test.
+ */
+function planned(make: () => { json: unknown; explain: string; figures: unknown[] }): number {
+  try {
+    const p = make();
+    expect(JSON.stringify(p.json)).not.toMatch(/null|NaN|Infinity|undefined/);
+    expect(p.explain).not.toMatch(/NaN|Infinity|undefined/);
+    for (const v of p.figures) expect(finitePositive(v)).toBe(true);
+    return 1;
+  } catch (e) {
+    if (!(e instanceof PlanningError)) throw e;
+    return 0;
+  }
+}
 
 describe('random architectures through both planners (fast-check)', () => {
   test('training: a plan with finite positive numbers and a split that sums to the layers, or a PlanningError', () => {
@@ -53,19 +69,13 @@ describe('random architectures through both planners (fast-check)', () => {
       fc.constantFrom(RecomputeMode.NONE, RecomputeMode.FULL),
       (props, gpu, gpus, seq, framework, recompute) => {
         const model = ModelSpec.custom(props);
-        try {
+        plans += planned(() => {
           const plan = TrainingPlanner.plan({ model, gpu: GpuType.of(gpu), gpus, sequenceLength: seq, globalBatchTokens: seq * 64, framework, recompute, tokens: 1e9 });
-          const j = plan.toJson();
-          const { costUsd, ...rest } = j;
-          noBadNumbers(rest);
-          for (const v of [j.memory.peakBytesPerGpu, j.memory.weightsBytes, ...Object.values(j.throughput), j.timeToTrainSeconds]) expect(finitePositive(v)).toBe(true);
-          expect(j.parallelism.pipelineStageLayers.reduce((a: number, b: number) => a + b, 0)).toBe(model.layers);
+          const { costUsd, ...json } = plan.toJson();
+          expect(json.parallelism.pipelineStageLayers.reduce((a: number, b: number) => a + b, 0)).toBe(model.layers);
           expect(plan.memory.peakBytesPerGpu).toBeLessThanOrEqual(plan.memory.usableBytesPerGpu);
-          expect(plan.explain()).not.toMatch(/NaN|Infinity|undefined/);
-          plans++;
-        } catch (e) {
-          if (!(e instanceof PlanningError)) throw e;
-        }
+          return { json, explain: plan.explain(), figures: [json.memory.peakBytesPerGpu, json.memory.weightsBytes, ...Object.values(json.throughput), json.timeToTrainSeconds] };
+        });
       }), { numRuns: 120 });
     expect(plans).toBeGreaterThan(10);
   });
@@ -76,18 +86,13 @@ describe('random architectures through both planners (fast-check)', () => {
       architecture, fc.constantFrom(...GPUS), fc.constantFrom(...Object.values(InferencePrecision)), fc.integer({ min: 16, max: 8192 }),
       fc.integer({ min: 1, max: 2048 }), fc.double({ min: 0.05, max: 200, noNaN: true }),
       (props, gpu, precision, prompt, output, rps) => {
-        const model = ModelSpec.custom(props);
-        try {
-          const plan = InferencePlanner.plan({ model, gpu: GpuType.of(gpu), precision, traffic: { promptTokens: prompt, outputTokens: output, peakRequestsPerSecond: rps } });
-          noBadNumbers(plan.toJson());
-          for (const v of [plan.kvCacheTokens, plan.latency.ttftSeconds, plan.latency.tpotSeconds, plan.throughput.decodeTokensPerSecond, plan.replicas.min, plan.maxNumSeqs]) {
-            expect(finitePositive(v)).toBe(true);
-          }
-          expect(plan.explain()).not.toMatch(/NaN|Infinity|undefined/);
-          plans++;
-        } catch (e) {
-          if (!(e instanceof PlanningError)) throw e;
-        }
+        plans += planned(() => {
+          const plan = InferencePlanner.plan({ model: ModelSpec.custom(props), gpu: GpuType.of(gpu), precision, traffic: { promptTokens: prompt, outputTokens: output, peakRequestsPerSecond: rps } });
+          return {
+            json: plan.toJson(), explain: plan.explain(),
+            figures: [plan.kvCacheTokens, plan.latency.ttftSeconds, plan.latency.tpotSeconds, plan.throughput.decodeTokensPerSecond, plan.replicas.min, plan.maxNumSeqs],
+          };
+        });
       }), { numRuns: 120 });
     expect(plans).toBeGreaterThan(10);
   });
