@@ -5,7 +5,7 @@ import { InferencePlanner, InferencePrecision } from '../../src/planning/inferen
 import { RecomputeMode, TrainingFramework, TrainingPlanner } from '../../src/planning/training';
 
 /**
- * Architectures the catalog does not have: odd layer counts, one head, MQA, GELU, tied heads, sliding windows, a few
+ * Architectures the catalog does not have: odd layer counts, one head, MQA, GELU, tied heads, sliding windows on some or all layers, a few
  * experts with shared ones and leading dense layers, small and wide. Both planners must give finite positive numbers for
  * each, or a PlanningError: never NaN, Infinity, undefined or another exception.
  */
@@ -19,6 +19,7 @@ const architecture: fc.Arbitrary<ModelSpecProps> = fc.record({
   vocabSize: fc.integer({ min: 256, max: 262144 }),
   tiedEmbeddings: fc.boolean(),
   slidingWindow: fc.constantFrom(0, 0, 1024, 4096),
+  slidingShare: fc.double({ min: 0, max: 1, noNaN: true }),
   experts: fc.constantFrom(0, 0, 4, 8, 16),
   activeExperts: fc.integer({ min: 1, max: 4 }),
   sharedExperts: fc.integer({ min: 0, max: 2 }),
@@ -33,7 +34,7 @@ const architecture: fc.Arbitrary<ModelSpecProps> = fc.record({
     attentionHeads: a.attentionHeads, kvHeads: Number.isInteger(kvHeads) ? kvHeads : a.attentionHeads, headDim: a.headDim,
     attentionKind: Number.isInteger(kvHeads) ? kind : AttentionKind.MHA, ffnHiddenSize: Math.round(hiddenSize * a.ffnMultiple),
     ffnKind: a.ffnKind, vocabSize: a.vocabSize, tiedEmbeddings: a.tiedEmbeddings, maxPositionEmbeddings: 32768,
-    slidingWindow: a.slidingWindow,
+    slidingWindow: a.slidingWindow, slidingWindowLayers: a.slidingWindow > 0 ? Math.max(1, Math.round(a.slidingShare * a.layers)) : undefined,
     ...(moe ? {
       experts: a.experts, activeExperts: Math.min(a.activeExperts, a.experts), sharedExperts: a.sharedExperts,
       moeFfnHiddenSize: Math.max(1, Math.round(hiddenSize * a.ffnMultiple / 4)), denseLayers: Math.min(a.denseLayers, a.layers - 1),

@@ -66,7 +66,7 @@ const MODEL_COLUMNS: Column<ModelSpec>[] = [
   { header: 'layers', cell: (m) => String(m.layers) },
   { header: 'hidden', cell: (m) => String(m.hiddenSize) },
   { header: 'heads/kv', cell: (m) => `${m.attentionHeads}/${m.kvHeads}` },
-  { header: 'attention', cell: (m) => m.attentionKind + (m.slidingWindow > 0 ? ` (window ${m.slidingWindow})` : '') },
+  { header: 'attention', cell: (m) => m.attentionKind + (m.slidingWindow > 0 ? ` (window ${m.slidingWindow}${m.slidingWindowLayers < m.layers ? ` on ${m.slidingWindowLayers} of ${m.layers} layers` : ''})` : '') },
   { header: 'ffn', cell: (m) => `${m.isMoe ? m.moeFfnHiddenSize : m.ffnHiddenSize} ${m.ffnKind}` },
   { header: 'experts', cell: experts },
   { header: 'vocab', cell: (m) => String(m.vocabSize) + (m.tiedEmbeddings ? ' (tied)' : '') },

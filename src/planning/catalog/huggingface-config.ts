@@ -91,23 +91,17 @@ function attentionKindFor(heads: number, kvHeads: number): AttentionKind {
 }
 
 /**
- * The sliding window every layer uses, or none. Qwen configs carry `sliding_window` even when `use_sliding_window` is false,
- * so it counts only when enabled; Qwen2/Qwen3 (and Qwen2-MoE) then slide only layers i ≥ `max_window_layers` (default 28;
- * transformers `Qwen2Config`/`Qwen3Config.__post_init__` `layer_types`), so a config with none or all layers sliding is
- * planned and one that mixes them is refused; Qwen3-MoE has no `max_window_layers` and slides every layer.
+ * The sliding window and how many layers use it. Qwen configs carry `sliding_window` even when `use_sliding_window` is
+ * false, so it counts only when enabled; Qwen2/Qwen3 (and Qwen2-MoE) then slide only layers i ≥ `max_window_layers`
+ * (default 28; transformers `Qwen2Config`/`Qwen3Config.__post_init__` `layer_types`), the rest attending to the whole
+ * context; Qwen3-MoE has no `max_window_layers` and slides every layer, as llama-style configs do.
  */
-function uniformSlidingWindow(json: any, modelType: string, layers: number): number | undefined {
-  if (!modelType.startsWith('qwen')) return optionalInt(json, 'sliding_window');
-  if (!bool(json, 'use_sliding_window', false)) return undefined;
-  const window = optionalInt(json, 'sliding_window');
-  if (modelType === 'qwen3_moe' || window === undefined) return window;
+function slidingWindowOf(json: any, modelType: string, layers: number): { slidingWindow?: number; slidingWindowLayers?: number } {
+  if (modelType.startsWith('qwen') && !bool(json, 'use_sliding_window', false)) return {};
+  const slidingWindow = optionalInt(json, 'sliding_window');
+  if (slidingWindow === undefined || !modelType.startsWith('qwen') || modelType === 'qwen3_moe') return { slidingWindow };
   const firstSliding = optionalNonNegativeInt(json, 'max_window_layers') ?? 28;
-  if (firstSliding >= layers) return undefined;
-  if (firstSliding > 0) {
-    throw new PlanningError('config.max_window_layers', String(firstSliding),
-      `with use_sliding_window, layers ${firstSliding}–${layers - 1} slide and the first ${firstSliding} do not; only configs where all or none slide are supported (0 or ≥ ${layers}), or use ModelSpec.custom()`);
-  }
-  return window;
+  return firstSliding >= layers ? {} : { slidingWindow, slidingWindowLayers: layers - firstSliding };
 }
 
 /**
@@ -120,7 +114,7 @@ function llamaStyle(json: any, modelType: string, id: string, name: string, sour
   const attentionHeads = int(json, 'num_attention_heads');
   const kvHeads = optionalInt(json, 'num_key_value_heads') ?? attentionHeads;
   const layers = int(json, 'num_hidden_layers');
-  const slidingWindow = uniformSlidingWindow(json, modelType, layers);
+  const window = slidingWindowOf(json, modelType, layers);
   if (bool(json, 'attention_bias', false) || bool(json, 'mlp_bias', false)) {
     throw new PlanningError('config.attention_bias', 'true', 'attention_bias/mlp_bias in llama-style configs are not supported; use ModelSpec.custom() with qkvBias');
   }
@@ -138,7 +132,7 @@ function llamaStyle(json: any, modelType: string, id: string, name: string, sour
     tiedEmbeddings: bool(json, 'tie_word_embeddings', false),
     attentionKind: attentionKindFor(attentionHeads, kvHeads),
     maxPositionEmbeddings: int(json, 'max_position_embeddings'),
-    slidingWindow,
+    ...window,
     qkvBias: modelType.startsWith('qwen2'),
   };
   if (modelType === 'mixtral') {

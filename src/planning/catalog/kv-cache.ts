@@ -12,6 +12,8 @@ export interface KvCacheArchitecture {
   readonly kvLoraRank: number;
   readonly qkRopeHeadDim: number;
   readonly slidingWindow: number;
+  readonly layers: number;
+  readonly slidingWindowLayers: number;
 }
 
 /**
@@ -26,10 +28,13 @@ export function kvCacheValuesPerTokenPerLayer(a: KvCacheArchitecture, kvHeadsSto
 }
 
 /**
- * Tokens one sequence keeps in the KV cache at a context length: min(context, slidingWindow) when the model uses a
- * sliding window (Mistral 7B, Jiang et al. 2023, arXiv:2310.06825 §2 "rolling buffer cache"), else the context.
- * Unchecked: callers validate (the inference planner passes fractional average contexts).
+ * Tokens one sequence keeps in the KV cache at a context length, averaged over the layers: a sliding layer keeps
+ * min(context, slidingWindow) (Mistral 7B, Jiang et al. 2023, arXiv:2310.06825 §2 "rolling buffer cache"), a full one
+ * the context, so bytes per sequence = this × `kvCacheBytesPerToken` exactly. Unchecked: callers validate (the inference
+ * planner passes fractional average contexts).
  */
 export function kvCacheTokens(a: KvCacheArchitecture, contextTokens: number): number {
-  return a.slidingWindow > 0 ? Math.min(contextTokens, a.slidingWindow) : contextTokens;
+  if (a.slidingWindow <= 0 || a.slidingWindowLayers <= 0) return contextTokens;
+  const sliding = a.slidingWindowLayers;
+  return ((a.layers - sliding) * contextTokens + sliding * Math.min(contextTokens, a.slidingWindow)) / a.layers;
 }

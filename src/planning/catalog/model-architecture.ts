@@ -55,10 +55,16 @@ export interface ModelSpecProps {
   /** Longest context the model was trained for, in tokens. */
   readonly maxPositionEmbeddings: number;
   /**
-   * Sliding-window size in tokens; KV cache per sequence is capped at this many tokens.
+   * Sliding-window size in tokens; the KV cache of a layer that slides holds at most this many tokens per sequence.
    * @default - full attention
    */
   readonly slidingWindow?: number;
+  /**
+   * Layers that use `slidingWindow`; the others attend to the whole context (Qwen2/Qwen3 with `max_window_layers`,
+   * Gemma 2's alternating layers). Requires `slidingWindow`.
+   * @default - every layer when `slidingWindow` is set
+   */
+  readonly slidingWindowLayers?: number;
   /**
    * Routed experts per MoE layer.
    * @default - dense model (0)

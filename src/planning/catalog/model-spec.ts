@@ -212,6 +212,8 @@ export class ModelSpec {
   public readonly maxPositionEmbeddings: number;
   /** Sliding window (0 = full attention). */
   public readonly slidingWindow: number;
+  /** Layers that use the sliding window (0 without one; all layers unless a mix was given). */
+  public readonly slidingWindowLayers: number;
   /** Routed experts (0 = dense). */
   public readonly experts: number;
   /** Routed experts active per token. */
@@ -269,7 +271,7 @@ export class ModelSpec {
       if (v > MAX_DIMENSION) throw new PlanningError(`model.${field}`, String(v), `must be at most ${MAX_DIMENSION}`);
     }
     const nonNegative = {
-      slidingWindow: p.slidingWindow, experts: p.experts, activeExperts: p.activeExperts, sharedExperts: p.sharedExperts,
+      slidingWindow: p.slidingWindow, slidingWindowLayers: p.slidingWindowLayers, experts: p.experts, activeExperts: p.activeExperts, sharedExperts: p.sharedExperts,
       denseLayers: p.denseLayers, kvLoraRank: p.kvLoraRank, qLoraRank: p.qLoraRank, qkRopeHeadDim: p.qkRopeHeadDim,
       qkNopeHeadDim: p.qkNopeHeadDim, vHeadDim: p.vHeadDim, learnedPositionEmbeddings: p.learnedPositionEmbeddings,
       expertGroups: p.expertGroups, expertGroupsPerToken: p.expertGroupsPerToken, mtpLayers: p.mtpLayers,
@@ -279,6 +281,11 @@ export class ModelSpec {
         throw new PlanningError(`model.${field}`, String(v), 'must be a whole number >= 0 (0 = not used), or omitted');
       }
       if (v !== undefined && v > MAX_DIMENSION) throw new PlanningError(`model.${field}`, String(v), `must be at most ${MAX_DIMENSION}`);
+    }
+    const slidingLayers = p.slidingWindowLayers;
+    if (slidingLayers !== undefined && (p.slidingWindow ? slidingLayers < 1 || slidingLayers > p.layers : slidingLayers > 0)) {
+      throw new PlanningError('model.slidingWindowLayers', String(slidingLayers),
+        p.slidingWindow ? `must be between 1 and layers (${p.layers})` : 'needs slidingWindow; omit it (or 0) for full attention');
     }
     if (!Object.values(AttentionKind).includes(p.attentionKind)) {
       throw new PlanningError('model.attentionKind', String(p.attentionKind), `must be one of ${Object.values(AttentionKind).join(', ')}`);
@@ -336,6 +343,7 @@ export class ModelSpec {
     this.attentionKind = p.attentionKind;
     this.maxPositionEmbeddings = p.maxPositionEmbeddings;
     this.slidingWindow = p.slidingWindow ?? 0;
+    this.slidingWindowLayers = this.slidingWindow > 0 ? p.slidingWindowLayers ?? p.layers : 0;
     this.experts = experts;
     this.activeExperts = p.activeExperts ?? 0;
     this.sharedExperts = p.sharedExperts ?? 0;
@@ -428,7 +436,8 @@ export class ModelSpec {
 
   /**
    * Tokens one sequence keeps in the KV cache at a context length: min(context, slidingWindow) when the model
-   * uses a sliding window (Mistral 7B, Jiang et al. 2023 §2 "rolling buffer cache"), else the context itself.
+   * uses a sliding window (Mistral 7B, Jiang et al. 2023 §2 "rolling buffer cache"), else the context itself; averaged
+   * over the layers when only `slidingWindowLayers` of them slide (so × `kvCacheBytesPerToken` gives the bytes exactly).
    * @param contextTokens prompt plus generated tokens of the sequence
    */
   public kvCacheTokensPerSequence(contextTokens: number): number {
@@ -444,7 +453,7 @@ export class ModelSpec {
       id: this.id, name: this.name, layers: this.layers, hiddenSize: this.hiddenSize, attentionHeads: this.attentionHeads,
       kvHeads: this.kvHeads, headDim: this.headDim, ffnHiddenSize: this.ffnHiddenSize, ffnKind: this.ffnKind,
       vocabSize: this.vocabSize, tiedEmbeddings: this.tiedEmbeddings, attentionKind: this.attentionKind,
-      maxPositionEmbeddings: this.maxPositionEmbeddings, slidingWindow: this.slidingWindow, experts: this.experts,
+      maxPositionEmbeddings: this.maxPositionEmbeddings, slidingWindow: this.slidingWindow, slidingWindowLayers: this.slidingWindowLayers, experts: this.experts,
       activeExperts: this.activeExperts, sharedExperts: this.sharedExperts, moeFfnHiddenSize: this.moeFfnHiddenSize,
       denseLayers: this.denseLayers, mtpLayers: this.mtpLayers, expertGroups: this.expertGroups, expertGroupsPerToken: this.expertGroupsPerToken,
       kvLoraRank: this.kvLoraRank, qLoraRank: this.qLoraRank, qkRopeHeadDim: this.qkRopeHeadDim,

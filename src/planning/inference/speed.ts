@@ -133,11 +133,16 @@ function attentionFlops(model: ModelSpec, pairs: number): number {
   return 2 * model.layers * model.attentionHeads * (d.qk + d.v) * pairs;
 }
 
-/** Causal (query, key) pairs of a prompt of P tokens, capped by a sliding window W: P²/2, or P·W − W²/2 when P > W. */
+/**
+ * Causal (query, key) pairs of a prompt of P tokens per layer, averaged over the layers: P²/2 for a full layer, capped by
+ * a sliding window W at P·W − W²/2 when P > W for a sliding one.
+ */
 export function causalPairs(model: ModelSpec, promptTokens: number): number {
   const w = model.slidingWindow;
-  if (w > 0 && promptTokens > w) return promptTokens * w - (w * w) / 2;
-  return (promptTokens * promptTokens) / 2;
+  const full = (promptTokens * promptTokens) / 2;
+  if (!(w > 0 && promptTokens > w)) return full;
+  const sliding = model.slidingWindowLayers;
+  return ((model.layers - sliding) * full + sliding * (promptTokens * w - (w * w) / 2)) / model.layers;
 }
 
 /** Breakdown of one prefill. */

@@ -66,6 +66,8 @@ export interface ModelShape {
   readonly heads: number;
   readonly swiglu: boolean;
   readonly slidingWindow: number;
+  /** Layers that use the sliding window (0 without one). */
+  readonly slidingWindowLayers: number;
 }
 
 /** Builds the breakdown for a catalog or custom model. */
@@ -108,7 +110,7 @@ export function modelShape(m: ModelSpec): ModelShape {
     totalParams: total, activeParams: active, matmulParamsPerToken: matmulPerToken,
     isMoe, mtpLayers: m.mtpLayers, mtpDenseParams: mtp.dense, mtpRoutedParams: mtp.routed, mtpMatmulParamsPerToken: mtp.activeMatmul + vocabMatrix,
     experts: m.experts, topK: m.activeExperts, expertGroups: m.expertGroups, expertGroupsPerToken: m.expertGroupsPerToken, ffnPerLayerForActivations: ffnForAct,
-    swiglu, slidingWindow: m.slidingWindow, moeFraction: moeLayers / m.layers, heads: m.attentionHeads,
+    swiglu, slidingWindow: m.slidingWindow, slidingWindowLayers: m.slidingWindowLayers, moeFraction: moeLayers / m.layers, heads: m.attentionHeads,
   };
 }
 
@@ -131,9 +133,11 @@ export function attentionKeysPerQuery(seqLen: number, slidingWindow: number): nu
   return seqLen / 2;
 }
 
-/** Forward FLOPs of the attention score/value products per token, all layers. */
+/** Forward FLOPs of the attention score/value products per token, all layers (sliding ones over their window). */
 export function attentionForwardFlopsPerToken(shape: ModelShape, seqLen: number): number {
-  return shape.layers * 2 * attentionKeysPerQuery(seqLen, shape.slidingWindow) * (shape.qDim + shape.oDim);
+  const keys = (shape.layers - shape.slidingWindowLayers) * attentionKeysPerQuery(seqLen, 0)
+    + shape.slidingWindowLayers * attentionKeysPerQuery(seqLen, shape.slidingWindow);
+  return 2 * keys * (shape.qDim + shape.oDim);
 }
 
 /**

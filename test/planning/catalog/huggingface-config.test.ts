@@ -197,15 +197,25 @@ describe('ModelSpec.fromHuggingFaceConfig', () => {
    * (default 28); Qwen2.5-7B's max_window_layers is its 28 layers, so even with the flag on no layer slides.
    */
   test('Qwen2 sliding_window counts only when use_sliding_window is true, and only for layers from max_window_layers on', () => {
-    expect(ModelSpec.fromHuggingFaceConfig(QWEN2_5_7B).slidingWindow).toBe(0);
-    expect(ModelSpec.fromHuggingFaceConfig({ ...QWEN2_5_7B, use_sliding_window: true, sliding_window: 4096 }).slidingWindow).toBe(0);
-    expect(ModelSpec.fromHuggingFaceConfig({ ...QWEN2_5_7B, use_sliding_window: true, sliding_window: 4096, max_window_layers: 0 }).slidingWindow).toBe(4096);
-    expect(() => ModelSpec.fromHuggingFaceConfig({ ...QWEN2_5_7B, use_sliding_window: true, sliding_window: 4096, max_window_layers: 14 }))
-      .toThrow(/config\.max_window_layers=14: with use_sliding_window, layers 14–27 slide/);
+    const window = (json: Record<string, unknown>): [number, number] => {
+      const m = ModelSpec.fromHuggingFaceConfig(json);
+      return [m.slidingWindow, m.slidingWindowLayers];
+    };
+    expect(window(QWEN2_5_7B)).toEqual([0, 0]);
+    expect(window({ ...QWEN2_5_7B, use_sliding_window: true, sliding_window: 4096 })).toEqual([0, 0]);
+    expect(window({ ...QWEN2_5_7B, use_sliding_window: true, sliding_window: 4096, max_window_layers: 0 })).toEqual([4096, 28]);
+    expect(window({ ...QWEN2_5_7B, use_sliding_window: true, sliding_window: 4096, max_window_layers: 20 })).toEqual([4096, 8]);
     const noWindowLayers: Record<string, unknown> = { ...QWEN3_8B, use_sliding_window: true, sliding_window: 4096 };
     delete noWindowLayers.max_window_layers;
-    expect(() => ModelSpec.fromHuggingFaceConfig(noWindowLayers)).toThrow(/config\.max_window_layers=28/);
-    expect(ModelSpec.fromHuggingFaceConfig({ ...QWEN3_30B_A3B, use_sliding_window: true, sliding_window: 4096 }).slidingWindow).toBe(4096);
+    expect(window(noWindowLayers)).toEqual([4096, 8]);
+    expect(window({ ...QWEN3_30B_A3B, use_sliding_window: true, sliding_window: 4096 })).toEqual([4096, 48]);
+  });
+
+  test('with 8 of 28 layers sliding, a 32k-token sequence caches 20 layers × 32,768 + 8 × 4,096 tokens\' K and V, exactly', () => {
+    const m = ModelSpec.fromHuggingFaceConfig({ ...QWEN2_5_7B, use_sliding_window: true, sliding_window: 4096, max_window_layers: 20 });
+    const perLayerToken = 2 * 4 * 128 * 2; // K and V, 4 KV heads of 128, bf16
+    expect(m.kvCacheTokensPerSequence(32768) * m.kvCacheBytesPerToken(2)).toBe((20 * 32768 + 8 * 4096) * perLayerToken);
+    expect(m.kvCacheTokensPerSequence(2048)).toBe(2048);
   });
 
   /**

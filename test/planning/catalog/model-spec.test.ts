@@ -188,6 +188,16 @@ describe('ModelSpec.custom validation', () => {
     expect(ModelSpec.LLAMA_3_1_8B.expertGroups).toBe(1);
   });
 
+  test('slidingWindowLayers needs a window and lies between 1 and the layers; it defaults to every layer', () => {
+    expect(ModelSpec.MISTRAL_7B.slidingWindowLayers).toBe(32);
+    expect(ModelSpec.LLAMA_3_1_8B.slidingWindowLayers).toBe(0);
+    expect(ModelSpec.custom({ ...base, id: 'half', slidingWindow: 4096, slidingWindowLayers: 16 }).slidingWindowLayers).toBe(16);
+    expect(() => ModelSpec.custom({ ...base, slidingWindowLayers: 16 })).toThrow(/model\.slidingWindowLayers=16: needs slidingWindow/);
+    expect(() => ModelSpec.custom({ ...base, slidingWindow: 4096, slidingWindowLayers: 33 })).toThrow(/must be between 1 and layers \(32\)/);
+    expect(() => ModelSpec.custom({ ...base, slidingWindow: 4096, slidingWindowLayers: 0 })).toThrow(/model\.slidingWindowLayers=0/);
+    expect(ModelSpec.custom({ ...ModelSpec.LLAMA_3_1_8B.toJson(), id: 'round-trip' }).slidingWindowLayers).toBe(0);
+  });
+
   test('a hidden size that does not split into heads needs an explicit headDim', () => {
     expect(() => ModelSpec.custom({ ...base, hiddenSize: 4100, headDim: undefined })).toThrow(/model\.headDim/);
   });
