@@ -30,8 +30,11 @@ export function kvCacheValuesPerTokenPerLayer(a: KvCacheArchitecture, kvHeadsSto
 /**
  * Tokens one sequence keeps in the KV cache at a context length, averaged over the layers: a sliding layer keeps
  * min(context, slidingWindow) (Mistral 7B, Jiang et al. 2023, arXiv:2310.06825 §2 "rolling buffer cache"), a full one
- * the context, so bytes per sequence = this × `kvCacheBytesPerToken` exactly. Unchecked: callers validate (the inference
- * planner passes fractional average contexts).
+ * the context, so bytes per sequence = this × `kvCacheBytesPerToken` exactly. vLLM allocates so with its hybrid KV-cache
+ * manager ("Sliding window layers: reserve slots only for the most recent sliding_window_size tokens",
+ * docs.vllm.ai/en/latest/design/hybrid_kv_cache_manager); with it disabled, sliding layers hold every token
+ * (vllm/v1/kv_cache_interface.py `FullAttentionSpec.sliding_window`). Unchecked: callers validate (the inference planner
+ * passes fractional average contexts).
  */
 export function kvCacheTokens(a: KvCacheArchitecture, contextTokens: number): number {
   if (a.slidingWindow <= 0 || a.slidingWindowLayers <= 0) return contextTokens;
