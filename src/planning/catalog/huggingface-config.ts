@@ -5,7 +5,7 @@ import { PlanningError } from '../../errors';
  * Turns the contents of a Hugging Face `config.json` into ModelSpec props.
  *
  * Key names follow the `transformers` configuration classes:
- * `models/llama/configuration_llama.py` (also mistral, mixtral, qwen2, qwen2_moe, qwen3, qwen3_moe, deepseek_v3: hidden_size,
+ * `models/llama/configuration_llama.py` (also mistral, mixtral, qwen2, qwen2_moe, qwen3, qwen3_moe, gemma2, gemma3_text, deepseek_v3: hidden_size,
  * num_hidden_layers, num_attention_heads, num_key_value_heads, intermediate_size, vocab_size, head_dim,
  * sliding_window, num_local_experts / num_experts / n_routed_experts, num_experts_per_tok, ...),
  * `models/gpt2/configuration_gpt2.py` (n_embd, n_layer, n_head, n_positions, n_inner) and
@@ -36,6 +36,11 @@ export function parseHuggingFaceConfig(json: any, id?: string): ModelSpecProps {
     case 'qwen3':
     case 'qwen3_moe':
       return llamaStyle(json, modelType, modelId, name, source);
+    case 'gemma2':
+    case 'gemma3_text':
+      return gemma(json, modelType, modelId, name, source);
+    case 'gemma3':
+      throw new PlanningError('config.model_type', modelType, 'is Gemma 3 with its vision tower; pass the text_config object (model_type gemma3_text) to plan the language model, whose parameters these are not all of');
     case 'deepseek_v3':
       return deepseekV3(json, modelId, name, source);
     case 'gpt2':
@@ -47,7 +52,7 @@ export function parseHuggingFaceConfig(json: any, id?: string): ModelSpecProps {
   }
 }
 
-const SUPPORTED = ['llama', 'mistral', 'mixtral', 'qwen2', 'qwen2_moe', 'qwen3', 'qwen3_moe', 'deepseek_v3', 'gpt2', 'opt'];
+const SUPPORTED = ['llama', 'mistral', 'mixtral', 'qwen2', 'qwen2_moe', 'qwen3', 'qwen3_moe', 'gemma2', 'gemma3_text', 'deepseek_v3', 'gpt2', 'opt'];
 
 function int(json: any, key: string): number {
   const v = json[key];
@@ -153,6 +158,54 @@ function llamaStyle(json: any, modelType: string, id: string, name: string, sour
     return { ...props, experts: int(json, 'num_experts'), activeExperts: int(json, 'num_experts_per_tok'), sharedExperts: shared / moeFfn, moeFfnHiddenSize: moeFfn };
   }
   return props;
+}
+
+/**
+ * gemma2, gemma3_text: a gated GELU-tanh FFN (GeGLU: SwiGLU's three matrices, so `FfnKind.SWIGLU` shapes), tied
+ * embeddings, head_dim from the config (Gemma 3 default 256). Sliding layers: `layer_types` when the config lists them;
+ * else Gemma 2 slides every even layer (transformers `Gemma2Config`: `sliding_attention` if (i + 1) % 2) and Gemma 3 all
+ * but every `sliding_window_pattern`-th (default 6: full iff (i + 1) % 6 = 0). Gemma 2's post-attention/post-FFN norms and
+ * Gemma 3's q/k norms (under 0.01% of the parameters) are not counted.
+ */
+function gemma(json: any, modelType: string, id: string, name: string, source: string): ModelSpecProps {
+  const act = json.hidden_activation ?? json.hidden_act ?? 'gelu_pytorch_tanh';
+  if (!['gelu_pytorch_tanh', 'gelu'].includes(act)) {
+    throw new PlanningError('config.hidden_activation', JSON.stringify(act), 'must be gelu_pytorch_tanh (or gelu) for Gemma');
+  }
+  if (bool(json, 'attention_bias', false)) {
+    throw new PlanningError('config.attention_bias', 'true', 'Gemma configs with attention biases are not supported; use ModelSpec.custom() with qkvBias');
+  }
+  const layers = int(json, 'num_hidden_layers');
+  const attentionHeads = int(json, 'num_attention_heads');
+  const kvHeads = optionalInt(json, 'num_key_value_heads') ?? attentionHeads;
+  const slidingWindow = optionalInt(json, 'sliding_window');
+  let slidingWindowLayers: number;
+  if (Array.isArray(json.layer_types)) {
+    if (json.layer_types.length !== layers || json.layer_types.some((t: unknown) => t !== 'sliding_attention' && t !== 'full_attention')) {
+      throw new PlanningError('config.layer_types', JSON.stringify(json.layer_types).slice(0, 80), `must list ${layers} entries, each sliding_attention or full_attention`);
+    }
+    slidingWindowLayers = json.layer_types.filter((t: string) => t === 'sliding_attention').length;
+  } else if (modelType === 'gemma2') {
+    slidingWindowLayers = Math.ceil(layers / 2);
+  } else {
+    const pattern = optionalInt(json, 'sliding_window_pattern') ?? optionalInt(json, '_sliding_window_pattern') ?? 6;
+    slidingWindowLayers = layers - Math.floor(layers / pattern);
+  }
+  const window = slidingWindow !== undefined && slidingWindowLayers > 0 ? { slidingWindow, slidingWindowLayers } : {};
+  return {
+    id, name, source, layers,
+    hiddenSize: int(json, 'hidden_size'),
+    attentionHeads,
+    kvHeads,
+    headDim: optionalInt(json, 'head_dim') ?? (modelType === 'gemma3_text' ? 256 : undefined),
+    ffnHiddenSize: int(json, 'intermediate_size'),
+    ffnKind: FfnKind.SWIGLU,
+    vocabSize: int(json, 'vocab_size'),
+    tiedEmbeddings: bool(json, 'tie_word_embeddings', true),
+    attentionKind: attentionKindFor(attentionHeads, kvHeads),
+    maxPositionEmbeddings: int(json, 'max_position_embeddings'),
+    ...window,
+  };
 }
 
 /** deepseek_v3: MLA attention, shared + routed experts after `first_k_dense_replace` dense layers. MTP layers are ignored. */

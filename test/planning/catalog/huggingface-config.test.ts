@@ -128,6 +128,28 @@ const QWEN3_30B_A3B = {
   num_hidden_layers: 48,
 };
 
+/** google/gemma-2-9b (model_type gemma2); the 2b and 27b differ only in the sizes listed. */
+const GEMMA_2_9B = {
+  architectures: ['Gemma2ForCausalLM'], attention_bias: false, attention_dropout: 0.0, attn_logit_softcapping: 50.0, bos_token_id: 2,
+  cache_implementation: 'hybrid', eos_token_id: 1, final_logit_softcapping: 30.0, head_dim: 256, hidden_act: 'gelu_pytorch_tanh',
+  hidden_activation: 'gelu_pytorch_tanh', hidden_size: 3584, initializer_range: 0.02, intermediate_size: 14336, max_position_embeddings: 8192,
+  model_type: 'gemma2', num_attention_heads: 16, num_hidden_layers: 42, num_key_value_heads: 8, pad_token_id: 0, query_pre_attn_scalar: 256,
+  rms_norm_eps: 1e-06, rope_theta: 10000.0, sliding_window: 4096, sliding_window_size: 4096, torch_dtype: 'float32', use_cache: true,
+  vocab_size: 256000,
+};
+const GEMMA_2_2B = { ...GEMMA_2_9B, hidden_size: 2304, intermediate_size: 9216, num_attention_heads: 8, num_hidden_layers: 26, num_key_value_heads: 4 };
+const GEMMA_2_27B = { ...GEMMA_2_9B, head_dim: 128, hidden_size: 4608, intermediate_size: 36864, num_attention_heads: 32, num_hidden_layers: 46, num_key_value_heads: 16, query_pre_attn_scalar: 144 };
+
+/** google/gemma-3-1b-pt (model_type gemma3_text). */
+const GEMMA_3_1B = {
+  architectures: ['Gemma3ForCausalLM'], attention_bias: false, attention_dropout: 0.0, attn_logit_softcapping: null, bos_token_id: 2,
+  cache_implementation: 'hybrid', eos_token_id: 1, final_logit_softcapping: null, head_dim: 256, hidden_activation: 'gelu_pytorch_tanh',
+  hidden_size: 1152, initializer_range: 0.02, intermediate_size: 6912, max_position_embeddings: 32768, model_type: 'gemma3_text',
+  num_attention_heads: 4, num_hidden_layers: 26, num_key_value_heads: 1, pad_token_id: 0, query_pre_attn_scalar: 256, rms_norm_eps: 1e-06,
+  rope_local_base_freq: 10000, rope_scaling: null, rope_theta: 1000000, sliding_window: 512, sliding_window_pattern: 6, torch_dtype: 'bfloat16',
+  use_cache: true, vocab_size: 262144,
+};
+
 const ARCHITECTURE_FIELDS = [
   'layers', 'hiddenSize', 'attentionHeads', 'kvHeads', 'headDim', 'ffnHiddenSize', 'ffnKind', 'vocabSize', 'tiedEmbeddings',
   'attentionKind', 'maxPositionEmbeddings', 'slidingWindow', 'experts', 'activeExperts', 'sharedExperts', 'moeFfnHiddenSize',
@@ -234,6 +256,36 @@ describe('ModelSpec.fromHuggingFaceConfig', () => {
     expect(Math.abs(m.activeParameterCount() / active - 1)).toBeLessThanOrEqual(0.02);
   });
 
+  /**
+   * Hugging Face safetensors totals: google/gemma-2-2b 2,614,341,888, gemma-2-9b 9,241,705,984, gemma-2-27b 27,227,128,320,
+   * gemma-3-1b-pt 999,885,952. The planner counts two RMSNorms per layer; Gemma 2 has four (2·h·L more) and Gemma 3 four
+   * plus per-head q/k norms (2·h·L + 2·head_dim·L more): with those added the counts are exact.
+   */
+  test.each([
+    ['gemma-2-2b', GEMMA_2_2B, 2_614_341_888, 2 * 2304 * 26],
+    ['gemma-2-9b', GEMMA_2_9B, 9_241_705_984, 2 * 3584 * 42],
+    ['gemma-2-27b', GEMMA_2_27B, 27_227_128_320, 2 * 4608 * 46],
+    ['gemma-3-1b', GEMMA_3_1B, 999_885_952, 2 * 1152 * 26 + 2 * 256 * 26],
+  ])('%s config.json gives its published parameters but for the extra norms', (_id, json, published, uncountedNorms) => {
+    expect(ModelSpec.fromHuggingFaceConfig(json).parameterCount() + uncountedNorms).toBe(published);
+  });
+
+  test('Gemma slides half its layers (Gemma 2) or five in six (Gemma 3), or as layer_types lists them; gemma3 with a vision tower is refused', () => {
+    const sliding = (json: Record<string, unknown>): [number, number, AttentionKind] => {
+      const m = ModelSpec.fromHuggingFaceConfig(json);
+      return [m.slidingWindow, m.slidingWindowLayers, m.attentionKind];
+    };
+    expect(sliding(GEMMA_2_9B)).toEqual([4096, 21, AttentionKind.GQA]);
+    expect(sliding(GEMMA_3_1B)).toEqual([512, 22, AttentionKind.MQA]);
+    const types = Array.from({ length: 26 }, (_, i) => ((i + 1) % 2 ? 'sliding_attention' : 'full_attention'));
+    expect(sliding({ ...GEMMA_3_1B, layer_types: types })).toEqual([512, 13, AttentionKind.MQA]);
+    expect(() => ModelSpec.fromHuggingFaceConfig({ ...GEMMA_3_1B, layer_types: ['sliding_attention'] })).toThrow(/config\.layer_types=.*must list 26 entries/);
+    expect(() => ModelSpec.fromHuggingFaceConfig({ ...GEMMA_3_1B, model_type: 'gemma3' })).toThrow(/config\.model_type=gemma3: .*pass the text_config/);
+    // 21 full layers × 32,768 tokens + 21 sliding × 4,096, K and V of 8 heads × 256 in bf16.
+    const m = ModelSpec.fromHuggingFaceConfig(GEMMA_2_9B);
+    expect(m.kvCacheTokensPerSequence(32768) * m.kvCacheBytesPerToken(2)).toBe((21 * 32768 + 21 * 4096) * 2 * 8 * 256 * 2);
+  });
+
   test('Qwen3 reads as GQA with head_dim 128, no qkv bias and no shared expert; its non-embedding parameters are the card\'s 6.95B', () => {
     const dense = ModelSpec.fromHuggingFaceConfig(QWEN3_8B);
     expect([dense.attentionKind, dense.headDim, dense.qkvBias, dense.isMoe]).toEqual([AttentionKind.GQA, 128, false, false]);
@@ -294,7 +346,7 @@ describe('ModelSpec.fromHuggingFaceConfig', () => {
 describe('fromHuggingFaceConfig properties (fast-check)', () => {
   const FIXTURES: Array<Record<string, unknown>> = [
     LLAMA_3_1_8B, LLAMA_3_2_1B, MISTRAL_7B_V0_1, MIXTRAL_8X7B_V0_1, QWEN2_5_7B, DEEPSEEK_V3, GPT2, OPT_350M, QWEN1_5_MOE_A2_7B,
-    QWEN3_8B, QWEN3_235B_A22B,
+    QWEN3_8B, QWEN3_235B_A22B, GEMMA_2_9B, GEMMA_3_1B,
   ];
   const value = fc.oneof(
     fc.integer({ min: -4, max: 1 << 20 }), fc.double({ noNaN: false }), fc.constantFrom(0, 1, 2, 1e308, Number.MAX_SAFE_INTEGER, 2 ** 31),
