@@ -5,7 +5,7 @@ import { PlanningError } from '../../errors';
  * Turns the contents of a Hugging Face `config.json` into ModelSpec props.
  *
  * Key names follow the `transformers` configuration classes:
- * `models/llama/configuration_llama.py` (also mistral, mixtral, qwen2, qwen2_moe, qwen3, qwen3_moe, gemma2, gemma3_text, deepseek_v3: hidden_size,
+ * `models/llama/configuration_llama.py` (also mistral, mixtral, qwen2, qwen2_moe, qwen3, qwen3_moe, gemma2, gemma3_text, gpt_oss, deepseek_v3: hidden_size,
  * num_hidden_layers, num_attention_heads, num_key_value_heads, intermediate_size, vocab_size, head_dim,
  * sliding_window, num_local_experts / num_experts / n_routed_experts, num_experts_per_tok, ...),
  * `models/gpt2/configuration_gpt2.py` (n_embd, n_layer, n_head, n_positions, n_inner) and
@@ -39,6 +39,8 @@ export function parseHuggingFaceConfig(json: any, id?: string): ModelSpecProps {
     case 'gemma2':
     case 'gemma3_text':
       return gemma(json, modelType, modelId, name, source);
+    case 'gpt_oss':
+      return gptOss(json, modelId, name, source);
     case 'gemma3':
       throw new PlanningError('config.model_type', modelType, 'is Gemma 3 with its vision tower; pass the text_config object (model_type gemma3_text) to plan the language model, whose parameters these are not all of');
     case 'deepseek_v3':
@@ -52,7 +54,7 @@ export function parseHuggingFaceConfig(json: any, id?: string): ModelSpecProps {
   }
 }
 
-const SUPPORTED = ['llama', 'mistral', 'mixtral', 'qwen2', 'qwen2_moe', 'qwen3', 'qwen3_moe', 'gemma2', 'gemma3_text', 'deepseek_v3', 'gpt2', 'opt'];
+const SUPPORTED = ['llama', 'mistral', 'mixtral', 'qwen2', 'qwen2_moe', 'qwen3', 'qwen3_moe', 'gemma2', 'gemma3_text', 'gpt_oss', 'deepseek_v3', 'gpt2', 'opt'];
 
 function int(json: any, key: string): number {
   const v = json[key];
@@ -179,18 +181,8 @@ function gemma(json: any, modelType: string, id: string, name: string, source: s
   const attentionHeads = int(json, 'num_attention_heads');
   const kvHeads = optionalInt(json, 'num_key_value_heads') ?? attentionHeads;
   const slidingWindow = optionalInt(json, 'sliding_window');
-  let slidingWindowLayers: number;
-  if (Array.isArray(json.layer_types)) {
-    if (json.layer_types.length !== layers || json.layer_types.some((t: unknown) => t !== 'sliding_attention' && t !== 'full_attention')) {
-      throw new PlanningError('config.layer_types', JSON.stringify(json.layer_types).slice(0, 80), `must list ${layers} entries, each sliding_attention or full_attention`);
-    }
-    slidingWindowLayers = json.layer_types.filter((t: string) => t === 'sliding_attention').length;
-  } else if (modelType === 'gemma2') {
-    slidingWindowLayers = Math.ceil(layers / 2);
-  } else {
-    const pattern = optionalInt(json, 'sliding_window_pattern') ?? optionalInt(json, '_sliding_window_pattern') ?? 6;
-    slidingWindowLayers = layers - Math.floor(layers / pattern);
-  }
+  const pattern = modelType === 'gemma2' ? 2 : optionalInt(json, 'sliding_window_pattern') ?? optionalInt(json, '_sliding_window_pattern') ?? 6;
+  const slidingWindowLayers = slidingLayersListed(json, layers) ?? layers - Math.floor(layers / pattern);
   const window = slidingWindow !== undefined && slidingWindowLayers > 0 ? { slidingWindow, slidingWindowLayers } : {};
   return {
     id, name, source, layers,
@@ -205,6 +197,49 @@ function gemma(json: any, modelType: string, id: string, name: string, source: s
     attentionKind: attentionKindFor(attentionHeads, kvHeads),
     maxPositionEmbeddings: int(json, 'max_position_embeddings'),
     ...window,
+  };
+}
+
+/** Layers marked `sliding_attention` in a config's `layer_types`, or undefined when it lists none. */
+function slidingLayersListed(json: any, layers: number): number | undefined {
+  if (json.layer_types === undefined || json.layer_types === null) return undefined;
+  if (!Array.isArray(json.layer_types) || json.layer_types.length !== layers
+    || json.layer_types.some((t: unknown) => t !== 'sliding_attention' && t !== 'full_attention')) {
+    throw new PlanningError('config.layer_types', JSON.stringify(json.layer_types).slice(0, 80), `must list ${layers} entries, each sliding_attention or full_attention`);
+  }
+  return json.layer_types.filter((t: string) => t === 'sliding_attention').length;
+}
+
+/**
+ * gpt_oss: every layer MoE (`num_local_experts` experts of `intermediate_size`, top `num_experts_per_tok`, SwiGLU), GQA
+ * with head_dim from the config, biased q/k/v, sliding layers from `layer_types` (transformers `GptOssConfig` default:
+ * every even layer). The o-projection, router and expert biases and the per-head attention sinks (under 0.05% of the
+ * parameters) are not counted.
+ */
+function gptOss(json: any, id: string, name: string, source: string): ModelSpecProps {
+  const layers = int(json, 'num_hidden_layers');
+  const attentionHeads = int(json, 'num_attention_heads');
+  const kvHeads = optionalInt(json, 'num_key_value_heads') ?? attentionHeads;
+  const expertWidth = int(json, 'intermediate_size');
+  const slidingWindow = optionalInt(json, 'sliding_window');
+  const slidingWindowLayers = slidingLayersListed(json, layers) ?? Math.ceil(layers / 2);
+  return {
+    id, name, source, layers,
+    hiddenSize: int(json, 'hidden_size'),
+    attentionHeads,
+    kvHeads,
+    headDim: optionalInt(json, 'head_dim'),
+    ffnHiddenSize: expertWidth,
+    ffnKind: FfnKind.SWIGLU,
+    vocabSize: int(json, 'vocab_size'),
+    tiedEmbeddings: bool(json, 'tie_word_embeddings', false),
+    attentionKind: attentionKindFor(attentionHeads, kvHeads),
+    maxPositionEmbeddings: int(json, 'max_position_embeddings'),
+    ...(slidingWindow !== undefined && slidingWindowLayers > 0 ? { slidingWindow, slidingWindowLayers } : {}),
+    experts: int(json, 'num_local_experts'),
+    activeExperts: int(json, 'num_experts_per_tok'),
+    moeFfnHiddenSize: expertWidth,
+    qkvBias: bool(json, 'attention_bias', true),
   };
 }
 

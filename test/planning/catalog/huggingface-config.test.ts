@@ -150,6 +150,22 @@ const GEMMA_3_1B = {
   use_cache: true, vocab_size: 262144,
 };
 
+/** openai/gpt-oss-120b (model_type gpt_oss); gpt-oss-20b has 24 layers and 32 experts. */
+const GPT_OSS_120B = {
+  architectures: ['GptOssForCausalLM'], attention_bias: true, attention_dropout: 0.0, eos_token_id: 200002, experts_per_token: 4, head_dim: 64,
+  hidden_act: 'silu', hidden_size: 2880, initial_context_length: 4096, initializer_range: 0.02, intermediate_size: 2880,
+  layer_types: Array.from({ length: 36 }, (_, i) => (i % 2 === 0 ? 'sliding_attention' : 'full_attention')), max_position_embeddings: 131072,
+  model_type: 'gpt_oss', num_attention_heads: 64, num_experts_per_tok: 4, num_hidden_layers: 36, num_key_value_heads: 8, num_local_experts: 128,
+  output_router_logits: false, pad_token_id: 199999, quantization_config: { quant_method: 'mxfp4' }, rms_norm_eps: 1e-05,
+  rope_scaling: { beta_fast: 32.0, beta_slow: 1.0, factor: 32.0, original_max_position_embeddings: 4096, rope_type: 'yarn', truncate: false },
+  rope_theta: 150000, router_aux_loss_coef: 0.9, sliding_window: 128, swiglu_limit: 7.0, tie_word_embeddings: false, use_cache: true,
+  vocab_size: 201088,
+};
+const GPT_OSS_20B = {
+  ...GPT_OSS_120B, num_hidden_layers: 24, num_local_experts: 32,
+  layer_types: Array.from({ length: 24 }, (_, i) => (i % 2 === 0 ? 'sliding_attention' : 'full_attention')),
+};
+
 const ARCHITECTURE_FIELDS = [
   'layers', 'hiddenSize', 'attentionHeads', 'kvHeads', 'headDim', 'ffnHiddenSize', 'ffnKind', 'vocabSize', 'tiedEmbeddings',
   'attentionKind', 'maxPositionEmbeddings', 'slidingWindow', 'experts', 'activeExperts', 'sharedExperts', 'moeFfnHiddenSize',
@@ -286,6 +302,21 @@ describe('ModelSpec.fromHuggingFaceConfig', () => {
     expect(m.kvCacheTokensPerSequence(32768) * m.kvCacheBytesPerToken(2)).toBe((21 * 32768 + 21 * 4096) * 2 * 8 * 256 * 2);
   });
 
+  /**
+   * OpenAI, gpt-oss-120b & gpt-oss-20b model card (2025) Table 1: 116.83B total / 5.13B active and 20.91B / 3.61B, where
+   * active counts the unembedding but not the embedding table. Biases on the o-projection, router and experts and the
+   * attention sinks are not counted (0.035% of the 120B).
+   */
+  test.each([
+    ['gpt-oss-120b', GPT_OSS_120B, 116.83e9, 5.13e9],
+    ['gpt-oss-20b', GPT_OSS_20B, 20.91e9, 3.61e9],
+  ])('%s config.json gives its published total (0.1%%) and active parameters (1%%), half its layers sliding over 128 tokens', (_id, json, total, active) => {
+    const m = ModelSpec.fromHuggingFaceConfig(json);
+    expect(Math.abs(m.parameterCount() / total - 1)).toBeLessThanOrEqual(0.001);
+    expect(Math.abs((m.activeParameterCount() - m.vocabSize * m.hiddenSize) / active - 1)).toBeLessThanOrEqual(0.01);
+    expect([m.slidingWindow, m.slidingWindowLayers, m.layers / 2, m.experts, m.activeExperts, m.qkvBias]).toEqual([128, m.layers / 2, m.layers / 2, json.num_local_experts, 4, true]);
+  });
+
   test('Qwen3 reads as GQA with head_dim 128, no qkv bias and no shared expert; its non-embedding parameters are the card\'s 6.95B', () => {
     const dense = ModelSpec.fromHuggingFaceConfig(QWEN3_8B);
     expect([dense.attentionKind, dense.headDim, dense.qkvBias, dense.isMoe]).toEqual([AttentionKind.GQA, 128, false, false]);
@@ -346,7 +377,7 @@ describe('ModelSpec.fromHuggingFaceConfig', () => {
 describe('fromHuggingFaceConfig properties (fast-check)', () => {
   const FIXTURES: Array<Record<string, unknown>> = [
     LLAMA_3_1_8B, LLAMA_3_2_1B, MISTRAL_7B_V0_1, MIXTRAL_8X7B_V0_1, QWEN2_5_7B, DEEPSEEK_V3, GPT2, OPT_350M, QWEN1_5_MOE_A2_7B,
-    QWEN3_8B, QWEN3_235B_A22B, GEMMA_2_9B, GEMMA_3_1B,
+    QWEN3_8B, QWEN3_235B_A22B, GEMMA_2_9B, GEMMA_3_1B, GPT_OSS_120B,
   ];
   const value = fc.oneof(
     fc.integer({ min: -4, max: 1 << 20 }), fc.double({ noNaN: false }), fc.constantFrom(0, 1, 2, 1e308, Number.MAX_SAFE_INTEGER, 2 ** 31),
