@@ -3,9 +3,9 @@ import * as path from 'path';
 import * as fc from 'fast-check';
 import { PlanningError } from '../../../src/errors';
 import { AttentionKind, FfnKind, GpuType, ModelSpec } from '../../../src/planning/catalog';
-import { ExpertDispatcher, RecomputeMode, TrainingPlanner, TrainingPlanProps, TrainingPrecision } from '../../../src/planning/training';
+import { ExpertDispatcher, RecomputeMode, RecomputeModule, TrainingPlanner, TrainingPlanProps, TrainingPrecision } from '../../../src/planning/training';
 import { PlanContext } from '../../../src/planning/training/context';
-import { modelShape } from '../../../src/planning/training/model-math';
+import { modelFlopsPerToken, modelShape } from '../../../src/planning/training/model-math';
 import { DEFAULT_BF16_EFFICIENCY, expertAllToAllSeconds, expertHostSeconds, expertRowElements, expertTrafficSeconds, gemmWidthFactor, MOE_HOST_SECONDS_PER_LOCAL_EXPERT } from '../../../src/planning/training/step-time';
 
 const H100 = GpuType.of('h100-sxm-80gb');
@@ -121,6 +121,29 @@ describe('MoE pre-training on H100 against published runs', () => {
     const planned = 989 * DEFAULT_BF16_EFFICIENCY * gemmWidthFactor(QWEN3_235B.hiddenSize);
     expect(planned / measured).toBeLessThan(0.85);
     expect(WITHIN_TARGET.some(([name]) => name.includes(`TP${tp} `) && name.includes('EP8'))).toBe(true);
+  });
+
+  /**
+   * Out of sample (nothing was fitted to it): GPT-OSS 120B BF16 on 64 H100s, Megatron-Bridge docs/performance-summary.md 26.02
+   * (5,993 tokens/s per GPU; 26.02.01: 5,984) with its H100 preset GPT_OSS_120B_PRETRAIN_CONFIG_H100_BF16_V2
+   * (scripts/performance/configs/gpt_oss/gpt_oss_workload_base_configs.py: TP1 PP4 EP8, micro-batch 1, GBS 1,280, all-to-all,
+   * no EP overlap, recompute `layernorm` and `moe_act`). Compared in tokens/s: its published 163 TFLOP/s count 2.72e10 FLOP per
+   * token where the planner counts 3.26e10. KNOWN LIMIT: planned 22% fast (pinned ±2%), like the FP8 rows above; `moe_act`
+   * recompute, attention sinks and head dim 64 are not modelled.
+   */
+  test('known limit: GPT-OSS 120B, 16 local experts per GPU at EP8, out of sample: planned 22% above the published 5,993 tokens/s per GPU (pinned)', () => {
+    const gptOss = ModelSpec.fromHuggingFaceConfig({
+      model_type: 'gpt_oss', attention_bias: true, head_dim: 64, hidden_size: 2880, intermediate_size: 2880, max_position_embeddings: 131072,
+      layer_types: Array.from({ length: 36 }, (_, i) => (i % 2 === 0 ? 'sliding_attention' : 'full_attention')), num_attention_heads: 64,
+      num_experts_per_tok: 4, num_hidden_layers: 36, num_key_value_heads: 8, num_local_experts: 128, sliding_window: 128, vocab_size: 201088,
+    }, 'gpt-oss-120b');
+    const plan = TrainingPlanner.plan({
+      model: gptOss, gpu: H100, gpus: 64, sequenceLength: 4096, globalBatchTokens: 1280 * 4096, precision: BF16, microBatch: 1,
+      tensorParallel: 1, pipelineParallel: 4, contextParallel: 1, expertParallel: 8, expertTensorParallel: 1,
+      recompute: RecomputeMode.SELECTIVE, recomputeModules: [RecomputeModule.LAYERNORM],
+    });
+    expect(Math.abs(plan.throughput.tokensPerSecond / 64 / 5993 / 1.223 - 1)).toBeLessThanOrEqual(0.02);
+    expect(Math.abs(modelFlopsPerToken({ ...modelShape(gptOss), mtpLayers: 0 }, 4096) / 3.26e10 - 1)).toBeLessThan(0.01);
   });
 
   test('the explanation says how far MoE compute is calibrated, with the measured error', () => {
