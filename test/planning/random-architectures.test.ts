@@ -1,8 +1,10 @@
 import * as fc from 'fast-check';
 import { PlanningError } from '../../src/errors';
-import { AttentionKind, FfnKind, GpuType, ModelSpec, ModelSpecProps } from '../../src/planning/catalog';
-import { InferencePlanner, InferencePrecision } from '../../src/planning/inference';
-import { RecomputeMode, TrainingFramework, TrainingPlanner } from '../../src/planning/training';
+import { AttentionKind, FfnKind, GpuType, ModelSpec, ModelSpecProps, NodeShape } from '../../src/planning/catalog';
+import { InferencePlanner, InferencePrecision, KvCacheDtype, RequestMix } from '../../src/planning/inference';
+import {
+  ExpertDispatcher, OptimizerKind, RecomputeMode, RecomputeModule, TrainingFramework, TrainingPlanner, TrainingPrecision,
+} from '../../src/planning/training';
 
 /**
  * Architectures the catalog does not have: odd layer counts, one head, MQA, GELU, tied heads, sliding windows on some or all layers, a few
@@ -47,7 +49,7 @@ const finitePositive = (x: unknown): boolean => typeof x === 'number' && Number.
 
 /**
  * 1 when `make` plans: its JSON and explanation free of NaN, Infinity, null and undefined, its figures finite and
- * positive; 0 on a PlanningError; any other exception fails the test.
+ * positive; 0 on a PlanningError, whose message must be free of them too; any other exception fails the test.
  */
 function planned(make: () => { json: unknown; explain: string; figures: unknown[] }): number {
   try {
@@ -58,6 +60,7 @@ function planned(make: () => { json: unknown; explain: string; figures: unknown[
     return 1;
   } catch (e) {
     if (!(e instanceof PlanningError)) throw e;
+    expect(e.message).not.toMatch(/undefined|NaN|Infinity/);
     return 0;
   }
 }
@@ -96,5 +99,63 @@ describe('random architectures through both planners (fast-check)', () => {
         });
       }), { numRuns: 120 });
     expect(plans).toBeGreaterThan(10);
+  });
+});
+
+/** Mostly left to the planner (two in three), else one of `values`. */
+const sometimes = <T>(values: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> =>
+  fc.oneof({ arbitrary: fc.constant(undefined), weight: 2 }, { arbitrary: values, weight: 1 });
+
+describe('every option, some fixed, on random architectures (fast-check)', () => {
+  test('training: a plan that keeps each fixed size, or a PlanningError whose message has no undefined, NaN or Infinity', () => {
+    fc.assert(fc.property(
+      architecture, fc.constantFrom(...GPUS, 'h200-141gb'), fc.constantFrom(1, 2, 16, 64, 256), fc.constantFrom(512, 4096, 32768), fc.integer({ min: 1, max: 512 }),
+      fc.record({
+        tp: sometimes(fc.constantFrom(1, 2, 3, 4, 8)), pp: sometimes(fc.constantFrom(1, 2, 3, 4, 8)), cp: sometimes(fc.constantFrom(1, 2, 4)),
+        vp: sometimes(fc.constantFrom(1, 2, 3)), ep: sometimes(fc.constantFrom(1, 2, 8)), etp: sometimes(fc.constantFrom(1, 2)), mb: sometimes(fc.constantFrom(1, 2, 3)),
+      }),
+      fc.constantFrom(...Object.values(TrainingPrecision)), fc.constantFrom(...Object.values(RecomputeMode)), fc.constantFrom(...Object.values(TrainingFramework)),
+      fc.integer({ min: 0, max: 3 }), fc.constantFrom(...Object.values(OptimizerKind)), sometimes(fc.subarray(Object.values(RecomputeModule))),
+      sometimes(fc.constantFrom(...Object.values(ExpertDispatcher))), fc.boolean(),
+      (props, gpu, gpus, seq, seqs, l, precision, recompute, framework, zeroStage, optimizer, modules, dispatcher, overlap) => {
+        planned(() => {
+          const plan = TrainingPlanner.plan({
+            model: ModelSpec.custom(props), gpu: GpuType.of(gpu), gpus, sequenceLength: seq, globalBatchTokens: seq * seqs, precision, recompute, framework,
+            zeroStage, optimizer, tensorParallel: l.tp, pipelineParallel: l.pp, contextParallel: l.cp, virtualPipelineStages: l.vp, expertParallel: l.ep,
+            expertTensorParallel: l.etp, microBatch: l.mb, recomputeModules: modules, expertDispatcher: dispatcher, expertCommunicationOverlap: overlap, tokens: 1e10,
+          });
+          const kept: Array<[number | undefined, number]> = [[l.tp, plan.parallelism.tp], [l.pp, plan.parallelism.pp], [l.cp, plan.parallelism.cp], [l.mb, plan.parallelism.microBatch]];
+          for (const [fixed, got] of kept) if (fixed !== undefined) expect(got).toBe(fixed);
+          const { costUsd, ...json } = plan.toJson();
+          return { json, explain: plan.explain(), figures: [plan.memory.peakBytesPerGpu, plan.throughput.stepSeconds] };
+        });
+      }), { numRuns: 150 });
+  });
+
+  test('inference: a plan, or a PlanningError whose message has no undefined, NaN or Infinity, over node shapes, caches, budgets, mixes, SLOs and evaluation points', () => {
+    fc.assert(fc.property(
+      fc.oneof(architecture.map((p) => ModelSpec.custom(p)), fc.constantFrom(...ModelSpec.all())), fc.constantFrom(...GpuType.all().map((g) => g.id)),
+      sometimes(fc.constantFrom(...NodeShape.all().map((n) => n.id))), sometimes(fc.constantFrom(1, 2, 3, 4, 8, 16)), fc.constantFrom(...Object.values(InferencePrecision)),
+      sometimes(fc.constantFrom(...Object.values(KvCacheDtype))), sometimes(fc.integer({ min: 1, max: 200000 })), sometimes(fc.double({ min: 0.05, max: 1, noNaN: true })),
+      sometimes(fc.integer({ min: 1, max: 65536 })),
+      sometimes(fc.record({
+        prompt: fc.integer({ min: 1, max: 100000 }), output: fc.integer({ min: 1, max: 8000 }), rps: fc.double({ min: 1e-4, max: 1e4, noNaN: true }), mix: fc.boolean(),
+        ttft: fc.double({ min: 1e-3, max: 100, noNaN: true }), tpot: fc.double({ min: 1e-4, max: 2, noNaN: true }),
+      })),
+      sometimes(fc.record({ batch: fc.integer({ min: 1, max: 4096 }), contextTokens: fc.integer({ min: 1, max: 200000 }) })),
+      (model, gpu, nodeShape, tp, precision, kvCacheDtype, maxModelLen, gpuMemoryUtilization, maxNumBatchedTokens, t, evaluationPoint) => {
+        planned(() => {
+          const requestMix = t?.mix ? RequestMix.fromSamples([
+            { promptTokens: t.prompt, outputTokens: t.output }, { promptTokens: Math.ceil(t.prompt / 7), outputTokens: t.output * 3 },
+          ]) : undefined;
+          const plan = InferencePlanner.plan({
+            model, gpu: GpuType.of(gpu), nodeShape: nodeShape === undefined ? undefined : NodeShape.of(nodeShape), tensorParallel: tp, precision, kvCacheDtype,
+            maxModelLen, gpuMemoryUtilization, maxNumBatchedTokens, evaluationPoint,
+            traffic: t && { promptTokens: t.prompt, outputTokens: t.output, peakRequestsPerSecond: t.rps, requestMix },
+            slo: t && { ttftP95Seconds: t.ttft, tpotP95Seconds: t.tpot },
+          });
+          return { json: plan.toJson(), explain: plan.explain(), figures: [plan.kvCacheTokens, plan.latency.tpotSeconds, plan.replicas.min] };
+        });
+      }), { numRuns: 80 });
   });
 });
