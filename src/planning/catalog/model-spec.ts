@@ -121,6 +121,53 @@ export class ModelSpec {
     source: `${HF}/Qwen/Qwen2.5-72B/blob/main/config.json`,
   });
 
+  /** Qwen3 8B (head_dim 128, per-head q/k norms not counted). Source: Qwen/Qwen3-8B config.json; model card "8.2B". */
+  public static readonly QWEN3_8B = ModelSpec.register({
+    id: 'qwen3-8b', name: 'Qwen3 8B', layers: 36, hiddenSize: 4096, attentionHeads: 32, kvHeads: 8, headDim: 128,
+    ffnHiddenSize: 12288, ffnKind: FfnKind.SWIGLU, vocabSize: 151936, tiedEmbeddings: false,
+    attentionKind: AttentionKind.GQA, maxPositionEmbeddings: 40960,
+    source: `${HF}/Qwen/Qwen3-8B/blob/main/config.json`,
+  });
+
+  /** Qwen3 30B-A3B: 128 experts of 768, 8 active, no shared expert. Source: Qwen/Qwen3-30B-A3B config.json; card "30.5B, 3.3B activated". */
+  public static readonly QWEN3_30B_A3B = ModelSpec.register({
+    id: 'qwen3-30b-a3b', name: 'Qwen3 30B-A3B', layers: 48, hiddenSize: 2048, attentionHeads: 32, kvHeads: 4, headDim: 128,
+    ffnHiddenSize: 6144, ffnKind: FfnKind.SWIGLU, vocabSize: 151936, tiedEmbeddings: false,
+    attentionKind: AttentionKind.GQA, maxPositionEmbeddings: 40960, experts: 128, activeExperts: 8, moeFfnHiddenSize: 768,
+    source: `${HF}/Qwen/Qwen3-30B-A3B/blob/main/config.json`,
+  });
+
+  /** Qwen3 235B-A22B: 128 experts of 1536, 8 active. Source: Qwen/Qwen3-235B-A22B config.json; card "235B, 22B activated". */
+  public static readonly QWEN3_235B_A22B = ModelSpec.register({
+    id: 'qwen3-235b-a22b', name: 'Qwen3 235B-A22B', layers: 94, hiddenSize: 4096, attentionHeads: 64, kvHeads: 4, headDim: 128,
+    ffnHiddenSize: 12288, ffnKind: FfnKind.SWIGLU, vocabSize: 151936, tiedEmbeddings: false,
+    attentionKind: AttentionKind.GQA, maxPositionEmbeddings: 40960, experts: 128, activeExperts: 8, moeFfnHiddenSize: 1536,
+    source: `${HF}/Qwen/Qwen3-235B-A22B/blob/main/config.json`,
+  });
+
+  /**
+   * Gemma 2 9B: GeGLU (gated FFN shapes), head_dim 256, tied embeddings, 4,096-token window on 21 of 42 layers; its extra
+   * post-norms (2·h per layer) are not counted. Source: google/gemma-2-9b config.json (9,241,705,984 parameters).
+   */
+  public static readonly GEMMA_2_9B = ModelSpec.register({
+    id: 'gemma-2-9b', name: 'Gemma 2 9B', layers: 42, hiddenSize: 3584, attentionHeads: 16, kvHeads: 8, headDim: 256,
+    ffnHiddenSize: 14336, ffnKind: FfnKind.SWIGLU, vocabSize: 256000, tiedEmbeddings: true,
+    attentionKind: AttentionKind.GQA, maxPositionEmbeddings: 8192, slidingWindow: 4096, slidingWindowLayers: 21,
+    source: `${HF}/google/gemma-2-9b/blob/main/config.json`,
+  });
+
+  /**
+   * gpt-oss-120b: 128 experts of 2880, 4 active, biased q/k/v, 128-token window on 18 of 36 layers (o/router/expert biases
+   * and attention sinks not counted). Source: openai/gpt-oss-120b config.json; model card Table 1 (116.83B, 5.13B active).
+   */
+  public static readonly GPT_OSS_120B = ModelSpec.register({
+    id: 'gpt-oss-120b', name: 'gpt-oss-120b', layers: 36, hiddenSize: 2880, attentionHeads: 64, kvHeads: 8, headDim: 64,
+    ffnHiddenSize: 2880, ffnKind: FfnKind.SWIGLU, vocabSize: 201088, tiedEmbeddings: false,
+    attentionKind: AttentionKind.GQA, maxPositionEmbeddings: 131072, slidingWindow: 128, slidingWindowLayers: 18,
+    experts: 128, activeExperts: 4, moeFfnHiddenSize: 2880, qkvBias: true,
+    source: `${HF}/openai/gpt-oss-120b/blob/main/config.json`,
+  });
+
   /**
    * DeepSeek-V3: MLA, 256 routed experts (8 active) + 1 shared, first 3 layers dense, one multi-token-prediction
    * module (`num_nextn_predict_layers: 1`). `parameterCount()` is the 671B main model DeepSeek quotes; the MTP module

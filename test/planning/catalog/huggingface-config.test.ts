@@ -168,7 +168,7 @@ const GPT_OSS_20B = {
 
 const ARCHITECTURE_FIELDS = [
   'layers', 'hiddenSize', 'attentionHeads', 'kvHeads', 'headDim', 'ffnHiddenSize', 'ffnKind', 'vocabSize', 'tiedEmbeddings',
-  'attentionKind', 'maxPositionEmbeddings', 'slidingWindow', 'experts', 'activeExperts', 'sharedExperts', 'moeFfnHiddenSize',
+  'attentionKind', 'maxPositionEmbeddings', 'slidingWindow', 'slidingWindowLayers', 'experts', 'activeExperts', 'sharedExperts', 'moeFfnHiddenSize',
   'denseLayers', 'mtpLayers', 'kvLoraRank', 'qLoraRank', 'qkRopeHeadDim', 'qkNopeHeadDim', 'vHeadDim', 'qkvBias', 'linearBias',
   'learnedPositionEmbeddings', 'wordEmbeddingSize',
 ] as const;
@@ -186,6 +186,11 @@ describe('ModelSpec.fromHuggingFaceConfig', () => {
     ['mistralai/Mixtral-8x7B-v0.1', MIXTRAL_8X7B_V0_1, 'mixtral-8x7b'],
     ['Qwen/Qwen2.5-7B', QWEN2_5_7B, 'qwen2.5-7b'],
     ['deepseek-ai/DeepSeek-V3', DEEPSEEK_V3, 'deepseek-v3'],
+    ['Qwen/Qwen3-8B', QWEN3_8B, 'qwen3-8b'],
+    ['Qwen/Qwen3-30B-A3B', QWEN3_30B_A3B, 'qwen3-30b-a3b'],
+    ['Qwen/Qwen3-235B-A22B', QWEN3_235B_A22B, 'qwen3-235b-a22b'],
+    ['google/gemma-2-9b', GEMMA_2_9B, 'gemma-2-9b'],
+    ['openai/gpt-oss-120b', GPT_OSS_120B, 'gpt-oss-120b'],
   ])('%s config.json gives the same architecture and parameter count as catalog %s', (_repo, json, id) => {
     const parsed = ModelSpec.fromHuggingFaceConfig(json, id);
     const catalog = ModelSpec.of(id);

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as fc from 'fast-check';
 import { PlanningError } from '../../../src/errors';
-import { AttentionKind, FfnKind, GpuType, ModelSpec } from '../../../src/planning/catalog';
+import { GpuType, ModelSpec } from '../../../src/planning/catalog';
 import { ExpertDispatcher, RecomputeMode, RecomputeModule, TrainingPlanner, TrainingPlanProps, TrainingPrecision } from '../../../src/planning/training';
 import { PlanContext } from '../../../src/planning/training/context';
 import { modelFlopsPerToken, modelShape } from '../../../src/planning/training/model-math';
@@ -11,14 +11,9 @@ import { DEFAULT_BF16_EFFICIENCY, expertAllToAllSeconds, expertHostSeconds, expe
 const H100 = GpuType.of('h100-sxm-80gb');
 const { BF16_MIXED: BF16, FP8_MIXED: FP8 } = TrainingPrecision;
 
-/** Qwen3-235B-A22B and Qwen3-30B-A3B from their Hugging Face config.json (Qwen/Qwen3-235B-A22B, Qwen/Qwen3-30B-A3B). */
-const qwen3 = (id: string, layers: number, hidden: number, heads: number, moeFfn: number): ModelSpec => ModelSpec.custom({
-  id, name: id, layers, hiddenSize: hidden, attentionHeads: heads, kvHeads: 4, headDim: 128, ffnHiddenSize: 3 * hidden, ffnKind: FfnKind.SWIGLU,
-  vocabSize: 151936, tiedEmbeddings: false, attentionKind: AttentionKind.GQA, maxPositionEmbeddings: 40960, experts: 128, activeExperts: 8,
-  moeFfnHiddenSize: moeFfn, source: `https://huggingface.co/Qwen/${id}/blob/main/config.json`,
-});
-const QWEN3_235B = qwen3('Qwen3-235B-A22B', 94, 4096, 64, 1536);
-const QWEN3_30B = qwen3('Qwen3-30B-A3B', 48, 2048, 32, 768);
+/** Qwen3-235B-A22B and Qwen3-30B-A3B from the catalog (their Hugging Face config.json; huggingface-config.test.ts). */
+const QWEN3_235B = ModelSpec.of('qwen3-235b-a22b');
+const QWEN3_30B = ModelSpec.of('qwen3-30b-a3b');
 
 /**
  * Published MoE pre-training on H100 SXM, ETP 1, sequence 4,096, micro-batch 1, forced-balanced routing. Model TFLOP/s per GPU:
