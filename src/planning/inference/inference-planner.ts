@@ -257,7 +257,13 @@ function planInference(props: InferencePlanProps): InferencePlan {
 
   const concurrencyContextTokens = props.evaluationPoint?.contextTokens ?? (props.traffic ? seqTokens : c.maxModelLen);
   const maxConcurrentSequences = Math.floor(kvCacheTokens / perSeq(concurrencyContextTokens));
-  x.add('maxConcurrentSequences', maxConcurrentSequences, 'sequences', `floor(kvCacheTokens / blocks of min(${concurrencyContextTokens}, slidingWindow) tokens)`, 'Mistral 7B §2 rolling cache');
+  const window = model.slidingWindow > 0
+    ? model.slidingWindowLayers < model.layers
+      ? `the tokens a sequence keeps: ${concurrencyContextTokens} on ${model.layers - model.slidingWindowLayers} full layers, min(${concurrencyContextTokens}, ${model.slidingWindow}) on ${model.slidingWindowLayers} sliding, averaged`
+      : `min(${concurrencyContextTokens}, slidingWindow ${model.slidingWindow}) tokens`
+    : `${concurrencyContextTokens} tokens`;
+  x.add('maxConcurrentSequences', maxConcurrentSequences, 'sequences', `floor(kvCacheTokens / blocks of ${window})`,
+    model.slidingWindow > 0 ? 'Mistral 7B §2 rolling cache; vLLM hybrid KV-cache manager' : 'Kwon et al. 2023 (vLLM PagedAttention, arXiv:2309.06180)');
   const { maxNumSeqs, replicaModel, rps: poissonCapacity } = sized;
   x.add('maxNumSeqs', maxNumSeqs, 'sequences', `min(vLLM default ${defaults.maxNumSeqs}, KV tokens / ${typicalContext}-token sequences, max_num_batched_tokens ${maxNumBatchedTokens})`,
     'vllm EngineArgs.get_batch_defaults; SchedulerConfig requires max_num_batched_tokens ≥ max_num_seqs');
