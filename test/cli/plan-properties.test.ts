@@ -13,22 +13,25 @@ const value = fc.oneof(
 
 const trainingFlags = fc.uniqueArray(fc.constantFrom(
   '--gpus', '--seq-len', '--global-batch-tokens', '--tokens', '--micro-batch', '--precision', '--recompute', '--zero', '--framework',
-  '--tp', '--pp', '--cp', '--vp', '--ep', '--etp', '--optimizer', '--deadline-hours', '--mtp-layers',
+  '--tp', '--pp', '--cp', '--vp', '--ep', '--etp', '--optimizer', '--deadline-hours', '--mtp-layers', '--bf16-grads', '--expert-overlap',
 ), { maxLength: 5 });
+/** Flags that take no value. */
+const switches = new Set(['--bf16-grads', '--expert-overlap']);
 const inferenceFlags = fc.uniqueArray(fc.constantFrom(
   '--tp', '--precision', '--max-model-len', '--gpu-memory-utilization', '--prompt-tokens', '--output-tokens', '--peak-rps', '--ttft-p95-ms',
   '--tpot-p95-ms', '--batch', '--context-tokens',
 ), { maxLength: 5 });
 const enumValue: Record<string, string[]> = {
   '--precision': ['bf16', 'fp8', 'fp32-amp', 'bf16-pure', 'int4', 'int8', 'fp4'], '--recompute': ['none', 'selective', 'full', 'some'],
-  '--framework': ['megatron', 'fsdp', 'hf', 'jax'], '--optimizer': ['adamw', 'adam-8bit', 'sgd', 'lion'],
+  '--framework': ['megatron', 'fsdp', 'hf', 'jax'], '--optimizer': ['adamw', 'adamw-bf16-moments', 'adam-8bit', 'sgd', 'lion'],
 };
 
 function commandLine(base: string[], flags: string[], values: string[], enumPick: number[]): string[] {
   const argv = [...base];
   flags.forEach((flag, i) => {
     const choices = enumValue[flag];
-    argv.push(flag, choices ? choices[enumPick[i] % choices.length] : values[i]);
+    if (switches.has(flag)) argv.push(flag);
+    else argv.push(flag, choices ? choices[enumPick[i] % choices.length] : values[i]);
   });
   return [...argv, '--json'];
 }

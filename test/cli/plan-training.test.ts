@@ -76,6 +76,19 @@ describe('aidc plan training', () => {
     expect(bad.stderr).toMatch(/recomputeModules=moe_act: .*not modelled/);
   });
 
+  test('--bf16-grads halves the gradient bytes (Megatron-Core grad_reduce_in_fp32 off); --optimizer adamw-bf16-moments shrinks the optimizer states; --bf16-grads with hf is one line on stderr', () => {
+    const fixed = [...BASE, '--tp', '1', '--pp', '1', '--json'];
+    const plain = JSON.parse(runCli(fixed).stdout);
+    const bf16 = JSON.parse(runCli([...fixed, '--bf16-grads']).stdout);
+    expect(bf16.memory.gradientsBytes / plain.memory.gradientsBytes).toBeCloseTo(0.5, 9);
+    const moments = JSON.parse(runCli([...fixed, '--optimizer', 'adamw-bf16-moments']).stdout);
+    expect(moments.memory.optimizerBytes / plain.memory.optimizerBytes).toBeCloseTo(8 / 12, 9);
+    const bad = runCli([...BASE, '--framework', 'hf', '--bf16-grads']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    expect(bad.stderr).toMatch(/fp32GradientBuffer=false: is Megatron-Core's grad_reduce_in_fp32/);
+  });
+
   test('--deadline-hours with --tokens finds a GPU count', () => {
     const r = runCli(['plan', 'training', '--model', 'llama-3.1-8b', '--gpu', 'h100-sxm-80gb', '--deadline-hours', '240', '--tokens', '1e11', '--seq-len', '8192', '--global-batch-tokens', '4194304', '--json']);
     expect(r.code).toBe(0);

@@ -116,13 +116,14 @@ describe('every option, some fixed, on random architectures (fast-check)', () =>
       }),
       fc.constantFrom(...Object.values(TrainingPrecision)), fc.constantFrom(...Object.values(RecomputeMode)), fc.constantFrom(...Object.values(TrainingFramework)),
       fc.integer({ min: 0, max: 3 }), fc.constantFrom(...Object.values(OptimizerKind)), sometimes(fc.subarray(Object.values(RecomputeModule))),
-      sometimes(fc.constantFrom(...Object.values(ExpertDispatcher))), fc.boolean(),
-      (props, gpu, gpus, seq, seqs, l, precision, recompute, framework, zeroStage, optimizer, modules, dispatcher, overlap) => {
+      sometimes(fc.constantFrom(...Object.values(ExpertDispatcher))), fc.boolean(), sometimes(fc.boolean()),
+      (props, gpu, gpus, seq, seqs, l, precision, recompute, framework, zeroStage, optimizer, modules, dispatcher, overlap, fp32GradientBuffer) => {
         planned(() => {
           const plan = TrainingPlanner.plan({
             model: ModelSpec.custom(props), gpu: GpuType.of(gpu), gpus, sequenceLength: seq, globalBatchTokens: seq * seqs, precision, recompute, framework,
             zeroStage, optimizer, tensorParallel: l.tp, pipelineParallel: l.pp, contextParallel: l.cp, virtualPipelineStages: l.vp, expertParallel: l.ep,
             expertTensorParallel: l.etp, microBatch: l.mb, recomputeModules: modules, expertDispatcher: dispatcher, expertCommunicationOverlap: overlap, tokens: 1e10,
+            fp32GradientBuffer,
           });
           const kept: Array<[number | undefined, number]> = [[l.tp, plan.parallelism.tp], [l.pp, plan.parallelism.pp], [l.cp, plan.parallelism.cp], [l.mb, plan.parallelism.microBatch]];
           for (const [fixed, got] of kept) if (fixed !== undefined) expect(got).toBe(fixed);

@@ -15,13 +15,15 @@ const USAGE = `aidc plan training --model ID --gpu ID [--gpus N | --deadline-hou
                    [--recompute none|selective|full] [--recompute-modules core_attn,layernorm,mlp,moe] [--zero 0|1|2|3]
                    [--framework megatron|fsdp|hf] [--tp N --pp N --vp N --cp N --ep N --etp N]
                    [--expert-dispatcher alltoall|deepep] [--expert-overlap] [--mtp-layers N]
-                   [--optimizer adamw|adam-8bit|sgd] [--node-shape ID] [--model-config FILE] [--json]
+                   [--optimizer adamw|adamw-bf16-moments|adam-8bit|sgd] [--bf16-grads]
+                   [--node-shape ID] [--model-config FILE] [--json]
 
 Plans a training run: the fastest tensor/pipeline/context/data-parallel layout that fits in GPU memory,
 per-GPU memory, step time, tokens/s, MFU, and time and cost to train --tokens.
 --model-config reads a Hugging Face config.json instead of --model. --recompute defaults to none (fused attention
 keeps no s² scores); --recompute-modules is Megatron-Core's fine-grained selective recomputation (BF16) and implies
---recompute selective. --mtp-layers sets the multi-token-prediction
+--recompute selective. --bf16-grads keeps Megatron-Core's gradient buffer in bf16 (grad_reduce_in_fp32 off, as NVIDIA's
+Megatron-Bridge performance recipes run). --mtp-layers sets the multi-token-prediction
 modules trained with the model (default: the model's, e.g. 1 for deepseek-v3 with megatron; 0 trains without them).`;
 
 const PRECISIONS: Record<string, TrainingPrecision> = {
@@ -106,6 +108,7 @@ function run(args: ParsedArgs): CliResult {
     expertTensorParallel: numberFlag(args, 'etp', { integer: true }),
     expertDispatcher: enumFlag(args, 'expert-dispatcher', byValue(ExpertDispatcher)),
     expertCommunicationOverlap: args.switches.has('expert-overlap') || undefined,
+    fp32GradientBuffer: args.switches.has('bf16-grads') ? false : undefined,
     mtpLayers: numberFlag(args, 'mtp-layers', { integer: true, positive: false }),
   });
   if (args.switches.has('json')) return { code: 0, stdout: JSON.stringify(plan.toJson(), null, 2) + '\n', stderr: '' };
@@ -144,6 +147,6 @@ export const PLAN_TRAINING_COMMAND: CliCommand = {
   usage: USAGE,
   valueFlags: ['model', 'model-config', 'gpu', 'node-shape', 'gpus', 'deadline-hours', 'seq-len', 'global-batch-tokens', 'tokens',
     'micro-batch', 'precision', 'recompute', 'recompute-modules', 'zero', 'framework', 'optimizer', 'tp', 'pp', 'vp', 'cp', 'ep', 'etp', 'expert-dispatcher', 'mtp-layers'],
-  switchFlags: ['json', 'expert-overlap'],
+  switchFlags: ['json', 'expert-overlap', 'bf16-grads'],
   run,
 };

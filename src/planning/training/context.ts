@@ -1,5 +1,5 @@
 import { GpuType, ModelSpec } from '../catalog';
-import { BytesPerParameter } from './bytes-per-parameter';
+import { BytesPerParameter, GradientBuffer } from './bytes-per-parameter';
 import { ModelShape } from './model-math';
 import { ExpertDispatcher, OptimizerKind, RecomputeMode, RecomputeModule, TrainingFramework, TrainingPrecision } from './precision';
 
@@ -11,6 +11,8 @@ export interface PlanContext {
   readonly precision: TrainingPrecision;
   readonly optimizer: OptimizerKind;
   readonly bytes: BytesPerParameter;
+  /** Where gradients accumulate (Megatron-Core fp32 or bf16 buffer, or the parameters' dtype). */
+  readonly gradientBuffer: GradientBuffer;
   readonly zeroStage: number;
   readonly recompute: RecomputeMode;
   /**

@@ -112,7 +112,7 @@ function stageParams(ctx: PlanContext, l: Layout, split: PipelineSplit, rank: nu
  * group, tp × cp × dp / (etp × ep).
  */
 export function modelStateBytes(ctx: PlanContext, l: Layout, split: PipelineSplit, rank: number): {
-  weights: number; gradients: number; optimizer: number; params: number; layerParams: number;
+  weights: number; gradients: number; optimizer: number; stepGradientCopy: number; params: number; layerParams: number;
 } {
   const p = stageParams(ctx, l, split, rank);
   const zDense = l.dp * l.cp;
@@ -123,6 +123,7 @@ export function modelStateBytes(ctx: PlanContext, l: Layout, split: PipelineSpli
     weights: shard(ctx.bytes.weights, 3),
     gradients: shard(ctx.bytes.gradients, 2),
     optimizer: shard(ctx.bytes.optimizer, 1),
+    stepGradientCopy: shard(ctx.bytes.stepGradientCopy, 1),
     params: p.dense + p.expert,
     layerParams: p.layerDense + p.layerExpert,
   };
@@ -153,7 +154,8 @@ export function stageMemory(ctx: PlanContext, l: Layout, rank: number, ex?: Expl
   const autocastCache = ctx.precision === TrainingPrecision.FP32_AMP
     ? (ctx.zeroStage >= 3 ? 2 * st.layerParams : st.params) * 2 : 0;
   const overhead = CUDA_CONTEXT_BYTES + zero3Gather + autocastCache;
-  const peak = st.weights + st.gradients + st.optimizer + act + overhead;
+  // The optimizer step's fp32 gradient copy (bf16 buffer) comes after the last backward has freed the activations.
+  const peak = st.weights + st.gradients + st.optimizer + Math.max(act, st.stepGradientCopy) + overhead;
   const reserve = memoryReserveFor(ctx, l);
   const usable = ctx.gpu.memoryBytes * (1 - reserve);
   if (ex) {
@@ -170,7 +172,7 @@ export function stageMemory(ctx: PlanContext, l: Layout, rank: number, ex?: Expl
     ex.add('optimizer states per GPU', st.optimizer, 'bytes', `params × ${w.optimizer} B${ctx.zeroStage >= 1 ? ` / ${z} (ZeRO-1)` : ''}; ${w.formula}`, 'Rajbhandari et al. 2020 §3.1, §5.1');
     ex.add('overhead per GPU', overhead, 'bytes',
       `CUDA context ${(CUDA_CONTEXT_BYTES / 2 ** 30).toFixed(2)} GiB (estimate)${zero3Gather ? ' + ZeRO-3 prefetch of 2 layers' : ''}${autocastCache ? ' + autocast bf16 weight cache' : ''}`);
-    ex.add('peak memory per GPU', peak, 'bytes', 'weights + gradients + optimizer + activations + overhead');
+    ex.add('peak memory per GPU', peak, 'bytes', `weights + gradients + optimizer + ${st.stepGradientCopy > act ? 'the optimizer step\'s fp32 gradient copy (more than the activations, which are freed by then)' : 'activations'} + overhead`);
     ex.add('usable memory per GPU', usable, 'bytes', `${ctx.gpu.id} memoryBytes × (1 − reserve ${reserve}) for allocator fragmentation and NCCL buffers`);
   }
   return {

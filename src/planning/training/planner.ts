@@ -1,6 +1,6 @@
 import { PlanningError } from '../../errors';
 import { GpuType, ModelSpec, NodeShape } from '../catalog';
-import { bytesPerParameter, usesFp8 } from './bytes-per-parameter';
+import { bytesPerParameter, GradientBuffer, usesFp8 } from './bytes-per-parameter';
 import { Layout, PlanContext } from './context';
 import { candidateGpuCounts, FixedParallelism, nearbyValidGpuCounts, SearchResult, searchLayouts, validateFixed } from './layout-search';
 import { splitOf, worstStageMemory } from './memory';
@@ -76,6 +76,7 @@ function resolve(props: TrainingPlanProps): { ctx: PlanContext; fixed: FixedPara
     throw new PlanningError('expertDispatcher', String(expertDispatcher), `must be one of ${Object.values(ExpertDispatcher).join(', ')}`);
   }
   const megatron = framework === TrainingFramework.MEGATRON;
+  const gradientBuffer = resolveGradientBuffer(props.fp32GradientBuffer, framework, precision);
   const recomputeModules = resolveRecomputeModules(props, framework, recompute, precision);
   const mtpLayers = props.mtpLayers === undefined ? (megatron ? props.model.mtpLayers : 0) : requireNonNegativeInteger('mtpLayers', props.mtpLayers);
   if (mtpLayers > 0 && !megatron) {
@@ -83,7 +84,7 @@ function resolve(props: TrainingPlanProps): { ctx: PlanContext; fixed: FixedPara
   }
   const ctx: PlanContext = {
     model: props.model, shape: { ...modelShape(props.model), mtpLayers }, gpu: props.gpu, precision, optimizer,
-    bytes: bytesPerParameter(precision, optimizer, framework === TrainingFramework.MEGATRON), zeroStage, recompute, recomputeModules, framework, seqLen, globalSeqs: gbt / seqLen,
+    bytes: bytesPerParameter(precision, optimizer, gradientBuffer), gradientBuffer, zeroStage, recompute, recomputeModules, framework, seqLen, globalSeqs: gbt / seqLen,
     gpusPerNode, tpMax, networkBytesPerSecondPerGpu: networkBits / 8, nvlinkBytesPerSecond: props.gpu.nvlinkBandwidthBytesPerSecond / 2,
     computeEfficiency: eff, tpCommOverlap: props.tensorParallelCommOverlap ?? true, expertDispatcher,
     expertCommunicationOverlap: props.expertCommunicationOverlap ?? false, dpOverlapFraction: overlap, memoryReserveFraction: reserve, fixedVirtualStages: vpp,
@@ -179,14 +180,14 @@ function noPlanError(ctx: PlanContext, gpus: number, fixed: FixedParallelism, r:
  * states they would need, so the advice is checked rather than generic; says so when none of them fits.
  */
 function lighterStates(ctx: PlanContext, m: { weightsBytes: number; gradientsBytes: number; optimizerBytes: number; overheadBytes: number; usableBytes: number }): { fitting: string[]; note: string } {
-  const fp32Buffer = ctx.framework === TrainingFramework.MEGATRON;
   const options: Array<[string, TrainingPrecision, OptimizerKind]> = [
+    ['--optimizer adamw-bf16-moments', ctx.precision, OptimizerKind.ADAMW_BF16_MOMENTS],
     ['--optimizer adam-8bit', ctx.precision, OptimizerKind.ADAM_8BIT],
     ['--precision bf16-pure', TrainingPrecision.BF16_PURE, ctx.optimizer],
     ['--precision bf16-pure --optimizer adam-8bit', TrainingPrecision.BF16_PURE, OptimizerKind.ADAM_8BIT],
   ];
   const statesWith = (precision: TrainingPrecision, optimizer: OptimizerKind): number => {
-    const b = bytesPerParameter(precision, optimizer, fp32Buffer);
+    const b = bytesPerParameter(precision, optimizer, ctx.gradientBuffer);
     return m.weightsBytes * b.weights / ctx.bytes.weights + m.gradientsBytes * b.gradients / ctx.bytes.gradients + m.optimizerBytes * b.optimizer / ctx.bytes.optimizer;
   };
   const lighter = options
@@ -205,7 +206,7 @@ function buildPlan(ctx: PlanContext, gpus: number, best: SearchResult, tokens: n
   const ex = new Explanation();
   ex.add('global batch', ctx.globalSeqs, 'sequences', `globalBatchTokens / sequenceLength ${ctx.seqLen}`);
   ex.add('parameters', trainedParams(ctx), 'parameters', `attention + FFN/experts + norms per layer × layers + embedding + output${ctx.shape.mtpLayers ? ` + ${ctx.shape.mtpLayers} MTP module${ctx.shape.mtpLayers > 1 ? 's' : ''}` : ''}`, ctx.model.source);
-  ex.add('layout', gpus, 'GPUs', `tp ${l.tp} × pp ${l.pp}${l.vp > 1 ? ` (interleaved, ${l.vp} virtual stages)` : ''} × cp ${l.cp} × dp ${l.dp}${ctx.shape.isMoe ? ` (experts: ep ${l.ep} × etp ${l.etp})` : ''}; micro-batch ${l.microBatch}, gradient accumulation ${l.gradientAccumulation}; fastest of ${best.evaluated} layouts evaluated${ctx.shape.isMoe ? '. MoE step time is partly calibrated: the dispatch matches NVIDIA\'s H100 latencies across nodes, and expert compute is priced as dense plus NVIDIA\'s measured 9% for routing and permutation plus the host launch time per local expert that the expert GEMMs do not cover (fitted to in-node EP8 runs: within 13%); FP8 runs with EP across nodes come out +27%…+36% of their measured TFLOP/s and GPT-OSS 120B, out of sample, +22% (none low); fix --ep/--etp/--expert-dispatcher to what you will run and treat the speed as an upper bound' : ''}`);
+  ex.add('layout', gpus, 'GPUs', `tp ${l.tp} × pp ${l.pp}${l.vp > 1 ? ` (interleaved, ${l.vp} virtual stages)` : ''} × cp ${l.cp} × dp ${l.dp}${ctx.shape.isMoe ? ` (experts: ep ${l.ep} × etp ${l.etp})` : ''}; micro-batch ${l.microBatch}, gradient accumulation ${l.gradientAccumulation}; fastest of ${best.evaluated} layouts evaluated${ctx.shape.isMoe ? '. MoE step time is partly calibrated: the dispatch matches NVIDIA\'s H100 latencies across nodes, and expert compute is priced as dense plus NVIDIA\'s measured 9% for routing and permutation plus the host launch time per local expert that the expert GEMMs do not cover (fitted to in-node EP8 runs: within 13%); FP8 runs with EP across nodes come out +25%…+43% of their measured TFLOP/s and GPT-OSS 120B, out of sample, +22% (none low); fix --ep/--etp/--expert-dispatcher to what you will run and treat the speed as an upper bound' : ''}`);
   const split = splitOf(ctx, l);
   if (l.pp > 1) {
     const slots = split.method === 'embedding-and-loss' ? ` (the embedding and the loss each take one layer's slot${split.mtp ? '' : ')'}` : '';
@@ -250,6 +251,22 @@ function buildPlan(ctx: PlanContext, gpus: number, best: SearchResult, tokens: n
 function trainedParams(ctx: PlanContext): number {
   const s = ctx.shape;
   return s.totalParams + s.mtpLayers * (s.mtpDenseParams + s.mtpRoutedParams);
+}
+
+/** Megatron-Core's gradient buffer (`fp32GradientBuffer`), checked against the profile and the precision. */
+function resolveGradientBuffer(fp32: boolean | undefined, framework: TrainingFramework, precision: TrainingPrecision): GradientBuffer {
+  if (fp32 !== undefined && typeof fp32 !== 'boolean') throw new PlanningError('fp32GradientBuffer', String(fp32), 'must be true or false');
+  if (framework !== TrainingFramework.MEGATRON) {
+    if (fp32 !== undefined) {
+      throw new PlanningError('fp32GradientBuffer', String(fp32), `is Megatron-Core's grad_reduce_in_fp32; the ${framework} profile keeps gradients in the parameters' dtype: leave it unset or use --framework megatron`);
+    }
+    return 'parameter-dtype';
+  }
+  const mixed = precision === TrainingPrecision.BF16_MIXED || precision === TrainingPrecision.FP8_MIXED;
+  if (fp32 === false && !mixed) {
+    throw new PlanningError('fp32GradientBuffer', 'false', `selects a bf16 gradient buffer for bf16 weights with fp32 master copies; ${precision} ${precision === TrainingPrecision.FP32_AMP ? 'keeps fp32 gradients' : 'already keeps bf16 gradients'}: leave it unset, or use bf16-mixed or fp8-mixed`);
+  }
+  return fp32 === false ? 'megatron-bf16' : 'megatron-fp32';
 }
 
 /** Megatron-Core `--recompute-modules`, checked against the profile, the recompute mode, the precision and the model. */

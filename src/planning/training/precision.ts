@@ -19,6 +19,13 @@ export enum TrainingPrecision {
 export enum OptimizerKind {
   /** Adam/AdamW (Loshchilov & Hutter 2019): first and second moments. */
   ADAMW = 'adamw',
+  /**
+   * AdamW with both moments stored in BF16; in mixed precision the FP32 master weights stay (Megatron-Core's
+   * precision-aware optimizer: `--use-precision-aware-optimizer --exp-avg-dtype bf16 --exp-avg-sq-dtype bf16`,
+   * megatron/core/optimizer/optimizer_config.py; the "BF16 optimizer states" of NVIDIA's DeepSeek-V3 H100 runs,
+   * arXiv:2603.07685 §4.1.6 and §9.2.2).
+   */
+  ADAMW_BF16_MOMENTS = 'adamw-bf16-moments',
   /** 8-bit Adam (Dettmers et al. 2021, arXiv:2110.02861): both moments block-quantised to one byte each. */
   ADAM_8BIT = 'adam-8bit',
   /** SGD with momentum: one momentum buffer. */

@@ -102,6 +102,14 @@ export interface TrainingPlanProps {
    */
   readonly tensorParallelCommOverlap?: boolean;
   /**
+   * Whether Megatron-Core accumulates and reduces gradients in an FP32 buffer (`grad_reduce_in_fp32`; Megatron-LM forces it
+   * with `--bf16`). NVIDIA's Megatron-Bridge performance recipes turn it off: the buffer is then BF16 (2 bytes per parameter
+   * instead of 4, and half the gradient traffic), and the optimizer step makes an FP32 copy of each gradient shard. Mixed
+   * precision with the megatron profile only.
+   * @default true
+   */
+  readonly fp32GradientBuffer?: boolean;
+  /**
    * MoE token dispatcher: how tokens reach their experts across the EP group.
    * @default ExpertDispatcher.ALL_TO_ALL
    */

@@ -21,7 +21,7 @@ describe('ZeRO model-state memory', () => {
   // DeepSpeed's documented memory estimator (DeepSpeed docs/code-docs/source/memory.rst, "API To Estimate Memory
   // Usage"): t5-3b, 2,851M parameters, 1 node × 8 GPUs, no offload. It prints bytes / 2^30 as "GB".
   const t5 = { params: 2851e6, largestLayer: 32e6, gpus: 8 };
-  const fp32Grads = bytesPerParameter(TrainingPrecision.BF16_MIXED, OptimizerKind.ADAMW, true); // 2 + 4 + 12 = 18 B
+  const fp32Grads = bytesPerParameter(TrainingPrecision.BF16_MIXED, OptimizerKind.ADAMW, 'megatron-fp32'); // 2 + 4 + 12 = 18 B
   test('ZeRO-3: the estimator\'s 6.09 GB (cold) is 18 bytes per parameter over 8 GPUs plus a 4-byte gather of the largest layer (±0.01 GB)', () => {
     const r = zeroPartitionedBytes(t5.params, fp32Grads, t5.gpus, 3);
     expect(Math.abs((r.total + 4 * t5.largestLayer) / 2 ** 30 - 6.09)).toBeLessThanOrEqual(0.01);
@@ -43,6 +43,9 @@ describe('ZeRO model-state memory', () => {
     [TrainingPrecision.BF16_PURE, OptimizerKind.ADAM_8BIT, 6],
     [TrainingPrecision.BF16_MIXED, OptimizerKind.SGD, 12],
     [TrainingPrecision.FP32_AMP, OptimizerKind.SGD, 12],
+    [TrainingPrecision.BF16_MIXED, OptimizerKind.ADAMW_BF16_MOMENTS, 12], // 2 + 2 + 4 master + 2 + 2
+    [TrainingPrecision.BF16_PURE, OptimizerKind.ADAMW_BF16_MOMENTS, 8],
+    [TrainingPrecision.FP32_AMP, OptimizerKind.ADAMW_BF16_MOMENTS, 12], // 4 + 4 + 2 + 2
   ])('%s with %s keeps %d bytes per parameter before ZeRO', (p, o, bytes) => {
     const b = bytesPerParameter(p, o);
     expect(b.weights + b.gradients + b.optimizer).toBe(bytes);
@@ -55,12 +58,28 @@ describe('ZeRO model-state memory', () => {
     [TrainingPrecision.FP8_MIXED, 18],
     [TrainingPrecision.FP32_AMP, 16],
   ])('Megatron\'s fp32 gradient buffer makes %s hold %d bytes per parameter', (p, bytes) => {
-    const b = bytesPerParameter(p, OptimizerKind.ADAMW, true);
+    const b = bytesPerParameter(p, OptimizerKind.ADAMW, 'megatron-fp32');
     expect(b.weights + b.gradients + b.optimizer).toBe(bytes);
     if (bytes === 18) {
       const d = 64;
       expect(b.weights + b.gradients + b.optimizer / d).toBeCloseTo(6 + 12 / d, 12);
     }
+  });
+});
+
+describe('Megatron-Core\'s bf16 gradient buffer (grad_reduce_in_fp32 off)', () => {
+  test('bf16-mixed holds 2 + 2 + 12 bytes per parameter through forward and backward, and the step\'s fp32 gradient copy makes Megatron-LM\'s "fp16 param, fp16 grads" 4 + 16/d (exact)', () => {
+    const b = bytesPerParameter(TrainingPrecision.BF16_MIXED, OptimizerKind.ADAMW, 'megatron-bf16');
+    expect([b.weights, b.gradients, b.optimizer, b.stepGradientCopy]).toEqual([2, 2, 12, 4]);
+    // Megatron-LM docs/source/api-guide/dist_optimizer.md, distributed optimizer over d ranks.
+    const d = 64;
+    expect(b.weights + b.gradients + (b.optimizer + b.stepGradientCopy) / d).toBeCloseTo(4 + 16 / d, 12);
+    expect(b.formula).toMatch(/fp32 gradient copy 4 during the optimizer step/);
+  });
+  test.each([
+    ['megatron-fp32', 0], ['parameter-dtype', 0],
+  ] as const)('no step copy with the %s buffer', (buffer, copy) => {
+    expect(bytesPerParameter(TrainingPrecision.BF16_MIXED, OptimizerKind.ADAMW, buffer).stepGradientCopy).toBe(copy);
   });
 });
 

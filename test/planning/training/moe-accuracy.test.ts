@@ -3,7 +3,7 @@ import * as path from 'path';
 import * as fc from 'fast-check';
 import { PlanningError } from '../../../src/errors';
 import { GpuType, ModelSpec } from '../../../src/planning/catalog';
-import { ExpertDispatcher, RecomputeMode, RecomputeModule, TrainingPlanner, TrainingPlanProps, TrainingPrecision } from '../../../src/planning/training';
+import { ExpertDispatcher, OptimizerKind, RecomputeMode, RecomputeModule, TrainingPlanner, TrainingPlanProps, TrainingPrecision } from '../../../src/planning/training';
 import { PlanContext } from '../../../src/planning/training/context';
 import { modelFlopsPerToken, modelShape } from '../../../src/planning/training/model-math';
 import { DEFAULT_BF16_EFFICIENCY, expertAllToAllSeconds, expertHostSeconds, expertRowElements, expertTrafficSeconds, gemmWidthFactor, MOE_HOST_SECONDS_PER_LOCAL_EXPERT } from '../../../src/planning/training/step-time';
@@ -17,25 +17,34 @@ const QWEN3_30B = ModelSpec.of('qwen3-30b-a3b');
 
 /**
  * Published MoE pre-training on H100 SXM, ETP 1, sequence 4,096, micro-batch 1, forced-balanced routing. Model TFLOP/s per GPU:
- * - [z] NVIDIA yanring/Megatron-MoE-ModelZoo best_practice/Qwen3/readme.md (commit c1ad0b5c): 256 H100, BF16, the dispatcher
- *   each row names, EP overlap only where it says "+1f1b overlap";
+ * - [z] NVIDIA yanring/Megatron-MoE-ModelZoo best_practice/Qwen3/readme.md (commit c1ad0b5c; best_practice/qwen3/readme.md at
+ *   020b8136 for the FSDP row): 256 H100, BF16, the dispatcher each row names, EP overlap only where it says "+1f1b overlap";
+ *   Megatron-LM with its fp32 gradient buffer (model_configs/benchmarking/*.yaml: `--bf16`);
  * - [r] NVIDIA, "Scalable Training of Mixture-of-Experts Models with Megatron Core" (arXiv:2603.07685) Tables 11, 17, 20 and
- *   Appendix B.2: DeepEP and 1F1B EP overlap on H100;
+ *   Appendix B.2: DeepEP and 1F1B EP overlap on H100, run with the model zoo's sbatch_benchmarking.sh (FP8: blockwise recipe,
+ *   `--use-precision-aware-optimizer --exp-avg-dtype bf16 --exp-avg-sq-dtype bf16`);
  * - [n] Megatron-Bridge docs/performance-summary.md, DGX-H100: Qwen3-235B 26.02 (FP8; its H100 preset
- *   scripts/performance/configs/qwen/qwen3_workload_base_configs.py at commit 01b2977e, QWEN3_235B_A22B_PRETRAIN_CONFIG_H100_FP8_CS_V2:
- *   all-to-all dispatcher, `moe_a2a_overlap=True`), Qwen3-30B 26.02.01 (FP8, dispatcher not stated: all-to-all); DeepSeek-V3 25.09
- *   (FP8, DeepEP and EP overlap per the model zoo's DeepSeekV3 guide).
- * DeepSeek-V3's published runs interleave 61 layers and the MTP module over 8 × 4 virtual stages ("Et|(tt|)*30mL"). The planner
- * builds that split, but with only selective recompute the interleaved run needs 76.8 GiB per GPU, over the 73.3 GiB it allows
- * on an H100; NVIDIA recompute the MLA up-projections and the MLP as well. Plain 1F1B is planned, which fits.
+ *   scripts/performance/configs/qwen/qwen3_workload_base_configs.py at commit 01b2977e, QWEN3_235B_A22B_PRETRAIN_CONFIG_H100_FP8_CS_V2,
+ *   and qwen3_llm_pretrain.py: all-to-all dispatcher, `moe_a2a_overlap=True`, `tp_comm_overlap=False`, `grad_reduce_in_fp32=False`),
+ *   Qwen3-30B 26.02.01 (FP8, dispatcher not stated: all-to-all); DeepSeek-V3 25.09 (FP8; scripts/performance/configs/deepseek/
+ *   deepseek_llm_pretrain.py: DeepEP, EP overlap, `grad_reduce_in_fp32=False`, `overlap_grad_reduce=False`, VP 4 with the layout
+ *   "Et|(tt|)*30mL", recompute mla_up_proj and mlp, which FP8 plans cannot name and so count as kept).
  */
 const row = (model: ModelSpec, gpus: number, sequences: number, precision: TrainingPrecision, tp: number, pp: number, vp: number, ep: number,
-  expertDispatcher = ExpertDispatcher.ALL_TO_ALL, expertCommunicationOverlap = false): TrainingPlanProps => ({
+  expertDispatcher = ExpertDispatcher.ALL_TO_ALL, expertCommunicationOverlap = false, extra: Partial<TrainingPlanProps> = {}): TrainingPlanProps => ({
   model, gpu: H100, gpus, sequenceLength: 4096, globalBatchTokens: sequences * 4096, precision, microBatch: 1, expertDispatcher, expertCommunicationOverlap,
-  tensorParallel: tp, pipelineParallel: pp, contextParallel: 1, virtualPipelineStages: vp, expertParallel: ep, expertTensorParallel: 1,
+  tensorParallel: tp, pipelineParallel: pp, contextParallel: 1, virtualPipelineStages: vp, expertParallel: ep, expertTensorParallel: 1, ...extra,
 });
 const DEEPEP = ExpertDispatcher.DEEPEP;
 const DSV3 = ModelSpec.of('deepseek-v3');
+
+/** An H100 SXM with room for any activations: for the one published run whose memory the planner cannot reproduce (see below). */
+const ROOMY_H100 = GpuType.custom({
+  id: 'h100-roomy', name: 'H100 SXM with room for any activations (step-time check only)', vendor: 'nvidia', memoryBytes: 1e12,
+  hbmBandwidthBytesPerSecond: H100.hbmBandwidthBytesPerSecond, tflopsBf16: H100.tflopsBf16, tflopsFp8: H100.tflopsFp8,
+  nvlinkDomainSize: H100.nvlinkDomainSize, nvlinkBandwidthBytesPerSecond: H100.nvlinkBandwidthBytesPerSecond, tdpWatts: H100.tdpWatts,
+  source: 'h100-sxm-80gb with memory set aside',
+});
 
 /**
  * Within the 15% target:
@@ -45,7 +54,9 @@ const DSV3 = ModelSpec.of('deepseek-v3');
  *   (MOE_HOST_SECONDS_PER_LOCAL_EXPERT, Megatron's dropless token-count sync puts the host on the critical path) was fitted to
  *   these three (minimax: +12.5%, +0.6%, −11.1%; without it +31%, +97%, +86%); one constant for two models, BF16 and FP8,
  *   all-to-all and DeepEP. It exposes nothing in the EP32 rows above or the long-context runs (recompute-modules.test.ts),
- *   whose expert GEMMs outlast the launches.
+ *   whose expert GEMMs outlast the launches;
+ * - out of sample: the in-node EP8 run with Megatron-FSDP (ZeRO-3 over 128 data-parallel ranks), micro-batch 4 and full
+ *   recompute: 4,096 tokens per expert, so the fitted host time exposes nothing; planned 243 against 276 (−12%).
  */
 const WITHIN_TARGET: Array<[string, number, TrainingPlanProps]> = [
   ['[z] Qwen3-235B BF16, TP2 PP8 VP4 EP32, DeepEP', 245, row(QWEN3_235B, 256, 2048, BF16, 2, 8, 4, 32, DEEPEP)],
@@ -54,21 +65,27 @@ const WITHIN_TARGET: Array<[string, number, TrainingPlanProps]> = [
   ['[z] Qwen3-235B BF16, TP2 PP32 VP3 EP8 (in-node EP, A2A; fitted)', 200, row(QWEN3_235B, 256, 2048, BF16, 2, 32, 3, 8)],
   ['[z] Qwen3-235B BF16, TP4 PP8 VP4 EP8 (in-node EP, DeepEP; fitted)', 167, row(QWEN3_235B, 256, 2048, BF16, 4, 8, 4, 8, DEEPEP)],
   ['[n] Qwen3-30B FP8, 16 GPUs, TP1 PP2 VP12 EP8 (in-node EP; fitted)', 208, row(QWEN3_30B, 16, 1024, FP8, 1, 2, 12, 8)],
+  ['[z] Qwen3-235B BF16, TP2 PP1 EP8, Megatron-FSDP, micro-batch 4, full recompute, DeepEP (in-node EP; out of sample)', 276,
+    row(QWEN3_235B, 256, 2048, BF16, 2, 1, 1, 8, DEEPEP, false, { microBatch: 4, zeroStage: 3, recompute: RecomputeMode.FULL })],
 ];
 
 /**
- * KNOWN LIMIT: two FP8 runs with EP across nodes are planned 27–36% fast (none low). The Qwen3-235B FP8 run is planned as
- * dispatch-bound under EP overlap (NCCL all-to-all across 4 nodes), so neither compute nor host time moves it; DeepSeek-V3 adds
- * MLA, its multi-token-prediction module and group-limited routing, whose kernels are not measured. The predictions are pinned
- * (±2%) so that a future calibration shows up here; they are not within the 15% target. The published figures themselves
- * move with the software release: Megatron-Bridge docs/performance-summary.md lists Qwen3-30B FP8 TP1 PP2 VP12 EP8 on 16
- * H100s at 118 TFLOP/s (26.02) and 208 (26.02.01), and Qwen3-235B FP8 TP2 PP8 VP4 EP32 on 256 at 233 (25.11), 242 (26.02)
- * and 238 (26.02.01); the newest is used.
+ * KNOWN LIMIT: the FP8 runs with EP across nodes are planned 25–43% fast (none low), each with the settings its recipe names.
+ * The Qwen3-235B FP8 run is planned as dispatch-bound under EP overlap (NCCL all-to-all across 4 nodes), so neither compute
+ * nor host time moves it; DeepSeek-V3 adds MLA, its multi-token-prediction module and group-limited routing, whose kernels are
+ * not measured, and recomputes modules (mla_up_proj, mlp, moe_act, layernorm) whose extra forward work an FP8 plan does not
+ * count. The predictions are pinned (±2%) so that a future calibration shows up here; they are not within the 15% target. The
+ * published figures themselves move with the software release: Megatron-Bridge docs/performance-summary.md lists Qwen3-30B
+ * FP8 TP1 PP2 VP12 EP8 on 16 H100s at 118 TFLOP/s (26.02) and 208 (26.02.01), Qwen3-235B FP8 TP2 PP8 VP4 EP32 on 256 at 233
+ * (25.11), 242 (26.02) and 238 (26.02.01), and DeepSeek-V3 at 338 (25.09) against the report's 368; the newest is used.
  */
 const UNCALIBRATED: Array<[string, number, number, TrainingPlanProps]> = [
-  ['[n] Qwen3-235B FP8, TP2 PP8 VP4 EP32, all-to-all + EP overlap', 242, 307, row(QWEN3_235B, 256, 8192, FP8, 2, 8, 4, 32, ExpertDispatcher.ALL_TO_ALL, true)],
-  ['[n] DeepSeek-V3 FP8, 1024 GPUs, TP2 PP8 EP64, DeepEP + EP overlap', 338, 458, row(DSV3, 1024, 8192, FP8, 2, 8, 1, 64, DEEPEP, true)],
-  ['[r] DeepSeek-V3 FP8 blockwise, 1024 GPUs, TP2 PP8 EP64, DeepEP + EP overlap (Table 17)', 368, 458, row(DSV3, 1024, 8192, FP8, 2, 8, 1, 64, DEEPEP, true)],
+  ['[n] Qwen3-235B FP8, TP2 PP8 VP4 EP32, all-to-all + EP overlap, bf16 gradient buffer, no TP overlap', 242, 301.5,
+    row(QWEN3_235B, 256, 8192, FP8, 2, 8, 4, 32, ExpertDispatcher.ALL_TO_ALL, true, { fp32GradientBuffer: false, tensorParallelCommOverlap: false })],
+  ['[n] DeepSeek-V3 FP8, 1024 GPUs, TP2 PP8 VP4 EP64, DeepEP + EP overlap, bf16 gradient buffer, DP reduce not overlapped', 338, 481.7,
+    row(DSV3, 1024, 8192, FP8, 2, 8, 4, 64, DEEPEP, true, { fp32GradientBuffer: false, dpOverlapFraction: 0 })],
+  ['[r] DeepSeek-V3 FP8 blockwise, 1024 GPUs, TP2 PP8 VP4 EP64, DeepEP + EP overlap, bf16 Adam moments (Table 17; H100 with room)', 368, 480.8,
+    row(DSV3, 1024, 8192, FP8, 2, 8, 4, 64, DEEPEP, true, { optimizer: OptimizerKind.ADAMW_BF16_MOMENTS, gpu: ROOMY_H100 })],
 ];
 
 describe('MoE pre-training on H100 against published runs', () => {
@@ -142,7 +159,20 @@ describe('MoE pre-training on H100 against published runs', () => {
   });
 
   test('the explanation says how far MoE compute is calibrated, with the measured error', () => {
-    expect(TrainingPlanner.plan(UNCALIBRATED[0][3]).explain()).toMatch(/MoE step time is partly calibrated.*host launch time per local expert.*\+27%…\+36%/);
+    expect(TrainingPlanner.plan(UNCALIBRATED[0][3]).explain()).toMatch(/MoE step time is partly calibrated.*host launch time per local expert.*\+25%…\+43%/);
+  });
+
+  /**
+   * KNOWN LIMIT: the report's DeepSeek-V3 run (Table 17: TP2 PP8 VP4 EP64, BF16 Adam moments, fp32 gradient buffer) is rejected
+   * on the real H100: NVIDIA recompute mla_up_proj, mlp, moe_act and layernorm, which an FP8 plan cannot name, so the planner
+   * keeps 57.6 GiB of activations and needs 75.5 GiB against 73.3 usable. Its step time is checked on ROOMY_H100 above; the
+   * Megatron-Bridge recipe of the same layout, with its bf16 gradient buffer, fits (gradient-buffer.test.ts).
+   */
+  test('known limit: the report\'s DeepSeek-V3 FP8 layout is rejected on the real H100 by 2.2 GiB (±0.1) for want of FP8 recompute modules', () => {
+    const props = { ...UNCALIBRATED[2][3], gpu: H100 };
+    expect(() => TrainingPlanner.plan(props)).toThrow(/activations need 57\.59 GiB per GPU on top of 17\.16 GiB/);
+    const need = TrainingPlanner.plan(UNCALIBRATED[2][3]).memory.peakBytesPerGpu;
+    expect(Math.abs((need - H100.memoryBytes * 0.92) / 2 ** 30 - 2.2)).toBeLessThanOrEqual(0.1);
   });
 });
 
