@@ -135,7 +135,7 @@ export interface TrainingPlanProps {
   readonly virtualPipelineStages?: number;
   /**
    * Achievable fraction of peak for large GEMMs, overriding the calibrated default.
-   * @default 0.6 (BF16) or 0.51 (FP8)
+   * @default 0.6 (BF16) or 0.505 (FP8)
    */
   readonly computeEfficiency?: number;
   /**

@@ -14,14 +14,16 @@ const FP8 = TrainingPrecision.FP8_MIXED;
 /**
  * NVIDIA NeMo performance summaries, DGX-H100, FP8, "Model TFLOP / sec / GPU":
  * - [a] Megatron-Bridge docs/performance-summary-archive.md, "25.09 NeMo Container", System: DGX-H100
- *   (https://docs.nvidia.com/nemo/megatron-bridge/latest/performance-summary-archive.html)
+ *   (https://docs.nvidia.com/nemo/megatron-bridge/latest/performance-summary-archive.html); their recipes reduce gradients
+ *   in bf16 (scripts/performance/configs/llama/llama3_llm_pretrain.py `set_llama3_common_configs`, llama31_llm_pretrain.py
+ *   `set_llama31_common_configs`: `grad_reduce_in_fp32 = False`), so these rows are planned with `fp32GradientBuffer: false`
  * - [b] NVIDIA/NeMo docs/source/performance/performance_summary.md, NeMo 24.07, DGX-H100 FP8
  *   (https://docs.nvidia.com/nemo-framework/user-guide/latest/performance/performance_summary.html at 24.07)
  */
 const NEMO: Array<[string, number, string, TrainingPlanProps]> = [
-  ['Llama 3 70B, 64 GPUs, TP4 PP8 VP5', 727, '[a] LLAMA3_70B', { model: ModelSpec.of('llama-3.1-70b'), gpu: H100, gpus: 64, sequenceLength: 8192, globalBatchTokens: 128 * 8192, precision: FP8, tensorParallel: 4, pipelineParallel: 8, contextParallel: 1, virtualPipelineStages: 5, microBatch: 1 }],
-  ['Llama 3.1 405B, 1024 GPUs, TP8 PP8 CP2 VP8', 763, '[a] LLAMA3.1_405B', { model: ModelSpec.of('llama-3.1-405b'), gpu: H100, gpus: 1024, sequenceLength: 8192, globalBatchTokens: 512 * 8192, precision: FP8, tensorParallel: 8, pipelineParallel: 8, contextParallel: 2, virtualPipelineStages: 8, microBatch: 1 }],
-  ['Llama 3 8B, 8 GPUs, FSDP', 725, '[a] LLAMA3_8B (FSDP 8 → ZeRO-3)', { model: ModelSpec.of('llama-3.1-8b'), gpu: H100, gpus: 8, sequenceLength: 8192, globalBatchTokens: 128 * 8192, precision: FP8, tensorParallel: 1, pipelineParallel: 1, contextParallel: 1, microBatch: 1, zeroStage: 3 }],
+  ['Llama 3 70B, 64 GPUs, TP4 PP8 VP5', 727, '[a] LLAMA3_70B', { model: ModelSpec.of('llama-3.1-70b'), gpu: H100, gpus: 64, sequenceLength: 8192, globalBatchTokens: 128 * 8192, precision: FP8, tensorParallel: 4, pipelineParallel: 8, contextParallel: 1, virtualPipelineStages: 5, microBatch: 1, fp32GradientBuffer: false }],
+  ['Llama 3.1 405B, 1024 GPUs, TP8 PP8 CP2 VP8', 763, '[a] LLAMA3.1_405B', { model: ModelSpec.of('llama-3.1-405b'), gpu: H100, gpus: 1024, sequenceLength: 8192, globalBatchTokens: 512 * 8192, precision: FP8, tensorParallel: 8, pipelineParallel: 8, contextParallel: 2, virtualPipelineStages: 8, microBatch: 1, fp32GradientBuffer: false }],
+  ['Llama 3 8B, 8 GPUs, FSDP', 725, '[a] LLAMA3_8B (FSDP 8 → ZeRO-3)', { model: ModelSpec.of('llama-3.1-8b'), gpu: H100, gpus: 8, sequenceLength: 8192, globalBatchTokens: 128 * 8192, precision: FP8, tensorParallel: 1, pipelineParallel: 1, contextParallel: 1, microBatch: 1, zeroStage: 3, fp32GradientBuffer: false }],
   ['GPT-3 175B, 128 GPUs, TP4 PP8 VP6', 782, '[b] GPT3-175B 128 GPUs', { model: ModelSpec.of('gpt3-175b'), gpu: H100, gpus: 128, sequenceLength: 2048, globalBatchTokens: 256 * 2048, precision: FP8, tensorParallel: 4, pipelineParallel: 8, contextParallel: 1, virtualPipelineStages: 6, microBatch: 1 }],
   ['GPT-3 175B, 512 GPUs, TP4 PP8 VP6 MBS2', 842, '[b] GPT3-175B 512 GPUs', { model: ModelSpec.of('gpt3-175b'), gpu: H100, gpus: 512, sequenceLength: 2048, globalBatchTokens: 2048 * 2048, precision: FP8, tensorParallel: 4, pipelineParallel: 8, contextParallel: 1, virtualPipelineStages: 6, microBatch: 2 }],
   ['Llama 2 70B, 64 GPUs, TP4 PP4 VP20', 759, '[b] LLAMA2-70B', { model: ModelSpec.of('llama-2-70b'), gpu: H100, gpus: 64, sequenceLength: 4096, globalBatchTokens: 128 * 4096, precision: FP8, tensorParallel: 4, pipelineParallel: 4, contextParallel: 1, virtualPipelineStages: 20, microBatch: 1 }],
