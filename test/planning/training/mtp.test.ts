@@ -174,6 +174,19 @@ describe('DeepSeek-V3 memory against NVIDIA\'s breakdown (arXiv:2603.07685 Table
     expect(Math.abs((m.activationsBytes - layernorm.memory.activationsBytes) / GB / 8.2 - 1)).toBeLessThan(0.10);
   });
 
+  /**
+   * KNOWN LIMIT: "enabling FP8 training reduces approximately 16 GB of activation memory" on this configuration, halving ~32 GB
+   * of linear-layer inputs (arXiv:2603.07685 §4.1.3). The planner halves only the QKV, fc1 and fc2 inputs (megatronLayerUnits):
+   * 9.1 GB. The rest of NVIDIA's eligible set is not identified from the saved tensors (the attention output is kept in BF16 for
+   * the fused attention's backward anyway; halving the permuted expert inputs as well would save 29 GB, too much), so FP8
+   * activations are overstated by about 7 GB here: conservative, and why NVIDIA's own FP8 DeepSeek-V3 H100 run is rejected
+   * (moe-accuracy.test.ts). Pinned (±0.3 GB) so that a better account shows up here.
+   */
+  test('known limit: FP8 frees 9.1 GB of activations here (±0.3), against the ~16 GB NVIDIA report', () => {
+    const fp8 = TrainingPlanner.plan({ ...props, precision: TrainingPrecision.FP8_MIXED });
+    expect(Math.abs((m.activationsBytes - fp8.memory.activationsBytes) / GB - 9.1)).toBeLessThanOrEqual(0.3);
+  });
+
   test('the total is within 3% of 199.5 GB', () => {
     const total = m.weightsBytes + m.gradientsBytes + m.optimizerBytes + m.activationsBytes;
     expect(Math.abs(total / GB / 199.5 - 1)).toBeLessThan(0.03);
