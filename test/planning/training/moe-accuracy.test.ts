@@ -64,7 +64,7 @@ const WITHIN_TARGET: Array<[string, number, TrainingPlanProps]> = [
   ['[z] Qwen3-235B BF16, TP2 PP8 VP4 EP32, DeepEP + EP overlap (older branch, no CUDA graphs)', 276, row(QWEN3_235B, 256, 2048, BF16, 2, 8, 4, 32, DEEPEP, true)],
   ['[z] Qwen3-235B BF16, TP2 PP32 VP3 EP8 (in-node EP, A2A; fitted)', 200, row(QWEN3_235B, 256, 2048, BF16, 2, 32, 3, 8)],
   ['[z] Qwen3-235B BF16, TP4 PP8 VP4 EP8 (in-node EP, DeepEP; fitted)', 167, row(QWEN3_235B, 256, 2048, BF16, 4, 8, 4, 8, DEEPEP)],
-  ['[n] Qwen3-30B FP8, 16 GPUs, TP1 PP2 VP12 EP8 (in-node EP; fitted)', 208, row(QWEN3_30B, 16, 1024, FP8, 1, 2, 12, 8)],
+  ['[n] Qwen3-30B FP8, 16 GPUs, TP1 PP2 VP12 EP8 (in-node EP; fitted)', 208, row(QWEN3_30B, 16, 1024, FP8, 1, 2, 12, 8, ExpertDispatcher.ALL_TO_ALL, false, { fp32GradientBuffer: false })],
   ['[z] Qwen3-235B BF16, TP2 PP1 EP8, Megatron-FSDP, micro-batch 4, full recompute, DeepEP (in-node EP; out of sample)', 276,
     row(QWEN3_235B, 256, 2048, BF16, 2, 1, 1, 8, DEEPEP, false, { microBatch: 4, zeroStage: 3, recompute: RecomputeMode.FULL })],
 ];
@@ -139,11 +139,12 @@ describe('MoE pre-training on H100 against published runs', () => {
    * Out of sample (nothing was fitted to it): GPT-OSS 120B BF16 on 64 H100s, Megatron-Bridge docs/performance-summary.md 26.02
    * (5,993 tokens/s per GPU; 26.02.01: 5,984) with its H100 preset GPT_OSS_120B_PRETRAIN_CONFIG_H100_BF16_V2
    * (scripts/performance/configs/gpt_oss/gpt_oss_workload_base_configs.py: TP1 PP4 EP8, micro-batch 1, GBS 1,280, all-to-all,
-   * no EP overlap, recompute `layernorm` and `moe_act`). Compared in tokens/s: its published 163 TFLOP/s count 2.72e10 FLOP per
-   * token where the planner counts 3.26e10. KNOWN LIMIT: planned 22% fast (pinned ±2%), like the FP8 rows above; `moe_act`
-   * recompute, attention sinks and head dim 64 are not modelled.
+   * no EP overlap, recompute `layernorm` and `moe_act`; gpt_oss_llm_pretrain.py `set_gpt_oss_common_configs`: bf16 gradient
+   * buffer). Compared in tokens/s: its published 163 TFLOP/s count 2.72e10 FLOP per token where the planner counts 3.26e10.
+   * KNOWN LIMIT: planned 25% fast (pinned ±2%), like the FP8 rows above; `moe_act` recompute, attention sinks and head dim 64
+   * are not modelled.
    */
-  test('known limit: GPT-OSS 120B, 16 local experts per GPU at EP8, out of sample: planned 22% above the published 5,993 tokens/s per GPU (pinned)', () => {
+  test('known limit: GPT-OSS 120B, 16 local experts per GPU at EP8, out of sample: planned 25% above the published 5,993 tokens/s per GPU (pinned)', () => {
     const gptOss = ModelSpec.fromHuggingFaceConfig({
       model_type: 'gpt_oss', attention_bias: true, head_dim: 64, hidden_size: 2880, intermediate_size: 2880, max_position_embeddings: 131072,
       layer_types: Array.from({ length: 36 }, (_, i) => (i % 2 === 0 ? 'sliding_attention' : 'full_attention')), num_attention_heads: 64,
@@ -152,9 +153,9 @@ describe('MoE pre-training on H100 against published runs', () => {
     const plan = TrainingPlanner.plan({
       model: gptOss, gpu: H100, gpus: 64, sequenceLength: 4096, globalBatchTokens: 1280 * 4096, precision: BF16, microBatch: 1,
       tensorParallel: 1, pipelineParallel: 4, contextParallel: 1, expertParallel: 8, expertTensorParallel: 1,
-      recompute: RecomputeMode.SELECTIVE, recomputeModules: [RecomputeModule.LAYERNORM],
+      recompute: RecomputeMode.SELECTIVE, recomputeModules: [RecomputeModule.LAYERNORM], fp32GradientBuffer: false,
     });
-    expect(Math.abs(plan.throughput.tokensPerSecond / 64 / 5993 / 1.223 - 1)).toBeLessThanOrEqual(0.02);
+    expect(Math.abs(plan.throughput.tokensPerSecond / 64 / 5993 / 1.246 - 1)).toBeLessThanOrEqual(0.02);
     expect(Math.abs(modelFlopsPerToken({ ...modelShape(gptOss), mtpLayers: 0 }, 4096) / 3.26e10 - 1)).toBeLessThan(0.01);
   });
 
