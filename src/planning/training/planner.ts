@@ -164,7 +164,12 @@ function noPlanError(ctx: PlanContext, gpus: number, fixed: FixedParallelism, r:
   const block = ctx.shape.isMoe ? RecomputeModule.MOE : RecomputeModule.MLP;
   const modulesTip = ctx.framework === TrainingFramework.MEGATRON && ctx.recompute !== RecomputeMode.FULL && !usesFp8(ctx.precision)
     && !ctx.recomputeModules?.has(block) && (ctx.shape.isMoe || ctx.shape.denseLayers > 0) ? `--recompute-modules layernorm,${block}` : '';
+  // NVIDIA's Megatron-Bridge recipes keep gradients in bf16: half the gradient bytes, activations unchanged.
+  const stepCopy = m.optimizerBytes / ctx.bytes.optimizer * 4;
+  const bf16GradsTip = bf16BufferAvailable(ctx) && states - m.gradientsBytes / 2 + Math.max(m.activationsBytes, stepCopy) + m.overheadBytes <= m.usableBytes
+    ? `--bf16-grads (bf16 gradient buffer: model states ${gib(states - m.gradientsBytes / 2)})` : '';
   const tips = [
+    bf16GradsTip,
     modulesTip,
     ctx.recompute !== RecomputeMode.FULL ? '--recompute full' : '',
     l.microBatch > 1 ? '--micro-batch 1' : '',
@@ -180,21 +185,28 @@ function noPlanError(ctx: PlanContext, gpus: number, fixed: FixedParallelism, r:
  * states they would need, so the advice is checked rather than generic; says so when none of them fits.
  */
 function lighterStates(ctx: PlanContext, m: { weightsBytes: number; gradientsBytes: number; optimizerBytes: number; overheadBytes: number; usableBytes: number }): { fitting: string[]; note: string } {
-  const options: Array<[string, TrainingPrecision, OptimizerKind]> = [
-    ['--optimizer adamw-bf16-moments', ctx.precision, OptimizerKind.ADAMW_BF16_MOMENTS],
-    ['--optimizer adam-8bit', ctx.precision, OptimizerKind.ADAM_8BIT],
-    ['--precision bf16-pure', TrainingPrecision.BF16_PURE, ctx.optimizer],
-    ['--precision bf16-pure --optimizer adam-8bit', TrainingPrecision.BF16_PURE, OptimizerKind.ADAM_8BIT],
+  const buffer = ctx.gradientBuffer;
+  const options: Array<[string, TrainingPrecision, OptimizerKind, GradientBuffer]> = [
+    ...(bf16BufferAvailable(ctx) ? [['--bf16-grads', ctx.precision, ctx.optimizer, 'megatron-bf16'] as [string, TrainingPrecision, OptimizerKind, GradientBuffer]] : []),
+    ['--optimizer adamw-bf16-moments', ctx.precision, OptimizerKind.ADAMW_BF16_MOMENTS, buffer],
+    ['--optimizer adam-8bit', ctx.precision, OptimizerKind.ADAM_8BIT, buffer],
+    ['--precision bf16-pure', TrainingPrecision.BF16_PURE, ctx.optimizer, buffer],
+    ['--precision bf16-pure --optimizer adam-8bit', TrainingPrecision.BF16_PURE, OptimizerKind.ADAM_8BIT, buffer],
   ];
-  const statesWith = (precision: TrainingPrecision, optimizer: OptimizerKind): number => {
-    const b = bytesPerParameter(precision, optimizer, ctx.gradientBuffer);
-    return m.weightsBytes * b.weights / ctx.bytes.weights + m.gradientsBytes * b.gradients / ctx.bytes.gradients + m.optimizerBytes * b.optimizer / ctx.bytes.optimizer;
+  // Each state scales with its bytes per parameter; the optimizer step's fp32 gradient copy is sharded like the optimizer.
+  const statesWith = (precision: TrainingPrecision, optimizer: OptimizerKind, gradientBuffer: GradientBuffer): { states: number; stepCopy: number } => {
+    const b = bytesPerParameter(precision, optimizer, gradientBuffer);
+    const perOptimizerByte = m.optimizerBytes / ctx.bytes.optimizer;
+    return {
+      states: m.weightsBytes * b.weights / ctx.bytes.weights + m.gradientsBytes * b.gradients / ctx.bytes.gradients + perOptimizerByte * b.optimizer,
+      stepCopy: perOptimizerByte * b.stepGradientCopy,
+    };
   };
   const lighter = options
-    .filter(([, precision, optimizer]) => precision !== ctx.precision || optimizer !== ctx.optimizer)
-    .map(([flags, precision, optimizer]) => ({ flags, states: statesWith(precision, optimizer) }))
+    .filter(([, precision, optimizer, gradientBuffer]) => precision !== ctx.precision || optimizer !== ctx.optimizer || gradientBuffer !== buffer)
+    .map(([flags, precision, optimizer, gradientBuffer]) => ({ flags, ...statesWith(precision, optimizer, gradientBuffer) }))
     .filter((o) => o.states < m.weightsBytes + m.gradientsBytes + m.optimizerBytes);
-  const fitting = lighter.filter((o) => o.states + m.overheadBytes <= m.usableBytes)
+  const fitting = lighter.filter((o) => o.states + o.stepCopy + m.overheadBytes <= m.usableBytes)
     .map((o) => `${o.flags} (model states ${formatQuantity(o.states, 'bytes')} per GPU before activations)`);
   if (fitting.length > 0 || lighter.length === 0) return { fitting, note: '' };
   const least = lighter.reduce((a, b) => (b.states < a.states ? b : a));
@@ -251,6 +263,11 @@ function buildPlan(ctx: PlanContext, gpus: number, best: SearchResult, tokens: n
 function trainedParams(ctx: PlanContext): number {
   const s = ctx.shape;
   return s.totalParams + s.mtpLayers * (s.mtpDenseParams + s.mtpRoutedParams);
+}
+
+/** True when the plan keeps Megatron-Core's fp32 gradient buffer in mixed precision, so a bf16 buffer would be lighter. */
+function bf16BufferAvailable(ctx: PlanContext): boolean {
+  return ctx.gradientBuffer === 'megatron-fp32' && (ctx.precision === TrainingPrecision.BF16_MIXED || ctx.precision === TrainingPrecision.FP8_MIXED);
 }
 
 /** Megatron-Core's gradient buffer (`fp32GradientBuffer`), checked against the profile and the precision. */

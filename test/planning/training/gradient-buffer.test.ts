@@ -25,7 +25,8 @@ describe('published runs that fit only with the bf16 gradient buffer NVIDIA ran'
     const plan = TrainingPlanner.plan(qwen30(false));
     expect(Math.abs(plan.memory.peakBytesPerGpu / GiB - 70.15)).toBeLessThan(0.05);
     expect(plan.memory.gradientsBytes * 2).toBeCloseTo(plan.memory.weightsBytes * 2, 0);
-    expect(() => TrainingPlanner.plan(qwen30())).toThrow(/activations need 38\.45 GiB per GPU on top of 35\.76 GiB of model states/);
+    expect(() => TrainingPlanner.plan(qwen30()))
+      .toThrow(/activations need 38\.45 GiB per GPU on top of 35\.76 GiB of model states.*try --bf16-grads \(bf16 gradient buffer: model states 30\.9\d GiB\)/);
   });
 
   /**
@@ -88,6 +89,15 @@ describe('the bf16 gradient buffer in the plan', () => {
   });
 });
 
+describe('the bf16 gradient buffer in the advice', () => {
+  test('offered when model states do not fit and it would (Llama 2 13B on 16 GPUs at TP1: 2 + 4 + 12/16 → 2 + 2 + 12/16 bytes), and the plan then fits', () => {
+    const props: TrainingPlanProps = { model: ModelSpec.of('llama-2-13b'), gpu: H100, gpus: 16, sequenceLength: 1024, globalBatchTokens: 64 * 1024, tensorParallel: 1, pipelineParallel: 1 };
+    expect(() => TrainingPlanner.plan(props)).toThrow(/need 81\.8\d GiB per GPU at zero=1.*--bf16-grads \(model states 57\.5\d GiB per GPU before activations\)/);
+    const plan = TrainingPlanner.plan({ ...props, fp32GradientBuffer: false });
+    expect(plan.memory.peakBytesPerGpu).toBeLessThanOrEqual(plan.memory.usableBytesPerGpu);
+  });
+});
+
 describe('AdamW with bf16 moments (Megatron-Core precision-aware optimizer)', () => {
   test('saves 4 bytes per parameter of optimizer state, sharded like the rest (Llama 3.1 8B on 8 GPUs, ZeRO-1: 12 → 8 bytes / 8)', () => {
     const props: TrainingPlanProps = { model: ModelSpec.of('llama-3.1-8b'), gpu: H100, gpus: 8, sequenceLength: 4096, globalBatchTokens: 64 * 4096, tensorParallel: 1, pipelineParallel: 1 };
@@ -103,7 +113,9 @@ describe('AdamW with bf16 moments (Megatron-Core precision-aware optimizer)', ()
       TrainingPlanner.plan({ model: ModelSpec.of('gemma-2-9b'), gpu: H100, gpus: 2, sequenceLength: 4096, globalBatchTokens: 2 * 4096, tensorParallel: 2, pipelineParallel: 1 });
     } catch (e) { error = e; }
     expect(error).toBeInstanceOf(PlanningError);
-    // 9.24B parameters / tp 2 × 18 bytes = 77.5 GiB; with bf16 moments 14 bytes.
+    // 9.24B parameters / tp 2 × 18 bytes = 77.5 GiB; with bf16 moments 14 bytes. Not --bf16-grads: with no data parallelism
+    // the optimizer step's fp32 copy of every gradient (4 bytes) would not fit beside the 2 + 2 + 12.
+    expect((error as PlanningError).message).not.toMatch(/--bf16-grads/);
     expect((error as PlanningError).message).toMatch(/weights\+gradients\+optimizer need 77\.\d+ GiB.*--optimizer adamw-bf16-moments \(model states 60\.\d+ GiB per GPU before activations\)/);
   });
 });
