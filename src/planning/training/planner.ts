@@ -255,7 +255,7 @@ function buildPlan(ctx: PlanContext, gpus: number, best: SearchResult, tokens: n
     sequenceLength: ctx.seqLen, globalBatchTokens: ctx.globalSeqs * ctx.seqLen, precision: ctx.precision,
     framework: ctx.framework, zeroStage: ctx.zeroStage, recompute: ctx.recompute,
     recomputeModules: ctx.recomputeModules ? [...ctx.recomputeModules] : [], mtpLayers: ctx.shape.mtpLayers,
-    explanation: ex.render(`Training plan: ${ctx.model.id} on ${gpus} × ${ctx.gpu.id} (${ctx.framework}, ${ctx.precision}, ${ctx.optimizer}, ZeRO-${ctx.zeroStage}, recompute ${ctx.recompute})`),
+    explanation: ex.render(`Training plan: ${ctx.model.id} on ${gpus} × ${ctx.gpu.id} (${ctx.framework}, ${ctx.precision}${ctx.gradientBuffer === 'megatron-bf16' ? ', bf16 gradient buffer' : ''}, ${ctx.optimizer}, ZeRO-${ctx.zeroStage}, recompute ${ctx.recompute})`),
   });
 }
 

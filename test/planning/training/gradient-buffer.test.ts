@@ -64,6 +64,8 @@ describe('the bf16 gradient buffer in the plan', () => {
     expect(m.peakBytesPerGpu).toBeCloseTo(m.weightsBytes + m.gradientsBytes + m.optimizerBytes + 4 * params + m.overheadBytes, 0);
     expect(m.peakBytesPerGpu - fp32.memory.peakBytesPerGpu).toBeCloseTo(2 * params - m.activationsBytes, 0);
     expect(bf16.explain()).toMatch(/optimizer step's fp32 gradient copy \(more than the activations/);
+    expect(bf16.explain()).toMatch(/^Training plan: llama-3\.2-1b on 1 × h100-sxm-80gb \(megatron, bf16-mixed, bf16 gradient buffer, adamw, ZeRO-1/);
+    expect(fp32.explain()).not.toMatch(/bf16 gradient buffer/);
   });
 
   test('gradients reduce in bf16: less data-parallel time per step, the rest unchanged', () => {
