@@ -159,6 +159,28 @@ describe('MoE pre-training on H100 against published runs', () => {
     expect(Math.abs(modelFlopsPerToken({ ...modelShape(gptOss), mtpLayers: 0 }, 4096) / 3.26e10 - 1)).toBeLessThan(0.01);
   });
 
+  /**
+   * Where the FP8 error sits. NVIDIA: "FP8 training achieves approximately 10% to 25% end-to-end performance improvement for
+   * large-scale MoE training on different hardware platforms" ([r] §4.3.5); its only same-model pairs, on GB200 at different
+   * layouts (Tables 11 and 20), are 1.22× (DeepSeek-V3, MXFP8 1,048 against BF16 857 TFLOP/s) and 1.23× (Qwen3-235B, 919
+   * against 750). At NVIDIA's H100 layouts with only the precision changed, the planner speeds compute-bound MoE steps up
+   * about as much as dense ones (whose FP8 and BF16 rows are both within target). The BF16 MoE rows being within target,
+   * the DeepSeek-V3 FP8 rows' 30–41% is an FP8 gain real MoE runs do not get. Pricing the routed experts' GEMMs at BF16
+   * speed in FP8 (tried, not adopted) still leaves DeepSeek-V3 at 1.29×: the gain is missing from more than the expert GEMMs.
+   * The Qwen3-235B FP8 run is dispatch-bound in the plan (NCCL all-to-all across nodes under EP overlap), so FP8 gains it
+   * nothing there and its +25% lies in the dispatch under overlap instead. KNOWN LIMIT: ratios pinned (±2%).
+   */
+  test.each([
+    ['DeepSeek-V3, TP2 PP8 VP4 EP64, DeepEP + EP overlap, bf16 moments (Table 17 layout)', UNCALIBRATED[2][3], 1.534],
+    ['Qwen3-235B, TP2 PP8 VP4 EP32, DeepEP + EP overlap (Table 11 layout)', row(QWEN3_235B, 256, 2048, BF16, 2, 8, 4, 32, DEEPEP, true), 1.513],
+    ['Qwen3-235B, TP2 PP8 VP4 EP32, all-to-all + EP overlap, no TP overlap (Megatron-Bridge FP8 recipe)', UNCALIBRATED[0][3], 1.0],
+  ])('known limit: %s: FP8 planned %s× as fast as BF16 at the same layout (NVIDIA: 1.10–1.25× for MoE)', (_name, props, ratio) => {
+    const at = (precision: TrainingPrecision): number => TrainingPlanner.plan({ ...props, precision, gpu: ROOMY_H100 }).throughput.tokensPerSecond;
+    const planned = at(FP8) / at(BF16);
+    expect(Math.abs(planned / ratio - 1)).toBeLessThanOrEqual(0.02);
+    if (ratio > 1.25) expect(planned).toBeGreaterThan(1.25);
+  });
+
   test('the explanation says how far MoE compute is calibrated, with the measured error', () => {
     expect(TrainingPlanner.plan(UNCALIBRATED[0][3]).explain()).toMatch(/MoE step time is partly calibrated.*host launch time per local expert.*\+25%…\+41%/);
   });
