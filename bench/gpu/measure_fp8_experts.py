@@ -25,15 +25,15 @@ output as a fixture and compare. Each measurement is independent and records its
 Run on the device machine:
   OUT=/some/dir PYTHONUNBUFFERED=1 python3 bench/gpu/measure_fp8_experts.py [--quick]
 Writes $OUT/fp8-experts.jsonl and $OUT/fp8-experts-env.json. A few minutes on an H100/H200.
-Timing as measure_kernels.py: CUDA events, median of 5 batches of 10 calls after 3 warm-up calls.
+Timing and expert shapes are measure_kernels.py's (imported): CUDA events, median of 5 batches of 10 calls after 3 warm-ups.
 """
 import json
 import os
-import statistics
 import sys
-import traceback
 
 import torch
+
+from measure_kernels import EXPERTS, run_jobs, time_expert_mlp, timed  # same folder: run as python3 bench/gpu/measure_fp8_experts.py
 
 OUT = os.environ.get("OUT", "/tmp/aidc-fp8-experts")
 QUICK = "--quick" in sys.argv
@@ -41,32 +41,6 @@ DEV = "cuda"
 BF16 = torch.bfloat16
 FP8 = torch.float8_e4m3fn
 FP8_MAX = 448.0
-
-# (model, hidden, expert width, local experts at the published EP): as measure_kernels.py EXPERTS.
-EXPERTS = [("qwen3-30b-a3b", 2048, 768, 16), ("qwen3-235b-a22b", 4096, 1536, 16), ("deepseek-v3", 7168, 2048, 4)]
-
-
-def timed(fn, warmup=3, iters=10, batches=5):
-    """Median seconds of one call of fn over `batches` batches of `iters` calls (CUDA events)."""
-    for _ in range(warmup):
-        fn()
-    torch.cuda.synchronize()
-    per_call = []
-    for _ in range(batches):
-        start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
-        start.record()
-        for _ in range(iters):
-            fn()
-        end.record()
-        torch.cuda.synchronize()
-        per_call.append(start.elapsed_time(end) / 1e3 / iters)
-    return statistics.median(per_call)
-
-
-def emit(record, sink):
-    sink.write(json.dumps(record) + "\n")
-    sink.flush()
-    print(json.dumps(record))
 
 
 def fp8(shape):
@@ -121,11 +95,7 @@ def measure_grouped(h, f, g, m):
         mm(a_cols, dy_cols.t(), s_a_cols, s_dy_cols, offs=offs_m, out_dtype=BF16)       # fc2 weight gradient
         mm(dz, w1_t.transpose(-2, -1), s_rows, s_w1_t, offs=offs_m, out_dtype=BF16)    # fc1 data gradient
         mm(x_cols, dz_cols.t(), s_x_cols, s_dz_cols, offs=offs_m, out_dtype=BF16)       # fc1 weight gradient
-    fwd = timed(forward)
-    bwd = timed(backward)
-    flops_fwd = 2 * g * m * h * 3 * f
-    return {"forwardSeconds": fwd, "backwardSeconds": bwd, "forwardTflops": flops_fwd / fwd / 1e12,
-            "backwardTflops": 2 * flops_fwd / bwd / 1e12}
+    return time_expert_mlp(forward, backward, h, f, g, m)
 
 
 def measure_quantize(h, f, g, m):
@@ -169,13 +139,7 @@ def main():
             jobs.append(("fp8-grouped-gemm", case, lambda h=h, f=f, g=g, m=m: measure_grouped(h, f, g, m)))
             jobs.append(("fp8-quantize", case, lambda h=h, f=f, g=g, m=m: measure_quantize(h, f, g, m)))
     with open(os.path.join(OUT, "fp8-experts.jsonl"), "w") as sink:
-        for kind, case, fn in jobs:
-            try:
-                emit({"kind": kind, **case, **fn()}, sink)
-            except Exception as error:  # noqa: BLE001 - record and go on: one broken case must not cost the lease
-                emit({"kind": kind, **case, "error": f"{type(error).__name__}: {error}",
-                      "trace": traceback.format_exc(limit=3)}, sink)
-            torch.cuda.empty_cache()
+        run_jobs(jobs, sink)
 
 
 if __name__ == "__main__":

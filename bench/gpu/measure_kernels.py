@@ -121,6 +121,11 @@ def measure_grouped(h, f, g, m):
         mm(a.t(), dy, offs=offs)                           # fc2 weight gradient (2D x 2D, groups along m)
         mm(dz, w1.transpose(-2, -1), offs=offs)          # fc1 data gradient
         mm(x.t(), dz, offs=offs)                           # fc1 weight gradient
+    return time_expert_mlp(forward, backward, h, f, g, m)
+
+
+def time_expert_mlp(forward, backward, h, f, g, m):
+    """Times an expert MLP's forward and backward GEMMs; FLOPs 2*g*m*h*3f forward, twice that backward."""
     fwd = timed(forward)
     bwd = timed(backward)
     flops_fwd = 2 * g * m * h * 3 * f
@@ -182,14 +187,18 @@ def main():
                              lambda h=h, f=f, g=g, m=m: measure_looped(h, f, g, m)))
         for h in (2048, 4096, 7168):
             jobs.append(("permutation", dict(hidden=h, tokens=4096, topK=8), lambda h=h: measure_permutation(h, 4096)))
-        for kind, case, fn in jobs:
-            try:
-                result = fn()
-                emit({"kind": kind, **case, **result}, sink)
-            except Exception as error:  # noqa: BLE001 - record and go on: one broken case must not cost the lease
-                emit({"kind": kind, **case, "error": f"{type(error).__name__}: {error}",
-                      "trace": traceback.format_exc(limit=3)}, sink)
-            torch.cuda.empty_cache()
+        run_jobs(jobs, sink)
+
+
+def run_jobs(jobs, sink):
+    """Runs (kind, case, fn) jobs, emitting each result or its error: one broken case must not cost the lease."""
+    for kind, case, fn in jobs:
+        try:
+            emit({"kind": kind, **case, **fn()}, sink)
+        except Exception as error:  # noqa: BLE001 - record and go on
+            emit({"kind": kind, **case, "error": f"{type(error).__name__}: {error}",
+                  "trace": traceback.format_exc(limit=3)}, sink)
+        torch.cuda.empty_cache()
 
 
 if __name__ == "__main__":
