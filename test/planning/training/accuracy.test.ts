@@ -100,8 +100,28 @@ describe('Megatron-LM paper (Narayanan et al. 2021) Table 1 on A100', () => {
   });
 });
 
+/**
+ * Out of sample, another GPU generation: Megatron-Bridge docs/performance-summary.md, "25.11 NeMo Container", System: DGX-B200
+ * (8 B200 on NVLink 5, 400 Gb/s per GPU: the planner's default node for `b200-192gb`), FP8-CS, "Model TFLOP / sec / GPU",
+ * recipes with the bf16 gradient buffer as the H100 rows above. The 25.09 container measured 1,544 and 1,676. Nothing was
+ * fitted to B200: the efficiency constants are the H100 ones, at B200's peaks (2,250 BF16 / 4,500 FP8 dense TFLOP/s).
+ */
+const B200 = GpuType.of('b200-192gb');
+const NEMO_B200: Array<[string, number, TrainingPlanProps]> = [
+  ['Llama 3 8B, 8 GPUs, micro-batch 2', 1576, { model: ModelSpec.of('llama-3.1-8b'), gpu: B200, gpus: 8, sequenceLength: 8192, globalBatchTokens: 128 * 8192, precision: FP8, tensorParallel: 1, pipelineParallel: 1, contextParallel: 1, microBatch: 2, fp32GradientBuffer: false }],
+  ['Llama 3.1 405B, 128 GPUs, TP4 PP8 CP2 VP8', 1667, { model: ModelSpec.of('llama-3.1-405b'), gpu: B200, gpus: 128, sequenceLength: 8192, globalBatchTokens: 64 * 8192, precision: FP8, tensorParallel: 4, pipelineParallel: 8, contextParallel: 2, virtualPipelineStages: 8, microBatch: 1, fp32GradientBuffer: false }],
+];
+
+describe('Megatron-Bridge DGX-B200 FP8 pre-training throughput (out of sample)', () => {
+  test.each(NEMO_B200)('%s: predicted model TFLOP/s per GPU within 15%% of the published %d', (_name, published, props) => {
+    const plan = TrainingPlanner.plan(props);
+    expect(plan.fits).toBe(true);
+    expect(Math.abs(plan.throughput.tflopsPerGpu / published - 1)).toBeLessThanOrEqual(0.15);
+  });
+});
+
 describe('the free layout search', () => {
-  test.each(NEMO.map(([name, , , props]) => [name, props] as const))('%s: the searched layout is never slower than the published one by the planner\'s own model', (_name, props) => {
+  test.each([...NEMO.map(([name, , , props]) => [name, props] as const), ...NEMO_B200.map(([name, , props]) => [`B200 ${name}`, props] as const)])('%s: the searched layout is never slower than the published one by the planner\'s own model', (_name, props) => {
     const published = TrainingPlanner.plan(props);
     const free = TrainingPlanner.plan({ ...props, tensorParallel: undefined, pipelineParallel: undefined, contextParallel: undefined, microBatch: undefined, virtualPipelineStages: undefined });
     // The search covers interleaving (virtual stages) too, so it is held to the published layout including its VP.
