@@ -58,7 +58,15 @@ const ROOMY_H100 = GpuType.custom({
  * - out of sample: the in-node EP8 run with Megatron-FSDP (ZeRO-3 over 128 data-parallel ranks), micro-batch 4 and full
  *   recompute: 4,096 tokens per expert, so the fitted host time exposes nothing; planned 243 against 276 (−12%).
  */
-/** The report's DeepSeek-V3 run (Table 17), on an H100 with room: its memory is a known limit (see the last test below). */
+/**
+ * The report's DeepSeek-V3 run (Table 17), on an H100 with room: its memory is a known limit (see the last test below).
+ * And one run on another GPU generation: Megatron-Bridge docs/performance-summary.md, 25.09, DGX-B200, DeepSeek-V3 FP8-CS
+ * ("tokendrop": capacity factor 1, so every expert computes a balanced share), 256 GPUs, global batch 2,048, TP1 PP16 EP8,
+ * 589 TFLOP/s (deepseek_llm_pretrain.py of that release: `enable_deepep=False`, so all-to-all, no EP overlap, bf16 gradient
+ * buffer, recompute `mla_up_proj`, which an FP8 plan cannot name). With 32 local experts per GPU a fifth of its planned slot is
+ * host launch time (19 ms per micro-batch), so it also checks the fitted host launch time out of sample (nothing was fitted
+ * to B200); the 25.11 container's dropless FP8-MX run of the layout measured 557 (planned +7.4%).
+ */
 const DSV3_TABLE_17 = row(DSV3, 1024, 8192, FP8, 2, 8, 4, 64, DEEPEP, true, { optimizer: OptimizerKind.ADAMW_BF16_MOMENTS, gpu: ROOMY_H100 });
 
 const WITHIN_TARGET: Array<[string, number, TrainingPlanProps]> = [
@@ -72,6 +80,8 @@ const WITHIN_TARGET: Array<[string, number, TrainingPlanProps]> = [
     row(QWEN3_235B, 256, 2048, BF16, 2, 1, 1, 8, DEEPEP, false, { microBatch: 4, zeroStage: 3, recompute: RecomputeMode.FULL })],
   ['[r] DeepSeek-V3 FP8 blockwise, 1024 GPUs, TP2 PP8 VP4 EP64, DeepEP + EP overlap, bf16 Adam moments (Table 17; H100 with room; nothing fitted)', 368,
     DSV3_TABLE_17],
+  ['[n] DeepSeek-V3 FP8, 256 B200s, TP1 PP16 EP8, all-to-all (B200, out of sample)', 589,
+    row(DSV3, 256, 2048, FP8, 1, 16, 1, 8, ExpertDispatcher.ALL_TO_ALL, false, { gpu: GpuType.of('b200-192gb'), fp32GradientBuffer: false })],
 ];
 
 /**
