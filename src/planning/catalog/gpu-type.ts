@@ -25,7 +25,10 @@ export interface GpuTypeProps {
    * @default - same as `tflopsFp8`, else twice `tflopsBf16`
    */
   readonly topsInt8?: number;
-  /** Number of GPUs connected all-to-all by NVLink/Infinity Fabric in one domain (1 = PCIe only). */
+  /**
+   * Number of GPUs connected all-to-all by NVLink/Infinity Fabric in one domain (1 = PCIe only): 8 on an HGX board, 72 in
+   * a GB200 NVL72 rack, where the domain spans several nodes.
+   */
   readonly nvlinkDomainSize: number;
   /** Total (bidirectional) NVLink bandwidth per GPU in bytes per second, as vendors quote it; PCIe bandwidth when there is no NVLink. */
   readonly nvlinkBandwidthBytesPerSecond: number;
@@ -129,6 +132,28 @@ export class GpuType {
     tdpWatts: 1000,
     migProfiles: ['1g.23gb', '1g.45gb', '2g.45gb', '3g.90gb', '4g.90gb', '7g.180gb'],
     source: 'NVIDIA HGX B200 specifications (https://www.nvidia.com/en-us/data-center/hgx/) and DGX B200 datasheet (1,440 GB GPU memory for 8 GPUs); per GPU = board/8; dense = sparse/2',
+  });
+
+  /**
+   * NVIDIA GB200 (a Blackwell GPU of a GB200 NVL72 rack). Source: NVIDIA Blackwell datasheet and GB200 NVL72 page
+   * (nvidia.com/en-us/data-center/gb200-nvl72), per-GPU column: 186 GB HBM3e at 8 TB/s, FP16/BF16 5 PFLOPS and FP8 10
+   * PFLOPS with sparsity (2,500 / 5,000 dense), TDP configurable up to 1,200 W, NVLink 5 at 1.8 TB/s. Rack: 72 GPUs in
+   * one NVLink domain ("13.4 TB HBM3e", "130 TB/s" = 72 × 186 GB, 72 × 1.8 TB/s) across 18 compute trays of 4 GPUs, so
+   * the NVLink domain spans nodes (a Kubernetes node is one tray: see `NodeShape.A4X_HIGHGPU_4G`). MIG is supported but
+   * the datasheet lists no profile names, so none are listed here.
+   */
+  public static readonly GB200_186GB = GpuType.register({
+    id: 'gb200-186gb',
+    name: 'NVIDIA GB200 (Blackwell, NVL72 rack)',
+    vendor: 'nvidia',
+    memoryBytes: 186e9,
+    hbmBandwidthBytesPerSecond: 8e12,
+    tflopsBf16: 2500,
+    tflopsFp8: 5000,
+    nvlinkDomainSize: 72,
+    nvlinkBandwidthBytesPerSecond: 1.8e12,
+    tdpWatts: 1200,
+    source: 'NVIDIA GB200 NVL72 specifications (https://www.nvidia.com/en-us/data-center/gb200-nvl72/) and Blackwell datasheet, per-GPU column; dense = sparse/2',
   });
 
   /**

@@ -202,6 +202,17 @@ export class NodeShape {
   });
 
   /**
+   * GCP a4x-highgpu-4g: 4× GB200 (one compute tray of a GB200 NVL72 rack; 18 VMs form one 72-GPU NVLink domain), 140 vCPU
+   * (Arm, Grace), 884 GB, 12,000 GiB Titanium SSD, 2,000 Gbps (4× 400 Gbps ConnectX-7 for GPU traffic + 2× 200 Gbps Titanium).
+   * Source: cloud.google.com/compute/docs/accelerator-optimized-machines (A4X) and docs/gpus/gpu-network-bandwidth. Price not set.
+   */
+  public static readonly A4X_HIGHGPU_4G = NodeShape.register({
+    id: 'a4x-highgpu-4g', provider: 'gcp', gpuType: GpuType.GB200_186GB, gpuCount: 4, vcpu: 140,
+    memoryBytes: 884 * 2 ** 30, localNvmeBytes: 12000 * 2 ** 30, networkBandwidthBitsPerSecond: 2000e9,
+    source: 'https://cloud.google.com/compute/docs/accelerator-optimized-machines#a4x-vms',
+  });
+
+  /**
    * GCP a2-ultragpu-8g: 8× A100 SXM 80GB, 96 vCPU, 1,360 GB, 8×375 GiB local SSD, 100 Gbps.
    * Source: cloud.google.com/compute/docs/accelerator-optimized-machines (A2 Ultra). Price not set.
    */

@@ -24,8 +24,15 @@ export interface PlanContext {
   readonly seqLen: number;
   /** Global batch in sequences. */
   readonly globalSeqs: number;
+  /** GPUs per node (machine): counts nodes and rounds deadline-mode GPU counts. */
   readonly gpusPerNode: number;
-  /** Largest tensor-parallel size: the NVLink domain inside one node. */
+  /**
+   * GPUs that talk over NVLink (over PCIe inside one node for PCIe GPUs): max(GPUs per node, the GPU's NVLink domain), 72 on
+   * a GB200 NVL72 rack. Collectives of groups up to this size run at NVLink bandwidth; rank groups are assumed placed inside
+   * one domain (topology-aware scheduling: Kueue TAS, Slurm `--segment`).
+   */
+  readonly nvlinkDomainGpus: number;
+  /** Largest tensor-parallel size: the NVLink domain. */
   readonly tpMax: number;
   /** Inter-node bandwidth available to one GPU, bytes/s, one direction. */
   readonly networkBytesPerSecondPerGpu: number;

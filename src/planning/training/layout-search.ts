@@ -43,15 +43,22 @@ export function divisors(n: number): number[] {
 const eager = (ctx: PlanContext): boolean => ctx.framework !== TrainingFramework.MEGATRON;
 
 /**
- * Tensor-parallel sizes: within the NVLink domain of one node, dividing the query heads, and either
- * dividing the KV heads or a multiple of them (KV heads are then replicated; Megatron-Core requires
- * `num_query_groups % tp == 0`, vLLM replicates — we allow both for sizing). Eager profiles have no TP.
+ * Largest tensor-parallel size the free search tries: one HGX board. The step-time model's TP terms are checked against
+ * runs at TP ≤ 8 only, and NVIDIA's own GB200 NVL72 presets keep TP ≤ 4 and give the rack to data, pipeline and expert
+ * parallelism (Megatron-Bridge scripts/performance/configs); a fixed `tensorParallel` may still use the whole NVLink domain.
+ */
+export const SEARCHED_TENSOR_PARALLEL_LIMIT = 8;
+
+/**
+ * Tensor-parallel sizes the search tries: within the NVLink domain (and at most {@link SEARCHED_TENSOR_PARALLEL_LIMIT}),
+ * dividing the query heads, and either dividing the KV heads or a multiple of them (KV heads are then replicated;
+ * Megatron-Core requires `num_query_groups % tp == 0`, vLLM replicates — we allow both for sizing). Eager profiles have no TP.
  */
 export function tpCandidates(ctx: PlanContext): number[] {
   if (eager(ctx)) return [1];
   const m = ctx.model;
   const out: number[] = [];
-  for (let t = 1; t <= ctx.tpMax; t++) {
+  for (let t = 1; t <= Math.min(ctx.tpMax, SEARCHED_TENSOR_PARALLEL_LIMIT); t++) {
     if (m.attentionHeads % t === 0 && (m.kvHeads % t === 0 || t % m.kvHeads === 0)) out.push(t);
   }
   return out;

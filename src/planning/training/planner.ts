@@ -2,7 +2,7 @@ import { PlanningError } from '../../errors';
 import { GpuType, ModelSpec, NodeShape } from '../catalog';
 import { bytesPerParameter, GradientBuffer, usesFp8 } from './bytes-per-parameter';
 import { Layout, PlanContext } from './context';
-import { candidateGpuCounts, FixedParallelism, nearbyValidGpuCounts, SearchResult, searchLayouts, validateFixed } from './layout-search';
+import { candidateGpuCounts, FixedParallelism, nearbyValidGpuCounts, SEARCHED_TENSOR_PARALLEL_LIMIT, SearchResult, searchLayouts, validateFixed } from './layout-search';
 import { splitOf, worstStageMemory } from './memory';
 import { modelFlopsPerToken, modelShape } from './model-math';
 import { rankLayers } from './pipeline-schedule';
@@ -11,6 +11,7 @@ import { DEFAULT_BF16_EFFICIENCY, DEFAULT_FP8_EFFICIENCY, stepTime } from './ste
 import { TrainingPlan } from './training-plan';
 import { TrainingPlanProps } from './training-types';
 import { requireInRange, requireNonNegativeInteger, requirePositive, requirePositiveInteger } from '../private/checks';
+import { defaultNodeFor } from '../private/default-node';
 import { Explanation, formatQuantity } from '../private/explanation';
 
 /**
@@ -55,8 +56,11 @@ function resolve(props: TrainingPlanProps): { ctx: PlanContext; fixed: FixedPara
   if (node && node.gpuType.id !== props.gpu.id) {
     throw new PlanningError('nodeShape', node.id, `carries ${node.gpuType.id}, not ${props.gpu.id}; pick a node shape with ${props.gpu.id} or change --gpu`);
   }
-  const gpusPerNode = node ? node.gpuCount : props.gpu.nvlinkDomainSize;
-  const tpMax = Math.max(1, Math.min(gpusPerNode, props.gpu.nvlinkDomainSize));
+  // Nodes count machines; the NVLink domain bounds fast communication. On an HGX board they coincide (8); a GB200 NVL72
+  // rack joins 18 trays of 4 GPUs into one 72-GPU domain; PCIe GPUs talk inside their node (over PCIe, domain 1).
+  const gpusPerNode = node ? node.gpuCount : props.gpu.nvlinkDomainSize > 1 ? defaultNodeFor(props.gpu).gpusPerNode : 1;
+  const nvlinkDomainGpus = Math.max(gpusPerNode, props.gpu.nvlinkDomainSize);
+  const tpMax = Math.max(1, Math.min(nvlinkDomainGpus, props.gpu.nvlinkDomainSize));
   const networkBits = node ? node.networkBandwidthBitsPerSecond / node.gpuCount : DEFAULT_NETWORK_BITS_PER_SECOND_PER_GPU;
   const eff = props.computeEfficiency === undefined ? (usesFp8(precision) ? DEFAULT_FP8_EFFICIENCY : DEFAULT_BF16_EFFICIENCY)
     : requireInRange('computeEfficiency', props.computeEfficiency, 0.01, 1);
@@ -85,7 +89,7 @@ function resolve(props: TrainingPlanProps): { ctx: PlanContext; fixed: FixedPara
   const ctx: PlanContext = {
     model: props.model, shape: { ...modelShape(props.model), mtpLayers }, gpu: props.gpu, precision, optimizer,
     bytes: bytesPerParameter(precision, optimizer, gradientBuffer), gradientBuffer, zeroStage, recompute, recomputeModules, framework, seqLen, globalSeqs: gbt / seqLen,
-    gpusPerNode, tpMax, networkBytesPerSecondPerGpu: networkBits / 8, nvlinkBytesPerSecond: props.gpu.nvlinkBandwidthBytesPerSecond / 2,
+    gpusPerNode, nvlinkDomainGpus, tpMax, networkBytesPerSecondPerGpu: networkBits / 8, nvlinkBytesPerSecond: props.gpu.nvlinkBandwidthBytesPerSecond / 2,
     computeEfficiency: eff, tpCommOverlap: props.tensorParallelCommOverlap ?? true, expertDispatcher,
     expertCommunicationOverlap: props.expertCommunicationOverlap ?? false, dpOverlapFraction: overlap, memoryReserveFraction: reserve, fixedVirtualStages: vpp,
   };
@@ -226,6 +230,9 @@ function buildPlan(ctx: PlanContext, gpus: number, best: SearchResult, tokens: n
     ex.add('pipeline split', l.pp, 'ranks', `${split.method}: ${Array.from({ length: l.pp }, (_, r) => rankLayers(split, r)).join(', ')} layers per rank${slots}${mtp}`,
       'Megatron-Core pipeline split; Dubey et al. 2024 (Llama 3) §3.3.2');
   }
+  const spans = ctx.nvlinkDomainGpus > ctx.gpusPerNode ? ` (the domain spans ${Math.ceil(ctx.nvlinkDomainGpus / ctx.gpusPerNode)} nodes)` : '';
+  ex.add('NVLink domain', ctx.nvlinkDomainGpus, 'GPUs', `${ctx.gpu.id}: groups of up to ${ctx.nvlinkDomainGpus} GPUs${spans} use ${ctx.gpu.nvlinkDomainSize > 1 ? 'NVLink' : 'PCIe'} (${(ctx.nvlinkBytesPerSecond / 1e9).toFixed(0)} GB/s per direction), larger ones the network (${(ctx.networkBytesPerSecondPerGpu * 8 / 1e9).toFixed(0)} Gb/s per GPU); ${ctx.gpusPerNode} GPUs per node${ctx.tpMax > SEARCHED_TENSOR_PARALLEL_LIMIT ? `; the search tries tp ≤ ${SEARCHED_TENSOR_PARALLEL_LIMIT} (fix --tp for up to ${ctx.tpMax})` : ''}`,
+    'GPU and node-shape catalogs (aidc catalog gpus / node-shapes)');
   const mem = worstStageMemory(ctx, l, ex);
   const t = stepTime(ctx, l, ex);
   let timeToTrain: number | undefined;

@@ -190,11 +190,15 @@ export function stepTime(ctx: PlanContext, l: Layout, ex?: Explanation): StepTim
   const tpOps = (ctx.recompute === RecomputeMode.FULL ? 12 : 8);
   const nvl = ctx.nvlinkBytesPerSecond * LINK_EFFICIENCY;
   const tpExposed = tpExposedFraction(l.tp, ctx.tpCommOverlap);
-  const tpSeconds = l.tp > 1 ? tpExposed * layersStage * tpOps * ((l.tp - 1) / l.tp) * actBytes / nvl : 0;
+  // Overlap hides the collectives only behind the GEMMs they are chunked into: whatever exceeds the GEMM time stays
+  // exposed. This never binds at TP ≤ 8 on HGX boards; it does beyond one board (TP 16–72 on an NVL72 rack), where the
+  // traffic per GPU stays s·b·h while each GPU's GEMMs shrink as 1/tp.
+  const tpComm = l.tp > 1 ? layersStage * tpOps * ((l.tp - 1) / l.tp) * actBytes / nvl : 0;
+  const tpSeconds = Math.max(tpExposed * tpComm, ctx.tpCommOverlap ? tpComm - gemmSeconds : 0);
 
   // Context parallel (ring attention): K and V chunks pass around the cp ring, forward once and twice in backward;
   // overlapped with the attention compute, only the excess is exposed.
-  const inNode = (ranks: number): boolean => ranks <= ctx.gpusPerNode;
+  const inNode = (ranks: number): boolean => ranks <= ctx.nvlinkDomainGpus;
   const net = ctx.networkBytesPerSecondPerGpu * LINK_EFFICIENCY;
   const cpBw = inNode(l.tp * l.cp) ? nvl : net;
   const kvBytes = (seq / l.cp) * l.microBatch * (s.kDim + s.vDim) * 2 / l.tp;
@@ -217,7 +221,9 @@ export function stepTime(ctx: PlanContext, l: Layout, ex?: Explanation): StepTim
   // and receives its gradients with blocking p2p calls between compute steps (send_forward_recv_backward,
   // send_backward_recv_forward), so both transfers sit in every slot; the interleaved schedule overlaps them with
   // compute (overlap_p2p_comm) and pays them only in fill and drain.
-  const p2pPerSlot = l.pp > 1 && v === 1 ? 2 * (actBytes / l.tp) / net : 0;
+  // Stage neighbours sit tp·cp·dp ranks apart: over NVLink only when the whole pipeline lies in one NVLink domain.
+  const p2pBw = inNode(l.tp * l.cp * l.dp * l.pp) ? nvl : net;
+  const p2pPerSlot = l.pp > 1 && v === 1 ? 2 * (actBytes / l.tp) / p2pBw : 0;
   // EP overlap (Megatron-Core --overlap-moe-expert-parallel-comm): one micro-batch's dispatch/combine runs under another's
   // compute. NVIDIA report a 93% overlap ratio for DeepSeek-V3 on H100, and that DeepEP's 20 SMs cost the GEMMs running
   // beside it roughly 20% (Megatron Core MoE report, arXiv:2603.07685 §4.2.3, Figure 18).
@@ -227,7 +233,7 @@ export function stepTime(ctx: PlanContext, l: Layout, ex?: Explanation): StepTim
   const slot = computeMb + dispatcherSmCost + tpSeconds + cpSeconds + epExposed + p2pPerSlot;
   const bubbleFraction = l.pp > 1 ? (l.pp - 1) / (v * m) : 0;
   // Interleaving multiplies the stage boundaries, and so the point-to-point traffic, by v (Narayanan et al. 2021 §2.2.2).
-  const p2p = l.pp > 1 ? 2 * (l.pp - 1) * v * (actBytes / l.tp) / net : 0;
+  const p2p = l.pp > 1 ? 2 * (l.pp - 1) * v * (actBytes / l.tp) / p2pBw : 0;
   const pipelineSeconds = slot * (m + (l.pp > 1 ? (l.pp - 1) / v : 0)) + p2p;
 
   // Data parallel: gradients reduce over the dp×cp group (ring: 2(d−1)/d × bytes for all-reduce; reduce-scatter
@@ -274,7 +280,7 @@ export function stepTime(ctx: PlanContext, l: Layout, ex?: Explanation): StepTim
       'measured on H200, head dim 128 (bench/gpu/measure_kernels.py); Shah et al. 2024 Figs. 5 and 9 agree within 3%');
     ex.add('compute per micro-batch per stage', computeMb, 's', `slowest rank (${layersStage} layers${headOnSlowest ? ' + output head' : ''}): tokens ${tokensMb} × stage FLOPs/token / (tp·cp) / (peak ${fp8 ? 'FP8' : 'BF16'} × efficiency; attention × kernel efficiency)${eagerOverhead ? ` + eager overhead ${EAGER_LAYER_OVERHEAD_SECONDS * 1e3} ms × ${s.layers} layers${ctx.recompute === RecomputeMode.FULL ? ' × 1.5' : ''}` : ''}${fsdpCopySeconds ? ` + FSDP2 copies around its collectives ${(fsdpCopySeconds * 1e3).toPrecision(3)} ms` : ''}`,
       megatron ? undefined : 'fitted on H100 (bench/gpu/measure_training.py)');
-    ex.add('exposed TP communication per micro-batch', tpSeconds, 's', `exposed ${tpExposed.toPrecision(3)} (${ctx.tpCommOverlap ? 'comm–GEMM overlap: 1/tp' : 'no overlap'}) × layers ${layersStage} × ${tpOps} × (t−1)/t × s·b·h·2 B / (NVLink ${(ctx.nvlinkBytesPerSecond / 1e9).toFixed(0)} GB/s × ${LINK_EFFICIENCY})`, 'Korthikanti et al. 2022 §4.2.2');
+    ex.add('exposed TP communication per micro-batch', tpSeconds, 's', `${ctx.tpCommOverlap ? `max(${tpExposed.toPrecision(3)} × TP (comm–GEMM overlap: one chunk in tp exposed), TP − GEMM time)` : 'TP (blocking collectives, no overlap)'}; TP = layers ${layersStage} × ${tpOps} × (t−1)/t × s·b·h·2 B / (NVLink ${(ctx.nvlinkBytesPerSecond / 1e9).toFixed(0)} GB/s × ${LINK_EFFICIENCY})`, 'Korthikanti et al. 2022 §4.2.2');
     if (l.cp > 1) ex.add('exposed CP communication per micro-batch', cpSeconds, 's', 'max(0, ring K/V exchange − attention compute)');
     if (expertPenalty > 0) ex.add('FP8 gain on routed-expert GEMMs', FP8_ROUTED_EXPERT_GAIN, '×', `dense layers ${denseFp8Gain.toFixed(2)}× BF16 (in the compute above)`, 'NVIDIA: ~10–25% end to end for MoE in FP8, arXiv:2603.07685 §4.3.5; see FP8_ROUTED_EXPERT_GAIN');
     if (routingSeconds > 0) ex.add('MoE routing and permutation per micro-batch', routingSeconds, 's', `${MOE_ROUTING_OVERHEAD} × the slowest rank's MoE layer time (in the compute above)`, 'arXiv:2603.07685 §1.2');
@@ -282,7 +288,7 @@ export function stepTime(ctx: PlanContext, l: Layout, ex?: Explanation): StepTim
     if (expertExtra > 0) ex.add('expert memory traffic beyond expert FLOPs per layer per micro-batch', expertExtra, 's', `max(0, (local experts' weight and gradient bytes + tokens/(tp·cp) × topK × etp rows × their activation and permutation bytes) / (HBM × ${EXPERT_HBM_EFFICIENCY}) − their FLOPs / compute): few tokens per expert or expert TP make the expert GEMMs memory-bound`, 'roofline, Williams et al. 2009');
     if (epOverlap) ex.add('exposed EP communication per micro-batch', epExposed + dispatcherSmCost, 's', `max((1 − ${EP_OVERLAP_RATIO}) × EP, EP − compute)${dispatcherSmCost ? ` + DeepEP's SMs: ${DEEPEP_GEMM_OVERHEAD} × GEMM time` : ''}`, 'arXiv:2603.07685 §4.2.3');
     if (epSeconds > 0) ex.add('EP all-to-all per micro-batch', epSeconds, 's', `4 all-to-alls × MoE layers × tokens·topK·h·2 B (${ctx.expertDispatcher}${ctx.expertDispatcher === ExpertDispatcher.DEEPEP ? ': once per remote node, then NVLink' : ''})`, 'DeepSeek-V3 technical report §3.2.2');
-    if (p2pPerSlot > 0) ex.add('blocking p2p per micro-batch (plain 1F1B)', p2pPerSlot, 's', `2 × s·b·h·2/t B = 2 × ${(actBytes / l.tp / 2 ** 20).toFixed(1)} MiB over the network ${(net / 1e9).toFixed(1)} GB/s`, 'megatron/core/pipeline_parallel/schedules.py send_forward_recv_backward');
+    if (p2pPerSlot > 0) ex.add('blocking p2p per micro-batch (plain 1F1B)', p2pPerSlot, 's', `2 × s·b·h·2/t B = 2 × ${(actBytes / l.tp / 2 ** 20).toFixed(1)} MiB over ${p2pBw === nvl ? 'NVLink' : 'the network'} ${(p2pBw / 1e9).toFixed(1)} GB/s`, 'megatron/core/pipeline_parallel/schedules.py send_forward_recv_backward');
     ex.add('pipeline bubble fraction', bubbleFraction, '', `(p−1)/(v·m) = (${l.pp}−1)/(${v}·${m})`, 'Narayanan et al. 2021 §2.2');
     ex.add('DP communication', dpSeconds, 's', `ZeRO-${ctx.zeroStage} traffic ${(dpBytes / 2 ** 30).toFixed(2)} GiB over ${dpBw === nvl ? 'NVLink' : 'network'} ${(dpBw / 1e9).toFixed(1)} GB/s`, 'Rajbhandari et al. 2020 §7');
     ex.add('exposed DP communication', dpExposed, 's', `max(DP × (1 − overlap ${ctx.dpOverlapFraction}), DP − backward window ${window.toPrecision(3)} s)`);
@@ -344,7 +350,7 @@ function distinctGroupsHit(s: ModelShape, groups: number): number {
 export function expertAllToAllSeconds(ctx: PlanContext, l: Layout, tokens: number, nvlinkBytesPerSecond: number, networkBytesPerSecond: number): number {
   const s = ctx.shape;
   const tokenBytes = s.hidden * 2;
-  const epPerNode = Math.max(1, Math.min(l.ep, Math.floor(ctx.gpusPerNode / l.etp)));
+  const epPerNode = Math.max(1, Math.min(l.ep, Math.floor(ctx.nvlinkDomainGpus / l.etp)));
   const nodes = Math.ceil(l.ep / epPerNode);
   if (ctx.expertDispatcher === ExpertDispatcher.DEEPEP) {
     const otherGpus = distinctGroupsHit(s, l.ep) * (l.ep - 1) / l.ep;

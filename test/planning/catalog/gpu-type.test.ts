@@ -2,9 +2,9 @@ import { PlanningError } from '../../../src/errors';
 import { GpuType, GpuTypeProps } from '../../../src/planning/catalog';
 
 describe('GpuType catalog', () => {
-  test('the catalog holds the ten GPUs of issue 3', () => {
+  test('the catalog holds the ten GPUs of issue 3 and the GB200 of an NVL72 rack', () => {
     expect(GpuType.all().map((g) => g.id).sort()).toEqual([
-      'a100-sxm-40gb', 'a100-sxm-80gb', 'a10g-24gb', 'b200-192gb', 'h100-pcie-80gb', 'h100-sxm-80gb', 'h200-141gb',
+      'a100-sxm-40gb', 'a100-sxm-80gb', 'a10g-24gb', 'b200-192gb', 'gb200-186gb', 'h100-pcie-80gb', 'h100-sxm-80gb', 'h200-141gb',
       'l40s-48gb', 'l4-24gb', 'mi300x-192gb',
     ].sort());
   });
@@ -19,7 +19,8 @@ describe('GpuType catalog', () => {
 
   /**
    * Datasheet figures (dense; datasheets quote tensor peaks "with sparsity", which are twice these):
-   * H100 SXM/PCIe: NVIDIA H100 datasheet; H200: NVIDIA H200 datasheet; B200: HGX B200 (8-GPU figures / 8);
+   * H100 SXM/PCIe: NVIDIA H100 datasheet; H200: NVIDIA H200 datasheet; B200: HGX B200 (8-GPU figures / 8); GB200: the
+   * Blackwell datasheet's GB200 NVL72 per-GPU column (the rack's 72 GPUs form one NVLink domain);
    * A100: NVIDIA A100 datasheet; L40S / L4: their datasheets; MI300X: AMD MI300X data sheet.
    */
   /** nvidia-smi `memory.total` of each GPU (MiB), as printed by the driver on these cards. */
@@ -30,6 +31,7 @@ describe('GpuType catalog', () => {
     ['h100-pcie-80gb', 80, 2000, 756, 1513, 1, 350],
     ['h200-141gb', 141, 4800, 989, 1979, 8, 700],
     ['b200-192gb', 180, 8000, 2250, 4500, 8, 1000],
+    ['gb200-186gb', 186, 8000, 2500, 5000, 72, 1200],
     ['a100-sxm-40gb', 40, 1555, 312, 0, 8, 400],
     ['a100-sxm-80gb', 80, 2039, 312, 0, 8, 400],
     ['l40s-48gb', 48, 864, 362.05, 733, 1, 350],

@@ -5,13 +5,13 @@ const ids = [
   'p5.48xlarge', 'p5e.48xlarge', 'p4d.24xlarge',
   'g6e.xlarge', 'g6e.2xlarge', 'g6e.4xlarge', 'g6e.8xlarge', 'g6e.12xlarge', 'g6e.16xlarge', 'g6e.24xlarge', 'g6e.48xlarge',
   'g5.xlarge', 'g5.2xlarge', 'g5.4xlarge', 'g5.8xlarge', 'g5.12xlarge', 'g5.16xlarge', 'g5.24xlarge', 'g5.48xlarge',
-  'a3-highgpu-8g', 'a3-megagpu-8g', 'a2-ultragpu-8g',
+  'a3-highgpu-8g', 'a3-megagpu-8g', 'a2-ultragpu-8g', 'a4x-highgpu-4g',
   'g2-standard-4', 'g2-standard-8', 'g2-standard-12', 'g2-standard-16', 'g2-standard-24', 'g2-standard-32', 'g2-standard-48', 'g2-standard-96',
   'Standard_ND96isr_H100_v5',
 ];
 
 describe('NodeShape catalog', () => {
-  test('the catalog holds every node shape of issue 3', () => {
+  test('the catalog holds every node shape of issue 3, and GCP\'s GB200 NVL72 tray (a4x-highgpu-4g)', () => {
     expect(NodeShape.all().map((s) => s.id).sort()).toEqual([...ids].sort());
   });
 
@@ -43,6 +43,7 @@ describe('NodeShape catalog', () => {
     ['a3-highgpu-8g', 'h100-sxm-80gb', 8, 208, 1872],
     ['a3-megagpu-8g', 'h100-sxm-80gb', 8, 208, 1872],
     ['a2-ultragpu-8g', 'a100-sxm-80gb', 8, 96, 1360],
+    ['a4x-highgpu-4g', 'gb200-186gb', 4, 140, 884],
     ['g2-standard-4', 'l4-24gb', 1, 4, 16],
     ['g2-standard-24', 'l4-24gb', 2, 24, 96],
     ['g2-standard-96', 'l4-24gb', 8, 96, 384],

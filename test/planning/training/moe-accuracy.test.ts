@@ -232,7 +232,7 @@ describe('MoE pre-training on H100 against published runs', () => {
  */
 describe('MoE dispatch against NVIDIA\'s H100 latencies (arXiv:2603.07685 Table 7)', () => {
   const dispatchMicros = (dispatcher: ExpertDispatcher, ep: number): number => {
-    const ctx = { shape: modelShape(DSV3), gpusPerNode: 8, expertDispatcher: dispatcher } as unknown as PlanContext;
+    const ctx = { shape: modelShape(DSV3), gpusPerNode: 8, nvlinkDomainGpus: 8, expertDispatcher: dispatcher } as unknown as PlanContext;
     const layout = { tp: 1, pp: 1, cp: 1, dp: ep, vp: 1, microBatch: 1, gradientAccumulation: 1, ep, etp: 1 };
     return expertAllToAllSeconds(ctx, layout, 4096, 450e9 * 0.8, 50e9 * 0.8) / 4 * 1e6;
   };
@@ -244,7 +244,7 @@ describe('MoE dispatch against NVIDIA\'s H100 latencies (arXiv:2603.07685 Table 
   });
   test('group-limited routing (4 of 8 groups per token) is what brings DeepEP at EP64 from +47% to within 1% of the measured 4,626 µs', () => {
     const unlimited = ModelSpec.custom({ ...DSV3.toJson(), id: 'dsv3-unlimited', expertGroups: 1, expertGroupsPerToken: 1 });
-    const ctx = { shape: modelShape(unlimited), gpusPerNode: 8, expertDispatcher: DEEPEP } as unknown as PlanContext;
+    const ctx = { shape: modelShape(unlimited), gpusPerNode: 8, nvlinkDomainGpus: 8, expertDispatcher: DEEPEP } as unknown as PlanContext;
     const layout = { tp: 1, pp: 1, cp: 1, dp: 64, vp: 1, microBatch: 1, gradientAccumulation: 1, ep: 64, etp: 1 };
     expect(Math.abs(expertAllToAllSeconds(ctx, layout, 4096, 450e9 * 0.8, 50e9 * 0.8) / 4 * 1e6 / 4626 - 1.47)).toBeLessThan(0.02);
     expect(Math.abs(dispatchMicros(DEEPEP, 64) / 4626 - 1)).toBeLessThan(0.01);
