@@ -12,6 +12,7 @@ import { PlanningError } from '../../errors';
 import { requireInRange, requireOneOf, requirePositive, requirePositiveInteger } from '../private/checks';
 import { defaultNodeFor } from '../private/default-node';
 import { Explanation } from '../private/explanation';
+import { SEARCHED_TENSOR_PARALLEL_LIMIT } from '../private/tensor-parallel';
 
 /** vLLM's default `--gpu-memory-utilization` (vllm/engine/arg_utils.py `EngineArgs.gpu_memory_utilization = 0.9`). */
 export const DEFAULT_GPU_MEMORY_UTILIZATION = 0.9;
@@ -62,7 +63,7 @@ export class InferencePlanner {
 
 interface Checked {
   precision: InferencePrecision; kvDtype: KvCacheDtype; util: number; promptTokens: number; outputTokens: number;
-  maxModelLen: number; gpusPerNode: number; nodeReason: string; availability: number;
+  maxModelLen: number; gpusPerNode: number; maxTensorParallel: number; nodeReason: string; availability: number;
   /** The traffic's request mix: given, or binned from the request log. */
   requestMix?: RequestMix;
 }
@@ -125,19 +126,29 @@ function check(props: InferencePlanProps): Checked {
   }
   const node = props.nodeShape ? { gpusPerNode: props.nodeShape.gpuCount, reason: `node shape ${props.nodeShape.id}` } : defaultNodeFor(gpu);
   const gpusPerNode = node.gpusPerNode;
+  // Tensor parallelism stays on NVLink: inside one node, or across the nodes of a rack-scale NVLink domain (GB200 NVL72:
+  // trays of 4 GPUs, 72 on one NVLink), where the search still tries at most one HGX board's worth (8), as for training.
+  const domainSpansNodes = gpu.nvlinkDomainSize > gpusPerNode;
+  const tpLimit = domainSpansNodes ? gpu.nvlinkDomainSize : gpusPerNode;
+  const maxTensorParallel = domainSpansNodes ? Math.min(tpLimit, Math.max(gpusPerNode, SEARCHED_TENSOR_PARALLEL_LIMIT)) : gpusPerNode;
   if (props.tensorParallel !== undefined) {
     requirePositiveInteger('tensorParallel', props.tensorParallel);
     if (!isValidTensorParallel(model, props.tensorParallel)) {
       throw new PlanningError('tensorParallel', String(props.tensorParallel),
         `must divide ${model.id}'s ${model.attentionHeads} attention heads and divide or be a multiple of its ${model.kvHeads} KV heads (e.g. 1, 2, 4, 8)`);
     }
-    if (props.tensorParallel > gpusPerNode) {
-      throw new PlanningError('tensorParallel', String(props.tensorParallel), `exceeds the ${gpusPerNode} GPUs of one node (${node.reason}); use at most ${gpusPerNode} (the planner adds pipeline stages across nodes)${props.nodeShape ? '' : ', or give a node shape'}`);
+    if (props.tensorParallel > tpLimit) {
+      throw new PlanningError('tensorParallel', String(props.tensorParallel), domainSpansNodes
+        ? `exceeds the ${tpLimit}-GPU NVLink domain of ${gpu.id}; use at most ${tpLimit} (the planner adds pipeline stages beyond it)`
+        : `exceeds the ${gpusPerNode} GPUs of one node (${node.reason}); use at most ${gpusPerNode} (the planner adds pipeline stages across nodes)${props.nodeShape ? '' : ', or give a node shape'}`);
     }
   }
   if (props.maxNumBatchedTokens !== undefined) requirePositiveInteger('maxNumBatchedTokens', props.maxNumBatchedTokens);
   if (props.storageBytesPerSecond !== undefined) requirePositive('storageBytesPerSecond', props.storageBytesPerSecond);
-  return { precision, kvDtype, util, promptTokens, outputTokens, maxModelLen, gpusPerNode, nodeReason: node.reason, availability: props.slo?.availability ?? DEFAULT_AVAILABILITY, requestMix };
+  return {
+    precision, kvDtype, util, promptTokens, outputTokens, maxModelLen, gpusPerNode, maxTensorParallel: Math.max(maxTensorParallel, props.tensorParallel ?? 1),
+    nodeReason: node.reason, availability: props.slo?.availability ?? DEFAULT_AVAILABILITY, requestMix,
+  };
 }
 
 /** The smallest value whose cumulative weight reaches `q` of the total, and its index. */
@@ -179,7 +190,7 @@ function planInference(props: InferencePlanProps): InferencePlan {
   const maxNumBatchedTokens = Math.max(props.maxNumBatchedTokens ?? defaults.maxNumBatchedTokens, 1);
   const inputs: LayoutInputs = {
     model, gpu, precision: c.precision, kvBytesPerElement: kvBytesPerElement(c.kvDtype), gpuMemoryUtilization: c.util,
-    maxModelLen: c.maxModelLen, maxNumBatchedTokens, maxNumSeqs: defaults.maxNumSeqs, gpusPerNode: c.gpusPerNode,
+    maxModelLen: c.maxModelLen, maxNumBatchedTokens, maxNumSeqs: defaults.maxNumSeqs, maxTensorParallel: c.maxTensorParallel,
   };
   const candidates = fittingLayouts(inputs, props.tensorParallel);
   if (candidates.length === 0) throw doesNotFitError(inputs, props.tensorParallel);
@@ -240,7 +251,8 @@ function planInference(props: InferencePlanProps): InferencePlan {
   const nodesPerReplica = Math.ceil(gpusPerReplica / c.gpusPerNode);
 
   x.add('tensorParallel', tp, '', props.tensorParallel !== undefined ? 'given' : 'smallest valid TP (divides heads; powers of two first) that fits one max-model-len sequence' + (slo ? ' and meets the SLO at some load (zero-load floors first)' : ''), 'vllm ModelConfig.verify_with_parallel_config');
-  x.add('pipelineParallel', pp, '', pp > 1 ? 'fewest stages across nodes that fit' : 'one node holds the replica');
+  x.add('pipelineParallel', pp, '', pp > 1 ? 'fewest stages across nodes that fit'
+    : nodesPerReplica > 1 ? `one tensor-parallel group on the NVLink domain of ${gpu.nvlinkDomainSize} ${gpu.id}, across ${nodesPerReplica} nodes` : 'one node holds the replica');
   x.add('gpusPerReplica', gpusPerReplica, 'GPUs', `tp × pp = ${tp} × ${pp}`);
   x.add('nodesPerReplica', nodesPerReplica, 'nodes', `ceil(gpusPerReplica / ${c.gpusPerNode} GPUs per node: ${c.nodeReason})`);
   x.add('weightsBytes', m.weights.totalBytes, 'bytes', `block linears × ${c.precision} bytes/param + embeddings, lm_head, norms × 2 B`, 'quantization.ts rule; AWQ arXiv:2306.00978');

@@ -18,7 +18,8 @@ export interface LayoutInputs {
   readonly maxModelLen: number;
   readonly maxNumBatchedTokens: number;
   readonly maxNumSeqs: number;
-  readonly gpusPerNode: number;
+  /** Largest tensor-parallel size to try: the GPUs of one node, or of one NVLink domain spanning nodes (at most 8). */
+  readonly maxTensorParallel: number;
 }
 
 /** Memory of one candidate (tp, pp). */
@@ -63,15 +64,15 @@ export function layoutMemory(i: LayoutInputs, tp: number, pp: number): LayoutMem
 }
 
 /**
- * Every fitting layout in the order the planner prefers: single-node TP sizes smallest first, then, when no single
- * node holds the model, the widest single-node TP with the fewest pipeline stages across nodes.
+ * Every fitting layout in the order the planner prefers: TP sizes up to `maxTensorParallel` smallest first, then, when
+ * none holds the model, the widest TP with the fewest pipeline stages across nodes.
  */
 export function fittingLayouts(i: LayoutInputs, fixedTp?: number): LayoutMemory[] {
-  const inNode = fixedTp !== undefined ? [fixedTp] : tensorParallelCandidates(i.model, i.gpusPerNode);
+  const inNode = fixedTp !== undefined ? [fixedTp] : tensorParallelCandidates(i.model, i.maxTensorParallel);
   const fitting = inNode.map((tp) => layoutMemory(i, tp, 1)).filter((l) => l.fits);
   if (fitting.length > 0) return fitting;
-  const widest = fixedTp ?? Math.max(...tensorParallelCandidates(i.model, i.gpusPerNode));
-  if (fixedTp !== undefined && fixedTp < Math.max(...tensorParallelCandidates(i.model, i.gpusPerNode))) return [];
+  const widest = fixedTp ?? Math.max(...tensorParallelCandidates(i.model, i.maxTensorParallel));
+  if (fixedTp !== undefined && fixedTp < Math.max(...tensorParallelCandidates(i.model, i.maxTensorParallel))) return [];
   for (let pp = 2; pp <= Math.min(i.model.layers, MAX_PIPELINE_STAGES); pp++) {
     const l = layoutMemory(i, widest, pp);
     if (l.fits) return [l];
@@ -90,5 +91,5 @@ export function doesNotFitError(i: LayoutInputs, fixedTp?: number): PlanningErro
       `${i.model.id} (${i.precision}) does not fit on ${fixedTp}× ${i.gpu.id} with max-model-len ${i.maxModelLen}: weights ${gb(total)} need ≥ ${minGpus} GPUs at gpu-memory-utilization ${i.gpuMemoryUtilization}; omit --tp to let the planner choose, use a lower precision (fp8/int4) or a shorter --max-model-len`);
   }
   return new PlanningError('model', i.model.id,
-    `${i.model.id} (${i.precision}, ${gb(total)} of weights) needs at least ${minGpus} ${i.gpu.id} for weights alone and fits no layout of up to ${MAX_PIPELINE_STAGES} pipeline stages × ${i.gpusPerNode} GPUs; use fp8/int4, a GPU with more memory, or a shorter --max-model-len`);
+    `${i.model.id} (${i.precision}, ${gb(total)} of weights) needs at least ${minGpus} ${i.gpu.id} for weights alone and fits no layout of up to ${MAX_PIPELINE_STAGES} pipeline stages × ${i.maxTensorParallel} GPUs; use fp8/int4, a GPU with more memory, or a shorter --max-model-len`);
 }

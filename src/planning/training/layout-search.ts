@@ -4,6 +4,7 @@ import { slotCounts, splitsEvenly } from './pipeline-schedule';
 import { TrainingFramework } from './precision';
 import { StepTime, stepTime } from './step-time';
 import { PlanningError } from '../../errors';
+import { SEARCHED_TENSOR_PARALLEL_LIMIT } from '../private/tensor-parallel';
 
 /** Parallel sizes fixed by the caller; unset ones are searched (internal). */
 export interface FixedParallelism {
@@ -41,13 +42,6 @@ export function divisors(n: number): number[] {
 }
 
 const eager = (ctx: PlanContext): boolean => ctx.framework !== TrainingFramework.MEGATRON;
-
-/**
- * Largest tensor-parallel size the free search tries: one HGX board. The step-time model's TP terms are checked against
- * runs at TP ≤ 8 only, and NVIDIA's own GB200 NVL72 presets keep TP ≤ 4 and give the rack to data, pipeline and expert
- * parallelism (Megatron-Bridge scripts/performance/configs); a fixed `tensorParallel` may still use the whole NVLink domain.
- */
-export const SEARCHED_TENSOR_PARALLEL_LIMIT = 8;
 
 /**
  * Tensor-parallel sizes the search tries: within the NVLink domain (and at most {@link SEARCHED_TENSOR_PARALLEL_LIMIT}),

@@ -2,7 +2,7 @@ import { PlanningError } from '../../errors';
 import { GpuType, ModelSpec, NodeShape } from '../catalog';
 import { bytesPerParameter, GradientBuffer, usesFp8 } from './bytes-per-parameter';
 import { Layout, PlanContext } from './context';
-import { candidateGpuCounts, FixedParallelism, nearbyValidGpuCounts, SEARCHED_TENSOR_PARALLEL_LIMIT, SearchResult, searchLayouts, validateFixed } from './layout-search';
+import { candidateGpuCounts, FixedParallelism, nearbyValidGpuCounts, SearchResult, searchLayouts, validateFixed } from './layout-search';
 import { splitOf, worstStageMemory } from './memory';
 import { modelFlopsPerToken, modelShape } from './model-math';
 import { rankLayers } from './pipeline-schedule';
@@ -13,6 +13,7 @@ import { TrainingPlanProps } from './training-types';
 import { requireInRange, requireNonNegativeInteger, requirePositive, requirePositiveInteger } from '../private/checks';
 import { defaultNodeFor } from '../private/default-node';
 import { Explanation, formatQuantity } from '../private/explanation';
+import { SEARCHED_TENSOR_PARALLEL_LIMIT } from '../private/tensor-parallel';
 
 /**
  * Inter-node bandwidth per GPU when no node shape is given: 400 Gb/s, one 400G NIC per GPU as on

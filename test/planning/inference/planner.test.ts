@@ -41,6 +41,19 @@ describe('layout', () => {
     expect(planningError(() => InferencePlanner.plan(base({ gpu: pcie, tensorParallel: 2 }))).message).toMatch(/exceeds the 1 GPUs of one node \(h100-pcie-80gb has no NVLink.*or give a node shape/);
   });
 
+  test('on GB200 NVL72 tensor parallelism spans the 4-GPU trays of one NVLink rack instead of adding pipeline stages', () => {
+    const gb200 = GpuType.of('gb200-186gb');
+    // DeepSeek-V3 in FP8 (673 GB) does not fit four 186 GB GPUs: TP 8 on two trays, not TP 4 × PP 2.
+    const plan = InferencePlanner.plan(base({ model: ModelSpec.of('deepseek-v3'), gpu: gb200, precision: InferencePrecision.FP8 }));
+    expect([plan.tensorParallel, plan.pipelineParallel, plan.nodesPerReplica]).toEqual([8, 1, 2]);
+    expect(plan.explain()).toMatch(/pipelineParallel = 1\n.*one tensor-parallel group on the NVLink domain of 72 gb200-186gb, across 2 nodes/);
+    expect(plan.explain()).toMatch(/allReduceLatencySeconds = .*\n.*on NVLink/);
+    // The search stops at 8; a fixed size may use the rack, and no more.
+    expect(InferencePlanner.plan(base({ model: ModelSpec.of('deepseek-v3'), gpu: gb200, precision: InferencePrecision.FP8, tensorParallel: 16 })).nodesPerReplica).toBe(4);
+    expect(planningError(() => InferencePlanner.plan(base({ model: ModelSpec.of('deepseek-v3'), gpu: gb200, tensorParallel: 128 }))).message)
+      .toMatch(/tensorParallel=128: exceeds the 72-GPU NVLink domain of gb200-186gb; use at most 72/);
+  });
+
   test('a tighter TPOT SLO picks more tensor parallelism', () => {
     const traffic = { promptTokens: 512, outputTokens: 128, peakRequestsPerSecond: 1 };
     const loose = InferencePlanner.plan(base({ model: ModelSpec.of('llama-3.1-70b'), traffic, slo: { ttftP95Seconds: 5, tpotP95Seconds: 0.2 } }));
