@@ -256,11 +256,7 @@ export class AiTrainingCluster extends Construct {
               template: {
                 metadata: {
                   labels,
-                  annotations: {
-                    // Pods of the gang as close as the fabric allows; each pod holds whole tensor-parallel
-                    // groups (tp divides the GPUs of a node), so TP traffic stays inside one NVLink domain.
-                    'kueue.x-k8s.io/podset-preferred-topology': pool.gangTopologyLevel,
-                  },
+                  annotations: gangTopologyAnnotations(pool, this.nodes),
                 },
                 spec: {
                   restartPolicy: 'Never',
@@ -282,4 +278,26 @@ export class AiTrainingCluster extends Construct {
       },
     } as any);
   }
+}
+
+/**
+ * Kueue Topology-Aware Scheduling annotations for the training gang. Pods of the gang as close as the fabric allows (on
+ * HGX nodes each pod holds whole tensor-parallel groups, so TP traffic stays inside the node's NVLink domain). Where the
+ * NVLink domain spans nodes and the provider labels it (GB200 NVL72 on GKE: the sub-block), the plan's NVLink groups
+ * (up to a rack of consecutive ranks) only hold if the pods are placed rack by rack: the gang is cut into slices of the
+ * largest pod count that divides the gang and fits one domain (16 trays = 64 GPUs for a 256-GPU job), each slice
+ * required inside one domain (`podset-slice-required-topology`, Kueue ≥ 0.13), the gang preferring the level above.
+ */
+function gangTopologyAnnotations(pool: GpuResourcePool, pods: number): { [key: string]: string } {
+  const domain = pool.nvlinkDomainTopologyLevel;
+  if (domain === undefined) return { 'kueue.x-k8s.io/podset-preferred-topology': pool.gangTopologyLevel };
+  const levels = pool.topologyLevels;
+  const above = levels[Math.max(0, levels.indexOf(domain) - 1)];
+  let slice = Math.min(pods, pool.nodesPerNvlinkDomain);
+  while (pods % slice !== 0) slice--;
+  return {
+    'kueue.x-k8s.io/podset-preferred-topology': above,
+    'kueue.x-k8s.io/podset-slice-required-topology': domain,
+    'kueue.x-k8s.io/podset-slice-size': String(slice),
+  };
 }

@@ -291,6 +291,22 @@ export class GpuResourcePool extends Construct {
     return levels[Math.max(0, levels.length - 2)];
   }
 
+  /** Pool nodes that share one NVLink domain: 1 where the domain is the node (HGX), 18 for GB200 NVL72 trays of 4. */
+  public get nodesPerNvlinkDomain(): number {
+    return Math.max(1, Math.floor(this.nodeShape.gpuType.nvlinkDomainSize / this.nodeShape.gpuCount));
+  }
+
+  /**
+   * The topology level whose domains are NVLink domains spanning several nodes, where the provider labels them: GKE's
+   * sub-block ("An NVLink domain, also known as a subblock, is the core unit of capacity for A4X Max and A4X machines ...
+   * 18 A4X Max or A4X instances (72 GPUs)", Google Cloud AI Hypercomputer terminology). Undefined when the NVLink domain is
+   * one node, or when the provider labels no such level.
+   */
+  public get nvlinkDomainTopologyLevel(): string | undefined {
+    if (this.nodesPerNvlinkDomain <= 1) return undefined;
+    return this.nodeShape.provider === 'gcp' ? 'cloud.google.com/gce-topology-subblock' : undefined;
+  }
+
   /** Name of the LocalQueue of `tenant` (in the tenant's namespace). */
   public localQueueName(tenant: string): string {
     if (!this.tenants.some((t) => t.name === tenant)) {

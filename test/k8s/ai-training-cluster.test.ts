@@ -2,8 +2,8 @@ import { Testing } from 'cdk8s';
 import { ofKind, testChart, testPool, trainingPlan } from './fixtures';
 import { ConstructValidationError } from '../../src/errors';
 import { AiTrainingCluster, AiTrainingClusterProps, GpuResourcePool, GpuSharing } from '../../src/k8s';
-import { GpuType, ModelSpec } from '../../src/planning/catalog';
-import { RecomputeMode, RecomputeModule, TrainingPlanner } from '../../src/planning/training';
+import { GpuType, ModelSpec, NodeShape } from '../../src/planning/catalog';
+import { RecomputeMode, RecomputeModule, TrainingPlan, TrainingPlanner } from '../../src/planning/training';
 import { describeWithShared } from '../harness/shared';
 import { expectValidObjects } from '../harness/validate';
 
@@ -57,6 +57,25 @@ describe('AiTrainingCluster', () => {
     expect(pod.priorityClassName).toBe('h100-training');
     expect(pod.volumes.find((v: any) => v.name === 'dshm').emptyDir.medium).toBe('Memory');
     expect(job.template.metadata.annotations['kueue.x-k8s.io/podset-preferred-topology']).toBe('topology.k8s.aws/network-node-layer-3');
+  });
+
+  test('on GB200 NVL72 (GKE a4x-highgpu-4g) the gang is placed rack by rack: slices of 16 trays each required in one NVLink sub-block', () => {
+    const gb200Plan = (gpus: number): TrainingPlan => TrainingPlanner.plan({
+      model: ModelSpec.of('llama-3.1-70b'), gpu: GpuType.of('gb200-186gb'), nodeShape: NodeShape.of('a4x-highgpu-4g'), gpus,
+      sequenceLength: 8192, globalBatchTokens: 256 * 8192,
+    });
+    const gbPool = (c: any): GpuResourcePool => testPool(c, { nodeShape: NodeShape.of('a4x-highgpu-4g'), maxNodes: 72 });
+    const annotations = (gpus: number): any => ofKind(build({ plan: gb200Plan(gpus) }, gbPool), 'JobSet')[0].spec.replicatedJobs[0].template.spec.template.metadata.annotations;
+    // 256 GPUs = 64 trays: four slices of 16 (64 GPUs, the power-of-two share of a 72-GPU rack), the gang preferring one block.
+    expect(annotations(256)).toEqual({
+      'kueue.x-k8s.io/podset-preferred-topology': 'cloud.google.com/gce-topology-block',
+      'kueue.x-k8s.io/podset-slice-required-topology': 'cloud.google.com/gce-topology-subblock',
+      'kueue.x-k8s.io/podset-slice-size': '16',
+    });
+    // 32 GPUs = 8 trays: one slice, the whole job inside one rack.
+    expect(annotations(32)['kueue.x-k8s.io/podset-slice-size']).toBe('8');
+    // HGX pools keep the plain preference.
+    expect(Object.keys(ofKind(build(), 'JobSet')[0].spec.replicatedJobs[0].template.spec.template.metadata.annotations)).toEqual(['kueue.x-k8s.io/podset-preferred-topology']);
   });
 
   test('failure policy restarts from checkpoints but fails fast on non-retriable exit codes', () => {
@@ -124,5 +143,13 @@ describe('AiTrainingCluster', () => {
 describeWithShared('AiTrainingCluster output', () => {
   test('passes the strict validation harness', () => {
     expectValidObjects(build());
+  });
+
+  test('on a GB200 NVL72 pool it passes the strict validation harness too', () => {
+    const plan = TrainingPlanner.plan({
+      model: ModelSpec.of('llama-3.1-70b'), gpu: GpuType.of('gb200-186gb'), nodeShape: NodeShape.of('a4x-highgpu-4g'), gpus: 256,
+      sequenceLength: 8192, globalBatchTokens: 256 * 8192,
+    });
+    expectValidObjects(build({ plan }, (c) => testPool(c, { nodeShape: NodeShape.of('a4x-highgpu-4g'), maxNodes: 72 })));
   });
 });
