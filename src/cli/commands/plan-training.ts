@@ -12,7 +12,7 @@ import { renderTable } from '../render';
 const USAGE = `aidc plan training --model ID --gpu ID [--gpus N | --deadline-hours H]
                    --seq-len S --global-batch-tokens T [--tokens D]
                    [--micro-batch B] [--precision bf16|fp8|fp32-amp|bf16-pure]
-                   [--recompute none|selective|full] [--recompute-modules core_attn,layernorm,mlp,moe] [--zero 0|1|2|3]
+                   [--recompute none|selective|full] [--recompute-modules core_attn,layernorm,mlp,moe,mla_up_proj] [--zero 0|1|2|3]
                    [--framework megatron|fsdp|hf] [--tp N --pp N --vp N --cp N --ep N --etp N]
                    [--expert-dispatcher alltoall|deepep] [--expert-overlap] [--mtp-layers N]
                    [--optimizer adamw|adamw-bf16-moments|adam-8bit|sgd] [--bf16-grads]
@@ -21,8 +21,8 @@ const USAGE = `aidc plan training --model ID --gpu ID [--gpus N | --deadline-hou
 Plans a training run: the fastest tensor/pipeline/context/data-parallel layout that fits in GPU memory,
 per-GPU memory, step time, tokens/s, MFU, and time and cost to train --tokens.
 --model-config reads a Hugging Face config.json instead of --model. --recompute defaults to none (fused attention
-keeps no s² scores); --recompute-modules is Megatron-Core's fine-grained selective recomputation (BF16) and implies
---recompute selective. --bf16-grads keeps Megatron-Core's gradient buffer in bf16 (grad_reduce_in_fp32 off, as NVIDIA's
+keeps no s² scores); --recompute-modules is Megatron-Core's fine-grained selective recomputation (layernorm in BF16 only; mla_up_proj
+costs its time but is counted as freeing no memory) and implies --recompute selective. --bf16-grads keeps Megatron-Core's gradient buffer in bf16 (grad_reduce_in_fp32 off, as NVIDIA's
 Megatron-Bridge performance recipes run). --mtp-layers sets the multi-token-prediction
 modules trained with the model (default: the model's, e.g. 1 for deepseek-v3 with megatron; 0 trains without them).`;
 

@@ -52,11 +52,18 @@ export function megatronLayerUnits(s: ModelShape, seqLen: number, withScores: bo
  *   the MLP/MoE block is not checkpointed whole (then the checkpoint keeps it as its input);
  * - `mlp` (checkpointed) on dense layers: everything of the MLP but its input, 6f/h for SwiGLU (4f/h + dropout for GELU);
  * - `moe` (checkpointed) on MoE layers: everything of the MoE block but its input, the experts' 6·f·(topK + shared)/h and
- *   the 2·topK permuted token copies.
+ *   the 2·topK permuted token copies;
+ * - `mla_up_proj` (output-discarding) on MLA layers: counted as freeing nothing (its time is counted, step-time.ts). Which of
+ *   the up-projected query, key and value (and the views and concatenations RoPE makes of them) the checkpoint releases is
+ *   not settled from the code: 27–46 GB on NVIDIA's DeepSeek-V3 configuration, against the 30.4 GB NVIDIA measured
+ *   (arXiv:2603.07685 Table 4), so the plan keeps them all, overstating memory.
+ * In FP8 plans the tensors freed are counted as FP8 keeps them ({@link megatronLayerUnits}): the fc2 input of the dense MLP
+ * and of the experts is a one-byte cast, so `mlp` and `moe` free 5f/h per SwiGLU width instead of 6; `layernorm` is not modelled in FP8 (its outputs are the inputs of FP8 GEMMs, whose
+ * casts Transformer Engine keeps or drops by module, unmeasured here).
  * `core_attn` frees nothing here: the score matrices are already left out (Transformer Engine's fused attention).
  * Checked against NVIDIA's DeepSeek-V3 figure for LayerNorm (arXiv:2603.07685 Table 4) in test/planning/training/mtp.test.ts.
  */
-export function recomputedModuleUnits(s: ModelShape, modules: ReadonlySet<RecomputeModule>): number {
+export function recomputedModuleUnits(s: ModelShape, modules: ReadonlySet<RecomputeModule>, fp8 = false): number {
   const h = s.hidden;
   const dense = 1 - s.moeFraction;
   const perWidth = s.swiglu ? 6 : 4;
@@ -66,8 +73,8 @@ export function recomputedModuleUnits(s: ModelShape, modules: ReadonlySet<Recomp
   const moe = modules.has(RecomputeModule.MOE);
   let units = 0;
   if (modules.has(RecomputeModule.LAYERNORM)) units += 2 + 2 * (dense * (mlp ? 0 : 1) + s.moeFraction * (moe ? 0 : 1));
-  if (mlp) units += dense * (perWidth * denseWidth / h + (s.swiglu ? 0 : 1));
-  if (moe) units += s.moeFraction * (perWidth * moeWidth / h + 2 * s.topK);
+  if (mlp) units += dense * ((perWidth - (fp8 ? 1 : 0)) * denseWidth / h + (s.swiglu ? 0 : 1));
+  if (moe) units += s.moeFraction * ((perWidth - (fp8 ? 1 : 0)) * moeWidth / h + 2 * s.topK);
   return units;
 }
 
@@ -198,7 +205,7 @@ export function activationBytes(ctx: PlanContext, l: Layout, split: PipelineSpli
     working = sel * sbh / l.tp;
     formula = `full recompute: 2·s·b·h/t per layer + one layer re-materialised (${sel.toFixed(1)}·s·b·h/t)`;
   } else {
-    const freed = ctx.recomputeModules ? recomputedModuleUnits(s, ctx.recomputeModules) : 0;
+    const freed = ctx.recomputeModules ? recomputedModuleUnits(s, ctx.recomputeModules, usesFp8(ctx.precision)) : 0;
     const units = sel - freed;
     perLayer = units * sbh / l.tp;
     const modules = ctx.recomputeModules ? `recompute modules ${[...ctx.recomputeModules].join(', ')}: ${sel.toFixed(1)} − ${freed.toFixed(1)} not kept` : '';

@@ -1,4 +1,4 @@
-import { FfnKind, ModelSpec } from '../catalog';
+import { AttentionKind, FfnKind, ModelSpec } from '../catalog';
 import { mtpModuleParameters, transformerParameters } from '../catalog/parameter-breakdown';
 
 /**
@@ -23,6 +23,11 @@ export interface ModelShape {
   readonly vDim: number;
   /** Attention output width (heads × v head dim). */
   readonly oDim: number;
+  /**
+   * MLA up-projections per layer (`q_b_proj` from the query latent when qLoraRank > 0, and `kv_b_proj`): what Megatron-Core's
+   * `mla_up_proj` recompute runs again; 0 for other attention.
+   */
+  readonly mlaUpProjParams: number;
   /** Attention matrices per layer. */
   readonly attnParamsPerLayer: number;
   /** Norm parameters per layer (replicated under TP). */
@@ -79,6 +84,9 @@ export function modelShape(m: ModelSpec): ModelShape {
   const vDim = p.attentionKvHeads * p.valueHeadDim;
   const oDim = m.attentionHeads * p.valueHeadDim;
   const attn = p.attention.sharded + p.attention.replicated + p.attention.latentNorms;
+  const mlaUpProj = m.attentionKind === AttentionKind.MLA
+    ? (m.qLoraRank > 0 ? m.qLoraRank * m.attentionHeads * (m.qkNopeHeadDim + m.qkRopeHeadDim) : 0) + m.kvLoraRank * m.attentionHeads * (m.qkNopeHeadDim + m.vHeadDim)
+    : 0;
   const swiglu = m.ffnKind === FfnKind.SWIGLU;
   const denseFfn = p.denseMlp.weights;
   const isMoe = m.isMoe;
@@ -104,7 +112,7 @@ export function modelShape(m: ModelSpec): ModelShape {
   const ffnForAct = (denseLayers * m.ffnHiddenSize + moeLayers * m.moeFfnHiddenSize * (m.activeExperts + m.sharedExperts)) / m.layers;
   return {
     layers: m.layers, hidden: h, vocab: m.vocabSize, qDim, kDim, vDim, oDim,
-    attnParamsPerLayer: attn, normParamsPerLayer: norms, denseFfnParams: denseFfn,
+    mlaUpProjParams: mlaUpProj, attnParamsPerLayer: attn, normParamsPerLayer: norms, denseFfnParams: denseFfn,
     routedExpertParams: routed, sharedMoeParams: sharedMoe, activeMoeFfnParams: activeMoe,
     denseLayers, moeLayers, embeddingParams: embedding, outputParams: output,
     totalParams: total, activeParams: active, matmulParamsPerToken: matmulPerToken,

@@ -1,5 +1,5 @@
 import { PlanningError } from '../../errors';
-import { GpuType, ModelSpec, NodeShape } from '../catalog';
+import { AttentionKind, GpuType, ModelSpec, NodeShape } from '../catalog';
 import { bytesPerParameter, GradientBuffer, usesFp8 } from './bytes-per-parameter';
 import { Layout, PlanContext } from './context';
 import { candidateGpuCounts, FixedParallelism, nearbyValidGpuCounts, SearchResult, searchLayouts, validateFixed } from './layout-search';
@@ -223,7 +223,7 @@ function buildPlan(ctx: PlanContext, gpus: number, best: SearchResult, tokens: n
   const ex = new Explanation();
   ex.add('global batch', ctx.globalSeqs, 'sequences', `globalBatchTokens / sequenceLength ${ctx.seqLen}`);
   ex.add('parameters', trainedParams(ctx), 'parameters', `attention + FFN/experts + norms per layer × layers + embedding + output${ctx.shape.mtpLayers ? ` + ${ctx.shape.mtpLayers} MTP module${ctx.shape.mtpLayers > 1 ? 's' : ''}` : ''}`, ctx.model.source);
-  ex.add('layout', gpus, 'GPUs', `tp ${l.tp} × pp ${l.pp}${l.vp > 1 ? ` (interleaved, ${l.vp} virtual stages)` : ''} × cp ${l.cp} × dp ${l.dp}${ctx.shape.isMoe ? ` (experts: ep ${l.ep} × etp ${l.etp})` : ''}; micro-batch ${l.microBatch}, gradient accumulation ${l.gradientAccumulation}; fastest of ${best.evaluated} layouts evaluated${ctx.shape.isMoe ? '. MoE step time is partly calibrated: the dispatch matches NVIDIA\'s H100 latencies across nodes, and expert compute is priced as dense plus NVIDIA\'s measured 9% for routing and permutation plus the host launch time per local expert that the expert GEMMs do not cover (fitted to in-node EP8 runs: within 13%); the routed experts get no FP8 gain (NVIDIA report 1.10–1.25× end to end for MoE in FP8); FP8 runs with EP across nodes come out +7%, +16%…+25% of their measured TFLOP/s, GB200 runs with EP inside the NVLink rack +5%…+11%, and GPT-OSS 120B, out of sample, +25% on H100 and +96% on GB200 (none low); fix --ep/--etp/--expert-dispatcher to what you will run and treat the speed as an upper bound' : ''}`);
+  ex.add('layout', gpus, 'GPUs', `tp ${l.tp} × pp ${l.pp}${l.vp > 1 ? ` (interleaved, ${l.vp} virtual stages)` : ''} × cp ${l.cp} × dp ${l.dp}${ctx.shape.isMoe ? ` (experts: ep ${l.ep} × etp ${l.etp})` : ''}; micro-batch ${l.microBatch}, gradient accumulation ${l.gradientAccumulation}; fastest of ${best.evaluated} layouts evaluated${ctx.shape.isMoe ? '. MoE step time is partly calibrated: the dispatch matches NVIDIA\'s H100 latencies across nodes, and expert compute is priced as dense plus NVIDIA\'s measured 9% for routing and permutation plus the host launch time per local expert that the expert GEMMs do not cover (fitted to in-node EP8 runs: within 13%); the routed experts get no FP8 gain (NVIDIA report 1.10–1.25× end to end for MoE in FP8); FP8 runs with EP across nodes come out +5%, +14% and +25% of their measured TFLOP/s, GB200 runs with EP inside the NVLink rack +5%…+11%, and GPT-OSS 120B, out of sample, +25% on H100 and +96% on GB200 (none low); fix --ep/--etp/--expert-dispatcher to what you will run and treat the speed as an upper bound' : ''}`);
   const split = splitOf(ctx, l);
   if (l.pp > 1) {
     const slots = split.method === 'embedding-and-loss' ? ` (the embedding and the loss each take one layer's slot${split.mtp ? '' : ')'}` : '';
@@ -305,15 +305,18 @@ function resolveRecomputeModules(props: TrainingPlanProps, framework: TrainingFr
   }
   for (const m of given) {
     if (!supported.includes(m)) {
-      throw new PlanningError('recomputeModules', String(m), `must be one of ${supported.join(', ')} (moe_act, mla_up_proj and shared_experts are not modelled: leave them out, which overstates memory)`);
+      throw new PlanningError('recomputeModules', String(m), `must be one of ${supported.join(', ')} (moe_act and shared_experts are not modelled: leave them out, which overstates memory)`);
     }
   }
   if (framework !== TrainingFramework.MEGATRON) throw new PlanningError('recomputeModules', given.join(','), `are Megatron-Core's; the ${framework} profile has none: use --recompute`);
   if (recompute !== RecomputeMode.SELECTIVE) throw new PlanningError('recomputeModules', given.join(','), `need recompute selective, not ${recompute}`);
-  if (usesFp8(precision)) {
-    throw new PlanningError('recomputeModules', given.join(','), `are modelled for BF16 only (what FP8 keeps of a discarded tensor is not measured); plan ${precision} with recompute selective or full`);
+  if (usesFp8(precision) && given.includes(RecomputeModule.LAYERNORM)) {
+    throw new PlanningError('recomputeModules', 'layernorm', `is modelled for BF16 only (the LayerNorm outputs feed FP8 GEMMs, whose one-byte casts Transformer Engine may keep: unmeasured); plan ${precision} without it (which overstates memory) or in bf16-mixed`);
   }
   const m = props.model;
+  if (given.includes(RecomputeModule.MLA_UP_PROJ) && m.attentionKind !== AttentionKind.MLA) {
+    throw new PlanningError('recomputeModules', 'mla_up_proj', `${m.id} has ${m.attentionKind} attention, not MLA; leave mla_up_proj out`);
+  }
   if (given.includes(RecomputeModule.MOE) && !m.isMoe) throw new PlanningError('recomputeModules', 'moe', `${m.id} has no MoE layers; use mlp`);
   if (given.includes(RecomputeModule.MLP) && m.isMoe && m.denseLayers === 0) throw new PlanningError('recomputeModules', 'mlp', `${m.id} has no dense MLP layers; use moe`);
   return new Set(given);

@@ -61,6 +61,13 @@ export enum RecomputeModule {
   MLP = 'mlp',
   /** The whole MoE block of MoE layers (checkpointed): only its input is kept; router, dispatch, experts and combine run again in backward. */
   MOE = 'moe',
+  /**
+   * MLA's up-projections and RoPE (output-discarding): the full query, key and value are not kept but rebuilt from the
+   * latents before attention's backward (Megatron-Core `MLASelfAttention` with `mla_up_proj`). MLA models only. Its time
+   * (the up-projection GEMMs again) is planned; its memory saving is not (the plan keeps the tensors: see
+   * `recomputedModuleUnits`).
+   */
+  MLA_UP_PROJ = 'mla_up_proj',
 }
 
 /** How MoE tokens travel to their experts and back (Megatron-Core `--moe-token-dispatcher-type`). */

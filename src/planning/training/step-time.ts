@@ -482,7 +482,8 @@ export function expertHostSeconds(ctx: PlanContext, l: Layout, tokensMb: number,
 export function recomputedModuleFlopsPerLayer(s: ModelShape, modules: ReadonlySet<RecomputeModule>): number {
   const mlp = modules.has(RecomputeModule.MLP) ? (1 - s.moeFraction) * s.denseFfnParams : 0;
   const moe = modules.has(RecomputeModule.MOE) ? s.moeFraction * (s.activeMoeFfnParams + s.hidden * s.experts) : 0;
-  return 2 * (mlp + moe);
+  const mla = modules.has(RecomputeModule.MLA_UP_PROJ) ? s.mlaUpProjParams : 0;
+  return 2 * (mlp + moe + mla);
 }
 
 /** Parameters on one GPU of the largest stage (for communication and optimizer traffic). */

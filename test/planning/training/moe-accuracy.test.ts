@@ -28,7 +28,7 @@ const QWEN3_30B = ModelSpec.of('qwen3-30b-a3b');
  *   and qwen3_llm_pretrain.py: all-to-all dispatcher, `moe_a2a_overlap=True`, `tp_comm_overlap=False`, `grad_reduce_in_fp32=False`),
  *   Qwen3-30B 26.02.01 (FP8, dispatcher not stated: all-to-all); DeepSeek-V3 25.09 (FP8; scripts/performance/configs/deepseek/
  *   deepseek_llm_pretrain.py: DeepEP, EP overlap, `grad_reduce_in_fp32=False`, `overlap_grad_reduce=False`, VP 4 with the layout
- *   "Et|(tt|)*30mL", recompute mla_up_proj and mlp, which FP8 plans cannot name and so count as kept).
+ *   "Et|(tt|)*30mL", recompute mla_up_proj and mlp: planned, their forward work counted, mla_up_proj's memory saving not).
  */
 const row = (model: ModelSpec, gpus: number, sequences: number, precision: TrainingPrecision, tp: number, pp: number, vp: number, ep: number,
   expertDispatcher = ExpertDispatcher.ALL_TO_ALL, expertCommunicationOverlap = false, extra: Partial<TrainingPlanProps> = {}): TrainingPlanProps => ({
@@ -59,15 +59,17 @@ const ROOMY_H100 = GpuType.custom({
  *   recompute: 4,096 tokens per expert, so the fitted host time exposes nothing; planned 243 against 276 (−12%).
  */
 /**
- * The report's DeepSeek-V3 run (Table 17), on an H100 with room: its memory is a known limit (see the last test below).
+ * The report's DeepSeek-V3 run (Table 17), on an H100 with room: its memory is a known limit (see the last test below). Planned
+ * with the mla_up_proj and mlp recompute NVIDIA ran (they also recompute moe_act and layernorm, which an FP8 plan cannot name).
  * And one run on another GPU generation: Megatron-Bridge docs/performance-summary.md, 25.09, DGX-B200, DeepSeek-V3 FP8-CS
  * ("tokendrop": capacity factor 1, so every expert computes a balanced share), 256 GPUs, global batch 2,048, TP1 PP16 EP8,
  * 589 TFLOP/s (deepseek_llm_pretrain.py of that release: `enable_deepep=False`, so all-to-all, no EP overlap, bf16 gradient
- * buffer, recompute `mla_up_proj`, which an FP8 plan cannot name). With 32 local experts per GPU a fifth of its planned slot is
+ * buffer, recompute `mla_up_proj`: its up-projections run again). With 32 local experts per GPU a fifth of its planned slot is
  * host launch time (19 ms per micro-batch), so it also checks the fitted host launch time out of sample (nothing was fitted
  * to B200); the 25.11 container's dropless FP8-MX run of the layout measured 557 (planned +7.4%).
  */
-const DSV3_TABLE_17 = row(DSV3, 1024, 8192, FP8, 2, 8, 4, 64, DEEPEP, true, { optimizer: OptimizerKind.ADAMW_BF16_MOMENTS, gpu: ROOMY_H100 });
+const DSV3_TABLE_17 = row(DSV3, 1024, 8192, FP8, 2, 8, 4, 64, DEEPEP, true,
+  { optimizer: OptimizerKind.ADAMW_BF16_MOMENTS, gpu: ROOMY_H100, recomputeModules: [RecomputeModule.MLA_UP_PROJ, RecomputeModule.MLP] });
 
 const WITHIN_TARGET: Array<[string, number, TrainingPlanProps]> = [
   ['[z] Qwen3-235B BF16, TP2 PP8 VP4 EP32, DeepEP', 245, row(QWEN3_235B, 256, 2048, BF16, 2, 8, 4, 32, DEEPEP)],
@@ -81,16 +83,17 @@ const WITHIN_TARGET: Array<[string, number, TrainingPlanProps]> = [
   ['[r] DeepSeek-V3 FP8 blockwise, 1024 GPUs, TP2 PP8 VP4 EP64, DeepEP + EP overlap, bf16 Adam moments (Table 17; H100 with room; nothing fitted)', 368,
     DSV3_TABLE_17],
   ['[n] DeepSeek-V3 FP8, 256 B200s, TP1 PP16 EP8, all-to-all (B200, out of sample)', 589,
-    row(DSV3, 256, 2048, FP8, 1, 16, 1, 8, ExpertDispatcher.ALL_TO_ALL, false, { gpu: GpuType.of('b200-192gb'), fp32GradientBuffer: false })],
+    row(DSV3, 256, 2048, FP8, 1, 16, 1, 8, ExpertDispatcher.ALL_TO_ALL, false, { gpu: GpuType.of('b200-192gb'), fp32GradientBuffer: false, recomputeModules: [RecomputeModule.MLA_UP_PROJ] })],
+  ['[n] DeepSeek-V3 FP8, 1024 GPUs, TP2 PP8 VP4 EP64, DeepEP + EP overlap, bf16 gradient buffer, DP reduce not overlapped, recompute mla_up_proj and mlp (25.09; +14%)', 338,
+    row(DSV3, 1024, 8192, FP8, 2, 8, 4, 64, DEEPEP, true, { fp32GradientBuffer: false, dpOverlapFraction: 0, recomputeModules: [RecomputeModule.MLA_UP_PROJ, RecomputeModule.MLP] })],
 ];
 
 /**
- * KNOWN LIMIT: two FP8 runs with EP across nodes are planned fast, each with the settings its recipe names. The Qwen3-235B
- * FP8 run (+25%) is planned as dispatch-bound under EP overlap (NCCL all-to-all across 4 nodes), so neither compute nor host
- * time moves it. The DeepSeek-V3 run of the 25.09 container (+16%; the report's run of the same layout, above, is +7%) adds
- * MLA, its multi-token-prediction module and group-limited routing, whose kernels are not measured, and recomputes modules
- * (mla_up_proj, mlp) whose extra forward work an FP8 plan does not count. The predictions are pinned (±2%) so that a future
- * calibration shows up here; they are not within the 15% target. The published figures themselves move with the software
+ * KNOWN LIMIT: an FP8 run with EP across nodes is planned fast with the settings its recipe names. The Qwen3-235B FP8 run
+ * (+25%) is planned as dispatch-bound under EP overlap (NCCL all-to-all across 4 nodes), so neither compute nor host time
+ * moves it. (The DeepSeek-V3 run of the 25.09 container was +16% here until its recipe's recompute modules, mla_up_proj and
+ * mlp, could be planned in FP8: +14%, above.) The prediction is pinned (±2%) so that a future calibration shows up here;
+ * it is not within the 15% target. The published figures themselves move with the software
  * release: Megatron-Bridge docs/performance-summary.md lists Qwen3-30B FP8 TP1 PP2 VP12 EP8 on 16 H100s at 118 TFLOP/s
  * (26.02) and 208 (26.02.01), Qwen3-235B FP8 TP2 PP8 VP4 EP32 on 256 at 233 (25.11), 242 (26.02) and 238 (26.02.01), and
  * DeepSeek-V3 at 338 (25.09) against the report's 368; the newest is used.
@@ -98,8 +101,6 @@ const WITHIN_TARGET: Array<[string, number, TrainingPlanProps]> = [
 const UNCALIBRATED: Array<[string, number, number, TrainingPlanProps]> = [
   ['[n] Qwen3-235B FP8, TP2 PP8 VP4 EP32, all-to-all + EP overlap, bf16 gradient buffer, no TP overlap', 242, 301.6,
     row(QWEN3_235B, 256, 8192, FP8, 2, 8, 4, 32, ExpertDispatcher.ALL_TO_ALL, true, { fp32GradientBuffer: false, tensorParallelCommOverlap: false })],
-  ['[n] DeepSeek-V3 FP8, 1024 GPUs, TP2 PP8 VP4 EP64, DeepEP + EP overlap, bf16 gradient buffer, DP reduce not overlapped', 338, 393.2,
-    row(DSV3, 1024, 8192, FP8, 2, 8, 4, 64, DEEPEP, true, { fp32GradientBuffer: false, dpOverlapFraction: 0 })],
 ];
 
 describe('MoE pre-training on H100 against published runs', () => {
@@ -188,7 +189,7 @@ describe('MoE pre-training on H100 against published runs', () => {
    * plan, so FP8 gains it nothing there. Ratios pinned (±2%), and within 5% of NVIDIA's range.
    */
   test.each([
-    ['DeepSeek-V3, TP2 PP8 VP4 EP64, DeepEP + EP overlap, bf16 moments (Table 17 layout)', DSV3_TABLE_17, 1.263],
+    ['DeepSeek-V3, TP2 PP8 VP4 EP64, DeepEP + EP overlap, bf16 moments (Table 17 layout)', DSV3_TABLE_17, 1.271],
     ['Qwen3-235B, TP2 PP8 VP4 EP32, DeepEP + EP overlap (Table 11 layout)', row(QWEN3_235B, 256, 2048, BF16, 2, 8, 4, 32, DEEPEP, true), 1.180],
     ['Qwen3-235B, TP2 PP8 VP4 EP32, all-to-all + EP overlap, no TP overlap (Megatron-Bridge FP8 recipe)', UNCALIBRATED[0][3], 1.0],
   ])('%s: FP8 planned %s× as fast as BF16 at the same layout (NVIDIA: 1.10–1.25× for MoE)', (_name, props, ratio) => {
@@ -208,20 +209,21 @@ describe('MoE pre-training on H100 against published runs', () => {
   });
 
   test('the explanation says how far MoE compute is calibrated, with the measured error', () => {
-    expect(TrainingPlanner.plan(UNCALIBRATED[0][3]).explain()).toMatch(/MoE step time is partly calibrated.*host launch time per local expert.*routed experts get no FP8 gain.*\+7%, \+16%…\+25%/);
+    expect(TrainingPlanner.plan(UNCALIBRATED[0][3]).explain()).toMatch(/MoE step time is partly calibrated.*host launch time per local expert.*routed experts get no FP8 gain.*\+5%, \+14% and \+25%/);
   });
 
   /**
    * KNOWN LIMIT: the report's DeepSeek-V3 run (Table 17: TP2 PP8 VP4 EP64, BF16 Adam moments, fp32 gradient buffer) is rejected
-   * on the real H100: NVIDIA recompute mla_up_proj, mlp, moe_act and layernorm, which an FP8 plan cannot name, so the planner
-   * keeps 57.6 GiB of activations and needs 75.5 GiB against 73.3 usable. Its step time is checked on ROOMY_H100 above; the
+   * on the real H100: NVIDIA recompute mla_up_proj, mlp, moe_act and layernorm; an FP8 plan can name the first two but counts
+   * no memory saved by mla_up_proj (not settled, see activations.ts) and cannot name the others, so the planner keeps 57.0 GiB
+   * of activations and needs 74.9 GiB against 73.3 usable. Its step time is checked on ROOMY_H100 above; the
    * Megatron-Bridge recipe of the same layout, with its bf16 gradient buffer, fits (gradient-buffer.test.ts).
    */
-  test('known limit: the report\'s DeepSeek-V3 FP8 layout is rejected on the real H100 by 2.2 GiB (±0.1) for want of FP8 recompute modules', () => {
+  test('known limit: the report\'s DeepSeek-V3 FP8 layout is rejected on the real H100 by 1.6 GiB (±0.1) for want of FP8 recompute modules', () => {
     const props = { ...DSV3_TABLE_17, gpu: H100 };
-    expect(() => TrainingPlanner.plan(props)).toThrow(/activations need 57\.59 GiB per GPU on top of 17\.16 GiB/);
+    expect(() => TrainingPlanner.plan(props)).toThrow(/activations need 56\.95 GiB per GPU on top of 17\.16 GiB/);
     const need = TrainingPlanner.plan(DSV3_TABLE_17).memory.peakBytesPerGpu;
-    expect(Math.abs((need - H100.memoryBytes * 0.92) / 2 ** 30 - 2.2)).toBeLessThanOrEqual(0.1);
+    expect(Math.abs((need - H100.memoryBytes * 0.92) / 2 ** 30 - 1.6)).toBeLessThanOrEqual(0.1);
   });
 });
 
