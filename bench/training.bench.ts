@@ -22,6 +22,10 @@ const cases: Array<[string, TrainingPlanProps]> = [
     model: ModelSpec.of('deepseek-v3'), gpu: GpuType.of('h100-sxm-80gb'), nodeShape: NodeShape.of('p5.48xlarge'),
     gpus: 2048, sequenceLength: 4096, globalBatchTokens: 15360 * 4096, tokens: 14.8e12,
   }],
+  ['llama-3.1-405b on 16,384 × GB200 NVL72 (a4x-highgpu-4g trays; seq 8192, 16M-token batch)', {
+    model: ModelSpec.of('llama-3.1-405b'), gpu: GpuType.of('gb200-186gb'), nodeShape: NodeShape.of('a4x-highgpu-4g'),
+    gpus: 16384, sequenceLength: 8192, globalBatchTokens: 2048 * 8192, tokens: 15.6e12,
+  }],
   ['llama-3.1-70b deadline mode (1T tokens in 30 days)', {
     model: ModelSpec.of('llama-3.1-70b'), gpu: GpuType.of('h100-sxm-80gb'), nodeShape: NodeShape.of('p5.48xlarge'),
     deadlineSeconds: 30 * 86400, sequenceLength: 8192, globalBatchTokens: 1024 * 8192, tokens: 1e12,
