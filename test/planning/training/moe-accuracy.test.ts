@@ -189,10 +189,10 @@ describe('MoE pre-training on H100 against published runs', () => {
    * plan, so FP8 gains it nothing there. Ratios pinned (±2%), and within 5% of NVIDIA's range.
    */
   test.each([
-    ['DeepSeek-V3, TP2 PP8 VP4 EP64, DeepEP + EP overlap, bf16 moments (Table 17 layout)', DSV3_TABLE_17, 1.271],
-    ['Qwen3-235B, TP2 PP8 VP4 EP32, DeepEP + EP overlap (Table 11 layout)', row(QWEN3_235B, 256, 2048, BF16, 2, 8, 4, 32, DEEPEP, true), 1.180],
-    ['Qwen3-235B, TP2 PP8 VP4 EP32, all-to-all + EP overlap, no TP overlap (Megatron-Bridge FP8 recipe)', UNCALIBRATED[0][3], 1.0],
-  ])('%s: FP8 planned %s× as fast as BF16 at the same layout (NVIDIA: 1.10–1.25× for MoE)', (_name, props, ratio) => {
+    ['DeepSeek-V3, TP2 PP8 VP4 EP64, DeepEP + EP overlap, bf16 moments (Table 17 layout)', 1.271, DSV3_TABLE_17],
+    ['Qwen3-235B, TP2 PP8 VP4 EP32, DeepEP + EP overlap (Table 11 layout)', 1.180, row(QWEN3_235B, 256, 2048, BF16, 2, 8, 4, 32, DEEPEP, true)],
+    ['Qwen3-235B, TP2 PP8 VP4 EP32, all-to-all + EP overlap, no TP overlap (Megatron-Bridge FP8 recipe)', 1.0, UNCALIBRATED[0][3]],
+  ] as Array<[string, number, TrainingPlanProps]>)('%s: FP8 planned %d× as fast as BF16 at the same layout (NVIDIA: 1.10–1.25× for MoE)', (_name, ratio, props) => {
     const at = (precision: TrainingPrecision): number => TrainingPlanner.plan({ ...props, precision, gpu: ROOMY_H100 }).throughput.tokensPerSecond;
     const planned = at(FP8) / at(BF16);
     expect(Math.abs(planned / ratio - 1)).toBeLessThanOrEqual(0.02);
