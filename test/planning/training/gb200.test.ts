@@ -75,6 +75,8 @@ describe('GB200 NVL72: nodes of 4 GPUs, one NVLink domain of 72', () => {
  *   Grace memory (`cpu_offloading_num_layers=40`), which the planner does not model: planned on a GB200 with room (step
  *   time only; without the offload it needs 331 GB).
  * - Llama 3.1 405B (TP4 PP16 VP4, 256 GPUs over 4 racks): KNOWN LIMIT on memory, below.
+ * - The MXFP8 runs (block-scaled FP8, Blackwell's MX format) at their own layouts, planned as FP8 (one-byte GEMM inputs; the
+ *   block-scale casts are not modelled): Llama 3 70B TP2 PP4 VP5 (26.02.01: 1,724) and Llama 3.1 405B TP4 PP16 VP8 (1,957).
  */
 const NEMO_GB200: Array<[string, number, TrainingPlanProps]> = [
   ['Llama 3 8B, 8 GPUs, micro-batch 2 (25.11)', 1622,
@@ -82,6 +84,10 @@ const NEMO_GB200: Array<[string, number, TrainingPlanProps]> = [
   ['Llama 3 70B, 64 GPUs, Megatron-FSDP, micro-batch 2 (26.02.01; 26.02: 1,815; 25.11: 1,937)', 1956, fsdp70b(roomy(GB200))],
   ['Llama 3.1 405B, 256 GPUs, TP4 PP16 VP4 (26.02.01; 26.02: 2,004; 25.11: 2,053)', 2063,
     { model: ModelSpec.of('llama-3.1-405b'), gpu: GB200, gpus: 256, sequenceLength: 8192, globalBatchTokens: 1536 * 8192, precision: FP8, tensorParallel: 4, pipelineParallel: 16, contextParallel: 1, virtualPipelineStages: 4, microBatch: 1, fp32GradientBuffer: false, memoryReserveFraction: 0 }],
+  ['Llama 3 70B MXFP8, 64 GPUs, TP2 PP4 VP5 (26.02.01)', 1724,
+    { model: L70, gpu: GB200, gpus: 64, sequenceLength: 8192, globalBatchTokens: 256 * 8192, precision: FP8, tensorParallel: 2, pipelineParallel: 4, contextParallel: 1, virtualPipelineStages: 5, microBatch: 1, fp32GradientBuffer: false }],
+  ['Llama 3.1 405B MXFP8, 256 GPUs, TP4 PP16 VP8 (26.02.01)', 1957,
+    { model: ModelSpec.of('llama-3.1-405b'), gpu: GB200, gpus: 256, sequenceLength: 8192, globalBatchTokens: 1536 * 8192, precision: FP8, tensorParallel: 4, pipelineParallel: 16, contextParallel: 1, virtualPipelineStages: 8, microBatch: 1, fp32GradientBuffer: false }],
 ];
 
 describe('Megatron-Bridge DGX-GB200 FP8 pre-training throughput (out of sample)', () => {
