@@ -181,7 +181,20 @@ export class ElasticInferenceService extends Construct {
     };
     // Stop taking traffic first (endpoints update), then let in-flight requests finish.
     const lifecycle = { preStop: { exec: { command: ['sh', '-c', 'sleep 15'] } } };
+    // A replica whose tensor-parallel group spans trays of a rack-scale NVLink domain (GB200 NVL72) runs at NVLink speed only
+    // if its pods share one domain: each LWS group is held inside one (`matchLabelKeys` on the group key, as llm-d does
+    // for NVL72 cliques; the LWS CRD's pod template carries the field, Kubernetes ≥ 1.29).
+    const domainLevel = pool.nvlinkDomainTopologyLevel;
+    const groupInOneDomain = multiNode && domainLevel !== undefined && this.podsPerReplica <= pool.nodesPerNvlinkDomain;
+    const affinity = groupInOneDomain ? {
+      podAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: [{
+          labelSelector: { matchLabels: selector }, matchLabelKeys: ['leaderworkerset.sigs.k8s.io/group-key'], topologyKey: domainLevel,
+        }],
+      },
+    } : undefined;
     const podSpec = (containers: any[]): any => omitUndefined({
+      affinity,
       priorityClassName: pool.priorityClassName(WorkloadPriority.SERVING),
       serviceAccountName: TENANT_WORKLOAD_SERVICE_ACCOUNT,
       automountServiceAccountToken: false,

@@ -75,6 +75,32 @@ describe('ElasticInferenceService', () => {
     expect(ofKind(objects, 'ScaledObject')[0].spec.scaleTargetRef.kind).toBe('LeaderWorkerSet');
   });
 
+  test('on GB200 NVL72 (GKE a4x-highgpu-4g) a replica spanning two trays (DeepSeek-V3 FP8, TP8) keeps its pods in one NVLink sub-block', () => {
+    const chart = testChart();
+    const pool = testPool(chart, { nodeShape: NodeShape.of('a4x-highgpu-4g'), maxNodes: 36 });
+    const plan = InferencePlanner.plan({
+      model: ModelSpec.of('deepseek-v3'), gpu: GpuType.of('gb200-186gb'), nodeShape: NodeShape.of('a4x-highgpu-4g'), precision: InferencePrecision.FP8,
+      traffic: { promptTokens: 1024, outputTokens: 256, peakRequestsPerSecond: 2 },
+    });
+    expect([plan.tensorParallel, plan.pipelineParallel, plan.nodesPerReplica]).toEqual([8, 1, 2]);
+    new ElasticInferenceService(chart, 'dsv3', { pool, tenant: 'serving', plan, modelRef: 'deepseek-ai/DeepSeek-V3' });
+    const lws = ofKind(Testing.synth(chart), 'LeaderWorkerSet')[0];
+    for (const template of [lws.spec.leaderWorkerTemplate.leaderTemplate, lws.spec.leaderWorkerTemplate.workerTemplate]) {
+      const [term, ...more] = template.spec.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution;
+      expect(more).toEqual([]);
+      expect([term.matchLabelKeys, term.topologyKey]).toEqual([['leaderworkerset.sigs.k8s.io/group-key'], 'cloud.google.com/gce-topology-subblock']);
+      // The selector picks this service's own pods (every template carries its labels); the group key narrows it to the group.
+      expect(Object.keys(term.labelSelector.matchLabels).length).toBeGreaterThan(0);
+      expect(template.metadata.labels).toMatchObject(term.labelSelector.matchLabels);
+    }
+    // HGX pools (the NVLink domain is the node) get no such term.
+    const hgx = testChart();
+    new ElasticInferenceService(hgx, 'big', {
+      pool: testPool(hgx, { maxNodes: 16 }), tenant: 'serving', plan: inferencePlan('llama-3.1-405b', 2), modelRef: 'meta-llama/Llama-3.1-405B-Instruct',
+    });
+    expect(ofKind(Testing.synth(hgx), 'LeaderWorkerSet')[0].spec.leaderWorkerTemplate.workerTemplate.spec.affinity).toBeUndefined();
+  });
+
   test('KEDA scales on in-flight requests and KV-cache use within the planned bounds, with cron pre-scaling', () => {
     const plan = inferencePlan();
     const so = ofKind(build(), 'ScaledObject')[0];
@@ -144,6 +170,17 @@ describeWithShared('ElasticInferenceService output', () => {
     const chart = testChart();
     const pool = testPool(chart, { maxNodes: 16 });
     new ElasticInferenceService(chart, 'big', { pool, tenant: 'serving', plan: inferencePlan('llama-3.1-405b', 2), modelRef: 'meta-llama/Llama-3.1-405B-Instruct' });
+    expectValidObjects(Testing.synth(chart));
+  });
+
+  test('on GB200 NVL72 the LeaderWorkerSet with its NVLink-domain affinity passes the strict validation harness', () => {
+    const chart = testChart();
+    const pool = testPool(chart, { nodeShape: NodeShape.of('a4x-highgpu-4g'), maxNodes: 36 });
+    const plan = InferencePlanner.plan({
+      model: ModelSpec.of('deepseek-v3'), gpu: GpuType.of('gb200-186gb'), nodeShape: NodeShape.of('a4x-highgpu-4g'), precision: InferencePrecision.FP8,
+      traffic: { promptTokens: 1024, outputTokens: 256, peakRequestsPerSecond: 2 },
+    });
+    new ElasticInferenceService(chart, 'dsv3', { pool, tenant: 'serving', plan, modelRef: 'deepseek-ai/DeepSeek-V3' });
     expectValidObjects(Testing.synth(chart));
   });
 });

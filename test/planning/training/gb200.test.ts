@@ -85,7 +85,10 @@ const NEMO_GB200: Array<[string, number, TrainingPlanProps]> = [
   ['Llama 3.1 405B, 256 GPUs, TP4 PP16 VP4 (26.02.01; 26.02: 2,004; 25.11: 2,053)', 2063,
     { model: ModelSpec.of('llama-3.1-405b'), gpu: GB200, gpus: 256, sequenceLength: 8192, globalBatchTokens: 1536 * 8192, precision: FP8, tensorParallel: 4, pipelineParallel: 16, contextParallel: 1, virtualPipelineStages: 4, microBatch: 1, fp32GradientBuffer: false, memoryReserveFraction: 0 }],
   ['Llama 3 70B MXFP8, 64 GPUs, TP2 PP4 VP5 (26.02.01)', 1724,
-    { model: L70, gpu: GB200, gpus: 64, sequenceLength: 8192, globalBatchTokens: 256 * 8192, precision: FP8, tensorParallel: 2, pipelineParallel: 4, contextParallel: 1, virtualPipelineStages: 5, microBatch: 1, fp32GradientBuffer: false }],
+    {
+      model: L70, gpu: GB200, gpus: 64, sequenceLength: 8192, globalBatchTokens: 256 * 8192, precision: FP8, tensorParallel: 2, pipelineParallel: 4, contextParallel: 1,
+      virtualPipelineStages: 5, microBatch: 1, fp32GradientBuffer: false,
+    }],
   ['Llama 3.1 405B MXFP8, 256 GPUs, TP4 PP16 VP8 (26.02.01)', 1957,
     { model: ModelSpec.of('llama-3.1-405b'), gpu: GB200, gpus: 256, sequenceLength: 8192, globalBatchTokens: 1536 * 8192, precision: FP8, tensorParallel: 4, pipelineParallel: 16, contextParallel: 1, virtualPipelineStages: 8, microBatch: 1, fp32GradientBuffer: false }],
 ];
