@@ -183,7 +183,8 @@ export class ElasticInferenceService extends Construct {
     const lifecycle = { preStop: { exec: { command: ['sh', '-c', 'sleep 15'] } } };
     // A replica whose tensor-parallel group spans trays of a rack-scale NVLink domain (GB200 NVL72) runs at NVLink speed only
     // if its pods share one domain: each LWS group is held inside one (`matchLabelKeys` on the group key, as llm-d does
-    // for NVL72 cliques; the LWS CRD's pod template carries the field, Kubernetes ≥ 1.29).
+    // for NVL72 cliques). Kubernetes ≥ 1.31 (on by default there); older API servers drop the field, and the term would
+    // then hold every replica in one domain.
     const domainLevel = pool.nvlinkDomainTopologyLevel;
     const groupInOneDomain = multiNode && domainLevel !== undefined && this.podsPerReplica <= pool.nodesPerNvlinkDomain;
     const affinity = groupInOneDomain ? {
