@@ -4,7 +4,7 @@ import { ConstructValidationError, PlanningError } from '../../src/errors';
 import { ElasticInferenceService, ElasticInferenceServiceProps, InferenceEngine } from '../../src/k8s';
 import { GpuType, ModelSpec, NodeShape } from '../../src/planning/catalog';
 import { HourlySeries, ScalingSchedule } from '../../src/planning/forecast';
-import { InferencePlanner, InferencePrecision, KvCacheDtype } from '../../src/planning/inference';
+import { InferencePlan, InferencePlanner, InferencePrecision, KvCacheDtype } from '../../src/planning/inference';
 import { describeWithShared } from '../harness/shared';
 import { expectValidObjects } from '../harness/validate';
 
@@ -17,6 +17,18 @@ function build(overrides: Partial<ElasticInferenceServiceProps> = {}): any[] {
     ...overrides,
   });
   return Testing.synth(chart);
+}
+
+/** DeepSeek-V3 in FP8 served from a GKE GB200 NVL72 pool (a4x-highgpu-4g trays). */
+function gb200DeepSeekService(): { plan: InferencePlan; objects: any[] } {
+  const chart = testChart();
+  const pool = testPool(chart, { nodeShape: NodeShape.of('a4x-highgpu-4g'), maxNodes: 36 });
+  const plan = InferencePlanner.plan({
+    model: ModelSpec.of('deepseek-v3'), gpu: GpuType.of('gb200-186gb'), nodeShape: NodeShape.of('a4x-highgpu-4g'), precision: InferencePrecision.FP8,
+    traffic: { promptTokens: 1024, outputTokens: 256, peakRequestsPerSecond: 2 },
+  });
+  new ElasticInferenceService(chart, 'dsv3', { pool, tenant: 'serving', plan, modelRef: 'deepseek-ai/DeepSeek-V3' });
+  return { plan, objects: Testing.synth(chart) };
 }
 
 describe('ElasticInferenceService', () => {
@@ -76,15 +88,9 @@ describe('ElasticInferenceService', () => {
   });
 
   test('on GB200 NVL72 (GKE a4x-highgpu-4g) a replica spanning two trays (DeepSeek-V3 FP8, TP8) keeps its pods in one NVLink sub-block', () => {
-    const chart = testChart();
-    const pool = testPool(chart, { nodeShape: NodeShape.of('a4x-highgpu-4g'), maxNodes: 36 });
-    const plan = InferencePlanner.plan({
-      model: ModelSpec.of('deepseek-v3'), gpu: GpuType.of('gb200-186gb'), nodeShape: NodeShape.of('a4x-highgpu-4g'), precision: InferencePrecision.FP8,
-      traffic: { promptTokens: 1024, outputTokens: 256, peakRequestsPerSecond: 2 },
-    });
+    const { plan, objects } = gb200DeepSeekService();
     expect([plan.tensorParallel, plan.pipelineParallel, plan.nodesPerReplica]).toEqual([8, 1, 2]);
-    new ElasticInferenceService(chart, 'dsv3', { pool, tenant: 'serving', plan, modelRef: 'deepseek-ai/DeepSeek-V3' });
-    const lws = ofKind(Testing.synth(chart), 'LeaderWorkerSet')[0];
+    const lws = ofKind(objects, 'LeaderWorkerSet')[0];
     for (const template of [lws.spec.leaderWorkerTemplate.leaderTemplate, lws.spec.leaderWorkerTemplate.workerTemplate]) {
       const [term, ...more] = template.spec.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution;
       expect(more).toEqual([]);
@@ -174,14 +180,7 @@ describeWithShared('ElasticInferenceService output', () => {
   });
 
   test('on GB200 NVL72 the LeaderWorkerSet with its NVLink-domain affinity passes the strict validation harness', () => {
-    const chart = testChart();
-    const pool = testPool(chart, { nodeShape: NodeShape.of('a4x-highgpu-4g'), maxNodes: 36 });
-    const plan = InferencePlanner.plan({
-      model: ModelSpec.of('deepseek-v3'), gpu: GpuType.of('gb200-186gb'), nodeShape: NodeShape.of('a4x-highgpu-4g'), precision: InferencePrecision.FP8,
-      traffic: { promptTokens: 1024, outputTokens: 256, peakRequestsPerSecond: 2 },
-    });
-    new ElasticInferenceService(chart, 'dsv3', { pool, tenant: 'serving', plan, modelRef: 'deepseek-ai/DeepSeek-V3' });
-    expectValidObjects(Testing.synth(chart));
+    expectValidObjects(gb200DeepSeekService().objects);
   });
 });
 
