@@ -76,6 +76,16 @@ describe('aidc plan training', () => {
     expect(bad.stderr).toMatch(/recomputeModules=moe_act: .*not modelled/);
   });
 
+  test('on GB200 NVL72 a node is a 4-GPU tray (nodes = GPUs / 4) and a fixed --tp may cross trays; beyond the 72-GPU rack it is one line on stderr', () => {
+    const gb = ['plan', 'training', '--model', 'llama-3.1-70b', '--gpu', 'gb200-186gb', '--gpus', '64', '--seq-len', '8192', '--global-batch-tokens', '1048576', '--precision', 'fp8'];
+    const j = JSON.parse(runCli([...gb, '--tp', '8', '--json']).stdout);
+    expect([j.nodes, j.parallelism.tp]).toEqual([16, 8]);
+    const wide = runCli(['plan', 'training', '--model', 'deepseek-v3', '--gpu', 'gb200-186gb', '--gpus', '256', '--seq-len', '4096', '--global-batch-tokens', '16777216', '--tp', '128']);
+    expect(wide.code).not.toBe(0);
+    expect(wide.stderr.trim().split('\n')).toHaveLength(1);
+    expect(wide.stderr).toMatch(/tensorParallel=128: must stay inside one NVLink domain \(72 GPUs/);
+  });
+
   test('--bf16-grads halves the gradient bytes (Megatron-Core grad_reduce_in_fp32 off); --optimizer adamw-bf16-moments shrinks the optimizer states; --bf16-grads with hf is one line on stderr', () => {
     const fixed = [...BASE, '--tp', '1', '--pp', '1', '--json'];
     const plain = JSON.parse(runCli(fixed).stdout);
