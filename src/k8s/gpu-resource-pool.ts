@@ -122,6 +122,9 @@ const ALLOCATABLE_FRACTION = 0.9;
 /** Most nodes a pool may declare. */
 const MAX_POOL_NODES = 100_000;
 
+/** Node label of the multi-node NVLink clique (NVIDIA GPU Feature Discovery: `<cluster UUID>.<clique id>` on MNNVL systems). */
+const GPU_CLIQUE_LABEL = 'nvidia.com/gpu.clique';
+
 /** Node taint that keeps non-GPU pods off GPU nodes. */
 export const GPU_NODE_TAINT = { key: 'nvidia.com/gpu', value: 'present', effect: 'NoSchedule' };
 
@@ -275,13 +278,15 @@ export class GpuResourcePool extends Construct {
   /**
    * Node labels of the network hierarchy, farthest first, ending at the host (Kueue Topology levels):
    * EKS `topology.k8s.aws/network-node-layer-1..3` (EC2 instance topology), GKE
-   * `cloud.google.com/gce-topology-block/subblock/host`, else the host only.
+   * `cloud.google.com/gce-topology-block/subblock/host`, else the host only, below the NVLink clique
+   * (`nvidia.com/gpu.clique`, which NVIDIA GPU Feature Discovery sets on multi-node NVLink systems) where the GPU's
+   * NVLink domain spans nodes.
    */
   public get topologyLevels(): string[] {
     switch (this.nodeShape.provider) {
       case 'aws': return ['topology.k8s.aws/network-node-layer-1', 'topology.k8s.aws/network-node-layer-2', 'topology.k8s.aws/network-node-layer-3', 'kubernetes.io/hostname'];
       case 'gcp': return ['cloud.google.com/gce-topology-block', 'cloud.google.com/gce-topology-subblock', 'cloud.google.com/gce-topology-host', 'kubernetes.io/hostname'];
-      default: return ['kubernetes.io/hostname'];
+      default: return this.nodesPerNvlinkDomain > 1 ? [GPU_CLIQUE_LABEL, 'kubernetes.io/hostname'] : ['kubernetes.io/hostname'];
     }
   }
 
@@ -297,14 +302,18 @@ export class GpuResourcePool extends Construct {
   }
 
   /**
-   * The topology level whose domains are NVLink domains spanning several nodes, where the provider labels them: GKE's
-   * sub-block ("An NVLink domain, also known as a subblock, is the core unit of capacity for A4X Max and A4X machines ...
-   * 18 A4X Max or A4X instances (72 GPUs)", Google Cloud AI Hypercomputer terminology). Undefined when the NVLink domain is
-   * one node, or when the provider labels no such level.
+   * The topology level whose domains are NVLink domains spanning several nodes: GKE's sub-block ("An NVLink domain, also
+   * known as a subblock, is the core unit of capacity for A4X Max and A4X machines ... 18 A4X Max or A4X instances (72
+   * GPUs)", Google Cloud AI Hypercomputer terminology); elsewhere the NVLink clique GPU Feature Discovery labels, except on
+   * AWS, whose network levels are not known to nest the clique. Undefined when the NVLink domain is one node.
    */
   public get nvlinkDomainTopologyLevel(): string | undefined {
     if (this.nodesPerNvlinkDomain <= 1) return undefined;
-    return this.nodeShape.provider === 'gcp' ? 'cloud.google.com/gce-topology-subblock' : undefined;
+    switch (this.nodeShape.provider) {
+      case 'gcp': return 'cloud.google.com/gce-topology-subblock';
+      case 'aws': return undefined;
+      default: return GPU_CLIQUE_LABEL;
+    }
   }
 
   /** Name of the LocalQueue of `tenant` (in the tenant's namespace). */

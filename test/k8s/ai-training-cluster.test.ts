@@ -78,6 +78,24 @@ describe('AiTrainingCluster', () => {
     expect(Object.keys(ofKind(build(), 'JobSet')[0].spec.replicatedJobs[0].template.spec.template.metadata.annotations)).toEqual(['kueue.x-k8s.io/podset-preferred-topology']);
   });
 
+  test('on an on-premises GB200 NVL72 pool the NVLink domain is GPU Feature Discovery\'s clique label, a Kueue topology level above the host', () => {
+    const tray = NodeShape.custom({
+      id: 'dgx-gb200-tray', provider: 'on-prem', gpuType: GpuType.of('gb200-186gb'), gpuCount: 4, vcpu: 144, memoryBytes: 1.8e12,
+      networkBandwidthBitsPerSecond: 1600e9, source: 'DGX GB200 compute tray: 4 GPUs, 4 × 400 Gb/s',
+    });
+    const plan = TrainingPlanner.plan({
+      model: ModelSpec.of('llama-3.1-70b'), gpu: GpuType.of('gb200-186gb'), nodeShape: tray, gpus: 128, sequenceLength: 8192, globalBatchTokens: 256 * 8192,
+    });
+    const objects = build({ plan }, (c) => testPool(c, { nodeShape: tray, maxNodes: 36 }));
+    expect(ofKind(objects, 'Topology')[0].spec.levels).toEqual([{ nodeLabel: 'nvidia.com/gpu.clique' }, { nodeLabel: 'kubernetes.io/hostname' }]);
+    // 32 trays: slices of 16 (the largest divisor of 32 within a rack of 18), each required inside one clique.
+    expect(ofKind(objects, 'JobSet')[0].spec.replicatedJobs[0].template.spec.template.metadata.annotations).toEqual({
+      'kueue.x-k8s.io/podset-preferred-topology': 'nvidia.com/gpu.clique',
+      'kueue.x-k8s.io/podset-slice-required-topology': 'nvidia.com/gpu.clique',
+      'kueue.x-k8s.io/podset-slice-size': '16',
+    });
+  });
+
   test('failure policy restarts from checkpoints but fails fast on non-retriable exit codes', () => {
     const jobset = ofKind(build({ maxRestarts: 5, nonRetriableExitCodes: [3, 1] }), 'JobSet')[0];
     expect(jobset.spec.failurePolicy).toEqual({ maxRestarts: 5, rules: [{ name: 'fail-fast-on-bugs', action: 'FailJobSet', onJobFailureReasons: ['PodFailurePolicy'] }] });
