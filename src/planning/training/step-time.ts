@@ -227,9 +227,11 @@ export function stepTime(ctx: PlanContext, l: Layout, ex?: Explanation): StepTim
   // EP overlap (Megatron-Core --overlap-moe-expert-parallel-comm): one micro-batch's dispatch/combine runs under another's
   // compute. NVIDIA report a 93% overlap ratio for DeepSeek-V3 on H100, and that DeepEP's 20 SMs cost the GEMMs running
   // beside it roughly 20% (Megatron Core MoE report, arXiv:2603.07685 §4.2.3, Figure 18).
+  // DeepEP's SMs slow the compute the dispatch hides under, so the window it hides in is that slower compute: when the
+  // dispatch outlasts it, the slot is the dispatch alone, with no SM cost on top.
   const epOverlap = ctx.expertCommunicationOverlap && epSeconds > 0;
-  const epExposed = epOverlap ? Math.max((1 - EP_OVERLAP_RATIO) * epSeconds, epSeconds - computeMb) : epSeconds;
   const dispatcherSmCost = epOverlap && ctx.expertDispatcher === ExpertDispatcher.DEEPEP ? DEEPEP_GEMM_OVERHEAD * gemmSeconds : 0;
+  const epExposed = epOverlap ? Math.max((1 - EP_OVERLAP_RATIO) * epSeconds, epSeconds - computeMb - dispatcherSmCost) : epSeconds;
   const slot = computeMb + dispatcherSmCost + tpSeconds + cpSeconds + epExposed + p2pPerSlot;
   const bubbleFraction = l.pp > 1 ? (l.pp - 1) / (v * m) : 0;
   // Interleaving multiplies the stage boundaries, and so the point-to-point traffic, by v (Narayanan et al. 2021 §2.2.2).
@@ -286,7 +288,7 @@ export function stepTime(ctx: PlanContext, l: Layout, ex?: Explanation): StepTim
     if (routingSeconds > 0) ex.add('MoE routing and permutation per micro-batch', routingSeconds, 's', `${MOE_ROUTING_OVERHEAD} × the slowest rank's MoE layer time (in the compute above)`, 'arXiv:2603.07685 §1.2');
     if (hostSeconds > 0) ex.add('MoE host launch time per micro-batch', hostSeconds, 's', `${MOE_HOST_SECONDS_PER_LOCAL_EXPERT * 1e3} ms × ${s.experts / l.ep} local experts × the slowest rank's MoE layers (in the compute above)`, 'fitted: see MOE_HOST_SECONDS_PER_LOCAL_EXPERT');
     if (expertExtra > 0) ex.add('expert memory traffic beyond expert FLOPs per layer per micro-batch', expertExtra, 's', `max(0, (local experts' weight and gradient bytes + tokens/(tp·cp) × topK × etp rows × their activation and permutation bytes) / (HBM × ${EXPERT_HBM_EFFICIENCY}) − their FLOPs / compute): few tokens per expert or expert TP make the expert GEMMs memory-bound`, 'roofline, Williams et al. 2009');
-    if (epOverlap) ex.add('exposed EP communication per micro-batch', epExposed + dispatcherSmCost, 's', `max((1 − ${EP_OVERLAP_RATIO}) × EP, EP − compute)${dispatcherSmCost ? ` + DeepEP's SMs: ${DEEPEP_GEMM_OVERHEAD} × GEMM time` : ''}`, 'arXiv:2603.07685 §4.2.3');
+    if (epOverlap) ex.add('exposed EP communication per micro-batch', epExposed + dispatcherSmCost, 's', `${dispatcherSmCost ? `DeepEP's SMs (${DEEPEP_GEMM_OVERHEAD} × GEMM time) + ` : ''}max((1 − ${EP_OVERLAP_RATIO}) × EP, EP − compute${dispatcherSmCost ? ' − their cost' : ''})`, 'arXiv:2603.07685 §4.2.3');
     if (epSeconds > 0) ex.add('EP all-to-all per micro-batch', epSeconds, 's', `4 all-to-alls × MoE layers × tokens·topK·h·2 B (${ctx.expertDispatcher}${ctx.expertDispatcher === ExpertDispatcher.DEEPEP ? ': once per remote node, then NVLink' : ''})`, 'DeepSeek-V3 technical report §3.2.2');
     if (p2pPerSlot > 0) ex.add('blocking p2p per micro-batch (plain 1F1B)', p2pPerSlot, 's', `2 × s·b·h·2/t B = 2 × ${(actBytes / l.tp / 2 ** 20).toFixed(1)} MiB over ${p2pBw === nvl ? 'NVLink' : 'the network'} ${(p2pBw / 1e9).toFixed(1)} GB/s`, 'megatron/core/pipeline_parallel/schedules.py send_forward_recv_backward');
     ex.add('pipeline bubble fraction', bubbleFraction, '', `(p−1)/(v·m) = (${l.pp}−1)/(${v}·${m})`, 'Narayanan et al. 2021 §2.2');

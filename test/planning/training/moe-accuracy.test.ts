@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as fc from 'fast-check';
 import { PlanningError } from '../../../src/errors';
-import { GpuType, ModelSpec } from '../../../src/planning/catalog';
+import { GpuType, ModelSpec, NodeShape } from '../../../src/planning/catalog';
 import { ExpertDispatcher, OptimizerKind, RecomputeMode, RecomputeModule, TrainingPlanner, TrainingPlanProps, TrainingPrecision } from '../../../src/planning/training';
 import { PlanContext } from '../../../src/planning/training/context';
 import { modelFlopsPerToken, modelShape } from '../../../src/planning/training/model-math';
@@ -365,6 +365,33 @@ describe('expert memory traffic (roofline)', () => {
     const plan = TrainingPlanner.plan({ model: ModelSpec.of('deepseek-v3'), gpu: H100, gpus: 2048, sequenceLength: 4096, globalBatchTokens: 8192 * 4096, precision: FP8 });
     expect(plan.parallelism.etp).toBe(1);
     expect(plan.parallelism.ep).toBeGreaterThan(1);
+  });
+});
+
+describe('EP overlap (arXiv:2603.07685 §4.2.3)', () => {
+  const line = (plan: ReturnType<typeof TrainingPlanner.plan>, name: string): number => Number(new RegExp(`^${name} = ([\\d.e+-]+)`, 'm').exec(plan.explain())?.[1]);
+  // Qwen3-235B at the Table 11 layout with DeepEP and overlap: compute-bound on 400 Gb/s per GPU, dispatch-bound when the
+  // network is cut to 25 Gb/s per GPU (an H100 node of 8 GPUs with 200 Gb/s in all).
+  const props = (gbps: number): TrainingPlanProps => ({
+    ...row(QWEN3_235B, 256, 2048, BF16, 2, 8, 4, 32, DEEPEP, true),
+    nodeShape: NodeShape.custom({ id: `h100-${gbps}g`, provider: 'on-prem', gpuType: H100, gpuCount: 8, vcpu: 192, memoryBytes: 2 * 2 ** 40, networkBandwidthBitsPerSecond: 8 * gbps * 1e9, source: 'test' }),
+  });
+  const parts = (gbps: number): { compute: number; exposed: number; dispatch: number } => {
+    const plan = TrainingPlanner.plan(props(gbps));
+    return { compute: line(plan, 'compute per micro-batch per stage'), exposed: line(plan, 'exposed EP communication per micro-batch'), dispatch: line(plan, 'EP all-to-all per micro-batch') };
+  };
+
+  test('compute-bound: DeepEP\'s SMs cost 20% of the GEMM time and 7% of the dispatch stays exposed', () => {
+    const { compute, exposed, dispatch } = parts(400);
+    expect(dispatch).toBeLessThan(compute);
+    expect(exposed).toBeGreaterThan(0.07 * dispatch);
+    expect(exposed).toBeLessThan(0.07 * dispatch + 0.2 * compute);
+  });
+
+  test('dispatch-bound: the slowed compute hides under the dispatch, so compute + exposed = the dispatch (no SM cost on top)', () => {
+    const { compute, exposed, dispatch } = parts(25);
+    expect(dispatch).toBeGreaterThan(1.5 * compute);
+    expect(Math.abs((compute + exposed) / dispatch - 1)).toBeLessThan(1e-3);
   });
 });
 
