@@ -405,7 +405,12 @@ export const FP8_ROUTED_EXPERT_GAIN = 1;
 /** Share of the EP dispatch/combine hidden under compute with EP overlap (DeepSeek-V3 on H100: arXiv:2603.07685 §4.2.3). */
 export const EP_OVERLAP_RATIO = 0.93;
 
-/** GEMM slowdown while DeepEP's 20 SMs run beside them ("roughly 20% GEMM-efficiency overhead", arXiv:2603.07685 §4.2.3). */
+/**
+ * GEMM slowdown while DeepEP's 20 SMs run beside them ("roughly 20% GEMM-efficiency overhead", arXiv:2603.07685 §4.2.3),
+ * charged on the whole GEMM time, as the published DeepEP rows with EP overlap need (moe-accuracy.test.ts: charged only
+ * while the dispatch runs, DeepSeek-V3 25.09 and two others leave the 15% target). NCCL's all-to-all is charged none: its
+ * kernels also take SMs (8–32 per the same report, §4.1.7) but only while they run, and no figure is published for it.
+ */
 export const DEEPEP_GEMM_OVERHEAD = 0.2;
 
 /** Fraction of HBM bandwidth the grouped expert GEMMs reach when memory-bound (as the inference decode roofline). */
