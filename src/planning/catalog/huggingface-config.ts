@@ -5,7 +5,8 @@ import { PlanningError } from '../../errors';
  * Turns the contents of a Hugging Face `config.json` into ModelSpec props.
  *
  * Key names follow the `transformers` configuration classes:
- * `models/llama/configuration_llama.py` (also mistral, mixtral, qwen2, qwen2_moe, qwen3, qwen3_moe, gemma2, gemma3_text, gpt_oss, deepseek_v3: hidden_size,
+ * `models/llama/configuration_llama.py` (also mistral, mixtral, qwen2, qwen2_moe, qwen3, qwen3_moe, gemma2, gemma3_text, gpt_oss, glm4_moe,
+ * deepseek_v2, deepseek_v3, kimi_k2: hidden_size,
  * num_hidden_layers, num_attention_heads, num_key_value_heads, intermediate_size, vocab_size, head_dim,
  * sliding_window, num_local_experts / num_experts / n_routed_experts, num_experts_per_tok, ...),
  * `models/gpt2/configuration_gpt2.py` (n_embd, n_layer, n_head, n_positions, n_inner) and
@@ -43,8 +44,14 @@ export function parseHuggingFaceConfig(json: any, id?: string): ModelSpecProps {
       return gptOss(json, modelId, name, source);
     case 'gemma3':
       throw new PlanningError('config.model_type', modelType, 'is Gemma 3 with its vision tower; pass the text_config object (model_type gemma3_text) to plan the language model, whose parameters these are not all of');
+    case 'deepseek_v2':
     case 'deepseek_v3':
+    case 'kimi_k2':
       return deepseekV3(json, modelId, name, source);
+    case 'kimi_k25':
+      throw new PlanningError('config.model_type', modelType, 'is Kimi K2.5 with its vision tower; pass the text_config object (model_type kimi_k2) to plan the language model, whose parameters these are not all of');
+    case 'glm4_moe':
+      return glm4Moe(json, modelId, name, source);
     case 'gpt2':
       return gpt2(json, modelId, name, source);
     case 'opt':
@@ -54,7 +61,10 @@ export function parseHuggingFaceConfig(json: any, id?: string): ModelSpecProps {
   }
 }
 
-const SUPPORTED = ['llama', 'mistral', 'mixtral', 'qwen2', 'qwen2_moe', 'qwen3', 'qwen3_moe', 'gemma2', 'gemma3_text', 'gpt_oss', 'deepseek_v3', 'gpt2', 'opt'];
+const SUPPORTED = [
+  'llama', 'mistral', 'mixtral', 'qwen2', 'qwen2_moe', 'qwen3', 'qwen3_moe', 'gemma2', 'gemma3_text', 'gpt_oss', 'glm4_moe', 'deepseek_v2', 'deepseek_v3',
+  'kimi_k2', 'gpt2', 'opt',
+];
 
 function int(json: any, key: string): number {
   const v = json[key];
@@ -243,7 +253,14 @@ function gptOss(json: any, id: string, name: string, source: string): ModelSpecP
   };
 }
 
-/** deepseek_v3: MLA attention, shared + routed experts after `first_k_dense_replace` dense layers. MTP layers are ignored. */
+/**
+ * deepseek_v3, deepseek_v2 and kimi_k2: MLA attention, shared + routed experts after `first_k_dense_replace` dense layers,
+ * multi-token-prediction modules from `num_nextn_predict_layers` (not in the parameter count). DeepSeek-V2 has the same
+ * keys and modules (`DeepseekV2ForCausalLM`; its group-limited routing is `n_group`/`topk_group` too, arXiv:2405.04434
+ * §2.2.2; without query compression `q_lora_rank` is null). Kimi K2 is the DeepSeek-V3 architecture under its own
+ * model_type: Kimi-K2 "reuses the DeepSeekV3CausalLM architecture" and sets `"model_type": "kimi_k2"` only so that engines can
+ * tell it apart; other frameworks may run it by changing it to deepseek_v3 (MoonshotAI/Kimi-K2 deployment guidance).
+ */
 function deepseekV3(json: any, id: string, name: string, source: string): ModelSpecProps {
   requireAct(json, 'hidden_act', ['silu'], 'silu');
   const attentionHeads = int(json, 'num_attention_heads');
@@ -279,6 +296,46 @@ function deepseekV3(json: any, id: string, name: string, source: string): ModelS
     qkRopeHeadDim,
     qkNopeHeadDim,
     vHeadDim: int(json, 'v_head_dim'),
+  };
+}
+
+/**
+ * glm4_moe (GLM-4.5, GLM-4.6, GLM-4.7 and their Air variants; transformers `models/glm4_moe`): GQA attention with head_dim
+ * from the config (default 128) and q/k/v biases when `attention_bias` (o_proj has none), SwiGLU dense MLP of
+ * `intermediate_size` in the first `first_k_dense_replace` layers (default 1), then `n_routed_experts` routed experts of
+ * `moe_intermediate_size` with `n_shared_experts` shared ones, top `num_experts_per_tok`, and `num_nextn_predict_layers`
+ * multi-token-prediction modules, DeepSeek-V3-style (`Glm4MoeForCausalLM` skips them when loading; not in the parameter
+ * count). Partial rotary embedding changes neither shapes nor FLOPs; the optional q/k norms (`use_qk_norm`) and the
+ * router's score-correction bias (under 0.01% of the parameters) are not counted.
+ */
+function glm4Moe(json: any, id: string, name: string, source: string): ModelSpecProps {
+  requireAct(json, 'hidden_act', ['silu'], 'silu');
+  const attentionHeads = int(json, 'num_attention_heads');
+  const kvHeads = optionalInt(json, 'num_key_value_heads') ?? attentionHeads;
+  return {
+    id, name, source,
+    layers: int(json, 'num_hidden_layers'),
+    hiddenSize: int(json, 'hidden_size'),
+    attentionHeads,
+    kvHeads,
+    headDim: optionalInt(json, 'head_dim') ?? 128,
+    ffnHiddenSize: int(json, 'intermediate_size'),
+    ffnKind: FfnKind.SWIGLU,
+    vocabSize: int(json, 'vocab_size'),
+    tiedEmbeddings: bool(json, 'tie_word_embeddings', false),
+    attentionKind: attentionKindFor(attentionHeads, kvHeads),
+    // Glm4MoeConfig's default, which transformers applies to a config.json without the key.
+    maxPositionEmbeddings: optionalInt(json, 'max_position_embeddings') ?? 131072,
+    qkvBias: bool(json, 'attention_bias', false),
+    // The first transformers release named the routed experts `num_experts`.
+    experts: json.n_routed_experts === undefined && json.num_experts !== undefined ? int(json, 'num_experts') : int(json, 'n_routed_experts'),
+    activeExperts: int(json, 'num_experts_per_tok'),
+    sharedExperts: optionalNonNegativeInt(json, 'n_shared_experts') ?? 1,
+    moeFfnHiddenSize: int(json, 'moe_intermediate_size'),
+    denseLayers: optionalNonNegativeInt(json, 'first_k_dense_replace') ?? 1,
+    mtpLayers: optionalNonNegativeInt(json, 'num_nextn_predict_layers') ?? 0,
+    expertGroups: optionalNonNegativeInt(json, 'n_group'),
+    expertGroupsPerToken: optionalNonNegativeInt(json, 'topk_group'),
   };
 }
 

@@ -217,7 +217,7 @@ export class ModelSpec {
 
   /**
    * Builds a model from the contents of a Hugging Face `config.json` (model_type llama, mistral, mixtral, qwen2,
-   * qwen2_moe, qwen3, qwen3_moe, gemma2, gemma3_text, gpt_oss, deepseek_v3, gpt2, opt). Throws a PlanningError naming the missing or invalid key.
+   * qwen2_moe, qwen3, qwen3_moe, gemma2, gemma3_text, gpt_oss, glm4_moe, deepseek_v2, deepseek_v3, kimi_k2, gpt2, opt). Throws a PlanningError naming the missing or invalid key.
    * @param json the parsed config.json object
    * @param id catalog id to give the model (default: `_name_or_path`, else `custom-<model_type>`)
    */

@@ -166,6 +166,43 @@ const GPT_OSS_20B = {
   layer_types: Array.from({ length: 24 }, (_, i) => (i % 2 === 0 ? 'sliding_attention' : 'full_attention')),
 };
 
+/*
+ * MoE families read through other parsers' keys. Copies of the Hugging Face config.json as public code reproduces them:
+ * deepseek-ai/DeepSeek-V2 in full (transformers_version 4.39.3; rope_scaling and auto_map left out), zai-org/GLM-4.5-Air as a
+ * checkpoint converter writes it (its converted checkpoint has no MTP layer, so no num_nextn_predict_layers), and the keys that
+ * set the architecture of zai-org/GLM-4.7 and moonshotai/Kimi-K2-Thinking (a parameter counter's fixtures).
+ */
+const DEEPSEEK_V2 = {
+  architectures: ['DeepseekV2ForCausalLM'], attention_bias: false, attention_dropout: 0.0, aux_loss_alpha: 0.001, bos_token_id: 100000,
+  eos_token_id: 100001, ep_size: 1, first_k_dense_replace: 1, hidden_act: 'silu', hidden_size: 5120, initializer_range: 0.02,
+  intermediate_size: 12288, kv_lora_rank: 512, max_position_embeddings: 163840, model_type: 'deepseek_v2', moe_intermediate_size: 1536,
+  moe_layer_freq: 1, n_group: 8, n_routed_experts: 160, n_shared_experts: 2, norm_topk_prob: false, num_attention_heads: 128,
+  num_experts_per_tok: 6, num_hidden_layers: 60, num_key_value_heads: 128, pretraining_tp: 1, q_lora_rank: 1536, qk_nope_head_dim: 128,
+  qk_rope_head_dim: 64, rms_norm_eps: 1e-06, rope_theta: 10000, routed_scaling_factor: 16.0, scoring_func: 'softmax', seq_aux: true,
+  tie_word_embeddings: false, topk_group: 3, topk_method: 'group_limited_greedy', torch_dtype: 'bfloat16', use_cache: true, v_head_dim: 128,
+  vocab_size: 102400,
+};
+const GLM_4_5_AIR = {
+  architectures: ['Glm4MoeForCausalLM'], attention_bias: true, attention_dropout: 0.0, pad_token_id: 151329, head_dim: 128, hidden_act: 'silu',
+  hidden_size: 4096, decoder_sparse_step: 1, initializer_range: 0.02, intermediate_size: 10944, max_position_embeddings: 131072,
+  model_type: 'glm4_moe', moe_intermediate_size: 1408, norm_topk_prob: true, num_attention_heads: 96, n_group: 1, topk_group: 1,
+  n_routed_experts: 128, n_shared_experts: 1, routed_scaling_factor: 1.0, topk_method: 'noaux_tc', num_experts_per_tok: 8,
+  first_k_dense_replace: 1, num_hidden_layers: 46, num_key_value_heads: 8, partial_rotary_factor: 0.5, rms_norm_eps: 1e-5, rope_theta: 10000,
+  tie_word_embeddings: false, torch_dtype: 'bfloat16', use_cache: true, vocab_size: 151552,
+};
+const GLM_4_7 = {
+  model_type: 'glm4_moe', hidden_size: 5120, intermediate_size: 12288, num_hidden_layers: 92, num_attention_heads: 96, num_key_value_heads: 8,
+  head_dim: 128, vocab_size: 151552, n_routed_experts: 160, num_experts_per_tok: 8, n_shared_experts: 1, moe_intermediate_size: 1536,
+  first_k_dense_replace: 3, num_nextn_predict_layers: 1, tie_word_embeddings: false, torch_dtype: 'bfloat16',
+};
+const KIMI_K2_THINKING = {
+  model_type: 'kimi_k2', hidden_size: 7168, intermediate_size: 18432, num_hidden_layers: 61, num_attention_heads: 64, num_key_value_heads: 64,
+  vocab_size: 163840, kv_lora_rank: 512, q_lora_rank: 1536, qk_nope_head_dim: 128, qk_rope_head_dim: 64, v_head_dim: 128, n_routed_experts: 384,
+  num_experts_per_tok: 8, n_shared_experts: 1, moe_intermediate_size: 2048, first_k_dense_replace: 1, num_nextn_predict_layers: 0,
+  tie_word_embeddings: false, max_position_embeddings: 262144,
+  quantization_config: { quant_method: 'compressed-tensors', config_groups: { group_0: { weights: { num_bits: 4, type: 'int' } } } },
+};
+
 const ARCHITECTURE_FIELDS = [
   'layers', 'hiddenSize', 'attentionHeads', 'kvHeads', 'headDim', 'ffnHiddenSize', 'ffnKind', 'vocabSize', 'tiedEmbeddings',
   'attentionKind', 'maxPositionEmbeddings', 'slidingWindow', 'slidingWindowLayers', 'experts', 'activeExperts', 'sharedExperts', 'moeFfnHiddenSize',
@@ -379,10 +416,61 @@ describe('ModelSpec.fromHuggingFaceConfig', () => {
   });
 });
 
+/**
+ * Published totals (parameters a token uses, for MoE) of the MoE families parsed with other families' modules:
+ * - DeepSeek-V2: "236B total parameters, of which 21B are activated for each token" (arXiv:2405.04434, abstract); MLA caches
+ *   (d_c + d_h^R) · l = (512 + 64) · 60 elements per token (§2.1.2, Table 1);
+ * - GLM-4.5-Air 106B with 12B activated, GLM-4.5 (and 4.6/4.7, same shapes) 355B with 32B activated (GLM-4.5 technical report,
+ *   arXiv:2508.06471, Table 1). GLM's activated figures leave out the input and output embeddings, which the planner's
+ *   active count includes; the MTP module (4.0B, in the checkpoint, not in the parameter count) puts 355B between the two;
+ * - Kimi K2: "32 billion activated parameters and 1 trillion total parameters" (arXiv:2507.20534, abstract), rounded figures.
+ */
+describe('fromHuggingFaceConfig: DeepSeek-V2, Kimi K2 and GLM-4.5 MoE families', () => {
+  test.each([
+    ['deepseek-ai/DeepSeek-V2', DEEPSEEK_V2, 236e9, 21e9, 0.01, 0.02, false],
+    ['zai-org/GLM-4.5-Air', GLM_4_5_AIR, 106e9, 12e9, 0.01, 0.02, true],
+    ['zai-org/GLM-4.7', GLM_4_7, 355e9, 32e9, 0.01, 0.02, true],
+    ['moonshotai/Kimi-K2-Thinking', KIMI_K2_THINKING, 1e12, 32e9, 0.05, 0.05, false],
+  ] as Array<[string, Record<string, unknown>, number, number, number, number, boolean]>)(
+    '%s: total and activated parameters within tolerance of the published figures', (_repo, json, total, active, totalTolerance, activeTolerance, withoutEmbeddings) => {
+      const m = ModelSpec.fromHuggingFaceConfig(json);
+      expect(Math.abs(m.parameterCount() / total - 1)).toBeLessThanOrEqual(totalTolerance);
+      const activated = m.activeParameterCount() - (withoutEmbeddings ? m.embeddingParameterCount() : 0);
+      expect(Math.abs(activated / active - 1)).toBeLessThanOrEqual(activeTolerance);
+    });
+
+  test('DeepSeek-V2 reads as MLA with device-limited routing (8 groups, 3 per token) and caches 576 elements per layer per token, exactly', () => {
+    const v2 = ModelSpec.fromHuggingFaceConfig(DEEPSEEK_V2);
+    expect([v2.attentionKind, v2.experts, v2.activeExperts, v2.sharedExperts, v2.denseLayers]).toEqual([AttentionKind.MLA, 160, 6, 2, 1]);
+    expect([v2.expertGroups, v2.expertGroupsPerToken]).toEqual([8, 3]);
+    expect(v2.kvCacheBytesPerToken(2)).toBe((512 + 64) * 60 * 2);
+    expect(ModelSpec.fromHuggingFaceConfig({ ...DEEPSEEK_V2, q_lora_rank: null }).qLoraRank).toBe(0);
+  });
+
+  test('Kimi K2 is the DeepSeek-V3 architecture under its own model_type; Kimi K2.5 is refused with its vision tower, its text_config read', () => {
+    const k2 = ModelSpec.fromHuggingFaceConfig(KIMI_K2_THINKING, 'kimi-k2');
+    expect(architecture(k2)).toEqual(architecture(ModelSpec.fromHuggingFaceConfig({ ...KIMI_K2_THINKING, model_type: 'deepseek_v3' }, 'kimi-k2')));
+    expect([k2.attentionKind, k2.experts, k2.kvCacheBytesPerToken(2)]).toEqual([AttentionKind.MLA, 384, (512 + 64) * 61 * 2]);
+    const k25 = { model_type: 'kimi_k25', vision_config: { vt_num_hidden_layers: 27 }, text_config: KIMI_K2_THINKING };
+    expect(() => ModelSpec.fromHuggingFaceConfig(k25)).toThrow(/config\.model_type=kimi_k25: .*pass the text_config object/);
+    expect(ModelSpec.fromHuggingFaceConfig(k25.text_config).parameterCount()).toBe(k2.parameterCount());
+  });
+
+  test('GLM-4.5-Air reads as GQA (8 KV heads of 128) with q/k/v biases, one dense layer and one shared expert; a missing max_position_embeddings takes Glm4MoeConfig\'s 131,072', () => {
+    const air = ModelSpec.fromHuggingFaceConfig(GLM_4_5_AIR);
+    expect([air.attentionKind, air.kvHeads, air.headDim, air.qkvBias, air.denseLayers, air.sharedExperts, air.mtpLayers]).toEqual([AttentionKind.GQA, 8, 128, true, 1, 1, 0]);
+    expect(air.kvCacheBytesPerToken(2)).toBe(2 * 46 * 8 * 128 * 2);
+    const glm = ModelSpec.fromHuggingFaceConfig(GLM_4_7);
+    expect([glm.maxPositionEmbeddings, glm.mtpLayers, glm.qkvBias]).toEqual([131072, 1, false]);
+    expect(Math.abs(glm.mtpParameterCount() / 4.0e9 - 1)).toBeLessThan(0.01);
+    expect(ModelSpec.fromHuggingFaceConfig({ ...GLM_4_5_AIR, n_routed_experts: undefined, num_experts: 128 }).experts).toBe(128);
+  });
+});
+
 describe('fromHuggingFaceConfig properties (fast-check)', () => {
   const FIXTURES: Array<Record<string, unknown>> = [
     LLAMA_3_1_8B, LLAMA_3_2_1B, MISTRAL_7B_V0_1, MIXTRAL_8X7B_V0_1, QWEN2_5_7B, DEEPSEEK_V3, GPT2, OPT_350M, QWEN1_5_MOE_A2_7B,
-    QWEN3_8B, QWEN3_235B_A22B, GEMMA_2_9B, GEMMA_3_1B, GPT_OSS_120B,
+    QWEN3_8B, QWEN3_235B_A22B, GEMMA_2_9B, GEMMA_3_1B, GPT_OSS_120B, DEEPSEEK_V2, GLM_4_5_AIR, GLM_4_7, KIMI_K2_THINKING,
   ];
   const value = fc.oneof(
     fc.integer({ min: -4, max: 1 << 20 }), fc.double({ noNaN: false }), fc.constantFrom(0, 1, 2, 1e308, Number.MAX_SAFE_INTEGER, 2 ** 31),
