@@ -185,6 +185,46 @@ export class ModelSpec {
   });
 
   /**
+   * DeepSeek-V2: MLA, 160 routed experts (6 active, device-limited to 3 of 8 groups) + 2 shared, first layer dense.
+   * Source: deepseek-ai/DeepSeek-V2 config.json; DeepSeek-V2 report (arXiv:2405.04434): 236B total, 21B activated.
+   */
+  public static readonly DEEPSEEK_V2 = ModelSpec.register({
+    id: 'deepseek-v2', name: 'DeepSeek-V2', layers: 60, hiddenSize: 5120, attentionHeads: 128, kvHeads: 128,
+    headDim: 192, ffnHiddenSize: 12288, ffnKind: FfnKind.SWIGLU, vocabSize: 102400, tiedEmbeddings: false,
+    attentionKind: AttentionKind.MLA, maxPositionEmbeddings: 163840,
+    experts: 160, activeExperts: 6, sharedExperts: 2, moeFfnHiddenSize: 1536, denseLayers: 1, expertGroups: 8, expertGroupsPerToken: 3,
+    kvLoraRank: 512, qLoraRank: 1536, qkRopeHeadDim: 64, qkNopeHeadDim: 128, vHeadDim: 128,
+    source: `${HF}/deepseek-ai/DeepSeek-V2/blob/main/config.json`,
+  });
+
+  /**
+   * Kimi K2 (Instruct-0905 and Thinking): the DeepSeek-V3 architecture with 384 routed experts (8 active, no routing
+   * groups) + 1 shared, 64 heads, one dense layer, no MTP module, 256k context.
+   * Source: moonshotai/Kimi-K2-Thinking config.json; Kimi K2 report (arXiv:2507.20534): 1T total, 32B activated.
+   */
+  public static readonly KIMI_K2 = ModelSpec.register({
+    id: 'kimi-k2', name: 'Kimi K2', layers: 61, hiddenSize: 7168, attentionHeads: 64, kvHeads: 64,
+    headDim: 192, ffnHiddenSize: 18432, ffnKind: FfnKind.SWIGLU, vocabSize: 163840, tiedEmbeddings: false,
+    attentionKind: AttentionKind.MLA, maxPositionEmbeddings: 262144,
+    experts: 384, activeExperts: 8, sharedExperts: 1, moeFfnHiddenSize: 2048, denseLayers: 1,
+    kvLoraRank: 512, qLoraRank: 1536, qkRopeHeadDim: 64, qkNopeHeadDim: 128, vHeadDim: 128,
+    source: `${HF}/moonshotai/Kimi-K2-Thinking/blob/main/config.json`,
+  });
+
+  /**
+   * GLM-4.5-Air: GQA (96 query, 8 KV heads of 128) with q/k/v biases, 128 routed experts (8 active) + 1 shared, first
+   * layer dense. Its multi-token-prediction layer, which transformers does not load, is not modelled.
+   * Source: zai-org/GLM-4.5-Air config.json; GLM-4.5 report (arXiv:2508.06471) Table 1: 106B total, 12B activated.
+   */
+  public static readonly GLM_4_5_AIR = ModelSpec.register({
+    id: 'glm-4.5-air', name: 'GLM-4.5-Air', layers: 46, hiddenSize: 4096, attentionHeads: 96, kvHeads: 8, headDim: 128,
+    ffnHiddenSize: 10944, ffnKind: FfnKind.SWIGLU, vocabSize: 151552, tiedEmbeddings: false,
+    attentionKind: AttentionKind.GQA, maxPositionEmbeddings: 131072, qkvBias: true,
+    experts: 128, activeExperts: 8, sharedExperts: 1, moeFfnHiddenSize: 1408, denseLayers: 1, expertGroups: 1, expertGroupsPerToken: 1,
+    source: `${HF}/zai-org/GLM-4.5-Air/blob/main/config.json`,
+  });
+
+  /**
    * GPT-3 175B: 96 layers, d_model 12288, 96 heads of 128, GELU MLP of 4·d_model, 2048 context, learned positions,
    * biases and LayerNorm as in GPT-2, tied input/output embedding, vocabulary 50257 (GPT-2 BPE).
    * Source: Brown et al. 2020, "Language Models are Few-Shot Learners" (arXiv:2005.14165) Table 2.1 and §2.1.

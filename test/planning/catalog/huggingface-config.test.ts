@@ -228,6 +228,9 @@ describe('ModelSpec.fromHuggingFaceConfig', () => {
     ['Qwen/Qwen3-235B-A22B', QWEN3_235B_A22B, 'qwen3-235b-a22b'],
     ['google/gemma-2-9b', GEMMA_2_9B, 'gemma-2-9b'],
     ['openai/gpt-oss-120b', GPT_OSS_120B, 'gpt-oss-120b'],
+    ['deepseek-ai/DeepSeek-V2', DEEPSEEK_V2, 'deepseek-v2'],
+    ['moonshotai/Kimi-K2-Thinking', KIMI_K2_THINKING, 'kimi-k2'],
+    ['zai-org/GLM-4.5-Air', GLM_4_5_AIR, 'glm-4.5-air'],
   ])('%s config.json gives the same architecture and parameter count as catalog %s', (_repo, json, id) => {
     const parsed = ModelSpec.fromHuggingFaceConfig(json, id);
     const catalog = ModelSpec.of(id);
