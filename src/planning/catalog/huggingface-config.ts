@@ -6,7 +6,7 @@ import { PlanningError } from '../../errors';
  *
  * Key names follow the `transformers` configuration classes:
  * `models/llama/configuration_llama.py` (also mistral, mixtral, qwen2, qwen2_moe, qwen3, qwen3_moe, gemma2, gemma3_text, gpt_oss, glm4_moe,
- * deepseek_v2, deepseek_v3, kimi_k2: hidden_size,
+ * deepseek_v2, deepseek_v3, deepseek_v32, kimi_k2: hidden_size,
  * num_hidden_layers, num_attention_heads, num_key_value_heads, intermediate_size, vocab_size, head_dim,
  * sliding_window, num_local_experts / num_experts / n_routed_experts, num_experts_per_tok, ...),
  * `models/gpt2/configuration_gpt2.py` (n_embd, n_layer, n_head, n_positions, n_inner) and
@@ -46,8 +46,9 @@ export function parseHuggingFaceConfig(json: any, id?: string): ModelSpecProps {
       throw new PlanningError('config.model_type', modelType, 'is Gemma 3 with its vision tower; pass the text_config object (model_type gemma3_text) to plan the language model, whose parameters these are not all of');
     case 'deepseek_v2':
     case 'deepseek_v3':
+    case 'deepseek_v32':
     case 'kimi_k2':
-      return deepseekV3(json, modelId, name, source);
+      return deepseekV3(json, modelType, modelId, name, source);
     case 'kimi_k25':
       throw new PlanningError('config.model_type', modelType, 'is Kimi K2.5 with its vision tower; pass the text_config object (model_type kimi_k2) to plan the language model, whose parameters these are not all of');
     case 'glm4_moe':
@@ -63,7 +64,7 @@ export function parseHuggingFaceConfig(json: any, id?: string): ModelSpecProps {
 
 const SUPPORTED = [
   'llama', 'mistral', 'mixtral', 'qwen2', 'qwen2_moe', 'qwen3', 'qwen3_moe', 'gemma2', 'gemma3_text', 'gpt_oss', 'glm4_moe', 'deepseek_v2', 'deepseek_v3',
-  'kimi_k2', 'gpt2', 'opt',
+  'deepseek_v32', 'kimi_k2', 'gpt2', 'opt',
 ];
 
 function int(json: any, key: string): number {
@@ -254,14 +255,16 @@ function gptOss(json: any, id: string, name: string, source: string): ModelSpecP
 }
 
 /**
- * deepseek_v3, deepseek_v2 and kimi_k2: MLA attention, shared + routed experts after `first_k_dense_replace` dense layers,
+ * deepseek_v3, deepseek_v32, deepseek_v2 and kimi_k2: MLA attention, shared + routed experts after `first_k_dense_replace` dense layers,
  * multi-token-prediction modules from `num_nextn_predict_layers` (not in the parameter count). DeepSeek-V2 has the same
  * keys and modules (`DeepseekV2ForCausalLM`; its group-limited routing is `n_group`/`topk_group` too, arXiv:2405.04434
  * §2.2.2; without query compression `q_lora_rank` is null). Kimi K2 is the DeepSeek-V3 architecture under its own
  * model_type: Kimi-K2 "reuses the DeepSeekV3CausalLM architecture" and sets `"model_type": "kimi_k2"` only so that engines can
  * tell it apart; other frameworks may run it by changing it to deepseek_v3 (MoonshotAI/Kimi-K2 deployment guidance).
+ * DeepSeek-V3.2 (deepseek_v32) is DeepSeek-V3 plus DeepSeek Sparse Attention: `index_topk`, `index_n_heads` and
+ * `index_head_dim` (2048, 64 and 128; `ModelArgs` in deepseek-ai/DeepSeek-V3.2-Exp inference/model.py) are required.
  */
-function deepseekV3(json: any, id: string, name: string, source: string): ModelSpecProps {
+function deepseekV3(json: any, modelType: string, id: string, name: string, source: string): ModelSpecProps {
   requireAct(json, 'hidden_act', ['silu'], 'silu');
   const attentionHeads = int(json, 'num_attention_heads');
   const qkNopeHeadDim = int(json, 'qk_nope_head_dim');
@@ -296,6 +299,9 @@ function deepseekV3(json: any, id: string, name: string, source: string): ModelS
     qkRopeHeadDim,
     qkNopeHeadDim,
     vHeadDim: int(json, 'v_head_dim'),
+    ...(modelType === 'deepseek_v32' ? {
+      sparseAttentionTopK: int(json, 'index_topk'), indexerHeads: int(json, 'index_n_heads'), indexerHeadDim: int(json, 'index_head_dim'),
+    } : {}),
   };
 }
 

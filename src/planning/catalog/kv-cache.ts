@@ -14,6 +14,7 @@ export interface KvCacheArchitecture {
   readonly slidingWindow: number;
   readonly layers: number;
   readonly slidingWindowLayers: number;
+  readonly indexerHeadDim: number;
 }
 
 /**
@@ -25,6 +26,15 @@ export interface KvCacheArchitecture {
 export function kvCacheValuesPerTokenPerLayer(a: KvCacheArchitecture, kvHeadsStored: number): number {
   if (a.attentionKind === AttentionKind.MLA) return a.kvLoraRank + a.qkRopeHeadDim;
   return 2 * kvHeadsStored * a.headDim;
+}
+
+/**
+ * Bytes the DeepSeek Sparse Attention indexer caches per token per layer (0 without DSA): its key in FP8 (indexerHeadDim
+ * bytes) and one fp32 scale per 128-value block, `Indexer.k_cache` (float8_e4m3fn) and `k_scale_cache` (float32,
+ * head_dim // block_size 128) in deepseek-ai/DeepSeek-V3.2-Exp inference/model.py: 132 bytes for DeepSeek-V3.2.
+ */
+export function indexerCacheBytesPerTokenPerLayer(a: KvCacheArchitecture): number {
+  return a.indexerHeadDim > 0 ? a.indexerHeadDim + 4 * Math.ceil(a.indexerHeadDim / 128) : 0;
 }
 
 /**

@@ -1,3 +1,5 @@
+import { PlanningError } from '../../errors';
+
 /**
  * Architecture types shared by ModelSpec and the Hugging Face config parser (kept apart so that
  * huggingface-config.ts can build props without importing model-spec.ts: no circular import).
@@ -120,6 +122,17 @@ export interface ModelSpecProps {
   /** MLA: value head dim (DeepSeek-V3: 128). @default 0 */
   readonly vHeadDim?: number;
   /**
+   * DeepSeek Sparse Attention (DSA; DeepSeek-V3.2 `index_topk`: 2048): a lightning indexer scores every earlier token and
+   * each query attends to only the top k of them, so attention work per query stops growing at k tokens while the KV
+   * cache still holds every token. MLA with a query latent only, with `indexerHeads` and `indexerHeadDim`.
+   * @default 0 (dense attention)
+   */
+  readonly sparseAttentionTopK?: number;
+  /** DSA: lightning-indexer heads (DeepSeek-V3.2 `index_n_heads`: 64). @default 0 */
+  readonly indexerHeads?: number;
+  /** DSA: lightning-indexer head dim, also the width of its cached key (DeepSeek-V3.2 `index_head_dim`: 128). @default 0 */
+  readonly indexerHeadDim?: number;
+  /**
    * Query/key/value projections carry a bias (Qwen2/Qwen2.5); output and MLP projections do not.
    * @default false
    */
@@ -143,3 +156,20 @@ export interface ModelSpecProps {
   /** Where the architecture comes from (config.json URL or paper table). */
   readonly source: string;
 }
+
+/**
+ * Checks the DeepSeek Sparse Attention fields of a model: all three or none, and only on MLA with a query latent, whose
+ * latent the lightning indexer projects its queries from (`Indexer.wq_b`, deepseek-ai/DeepSeek-V3.2-Exp inference/model.py).
+ */
+export function validateSparseAttention(p: ModelSpecProps): void {
+  const dsa = { sparseAttentionTopK: p.sparseAttentionTopK ?? 0, indexerHeads: p.indexerHeads ?? 0, indexerHeadDim: p.indexerHeadDim ?? 0 };
+  const given = Object.values(dsa).filter((v) => v > 0).length;
+  if (given === 0) return;
+  for (const [field, v] of Object.entries(dsa)) {
+    if (!v) throw new PlanningError(`model.${field}`, String(v), 'sparse attention needs sparseAttentionTopK, indexerHeads and indexerHeadDim > 0 (DeepSeek-V3.2: 2048, 64, 128)');
+  }
+  if (p.attentionKind !== AttentionKind.MLA || !p.qLoraRank) {
+    throw new PlanningError('model.sparseAttentionTopK', String(dsa.sparseAttentionTopK), 'DeepSeek Sparse Attention is modelled on MLA with a query latent (qLoraRank > 0), as DeepSeek-V3.2 has it');
+  }
+}
+

@@ -1,6 +1,6 @@
 import { parseHuggingFaceConfig } from './huggingface-config';
-import { kvCacheTokens, kvCacheValuesPerTokenPerLayer } from './kv-cache';
-import { AttentionKind, FfnKind, ModelSpecProps } from './model-architecture';
+import { indexerCacheBytesPerTokenPerLayer, kvCacheTokens, kvCacheValuesPerTokenPerLayer } from './kv-cache';
+import { AttentionKind, FfnKind, ModelSpecProps, validateSparseAttention } from './model-architecture';
 import { blockParameters, embeddingParameters, mtpModuleParameters, transformerParameters } from './parameter-breakdown';
 import { PlanningError } from '../../errors';
 import { closestIds } from '../private/did-you-mean';
@@ -185,6 +185,21 @@ export class ModelSpec {
   });
 
   /**
+   * DeepSeek-V3.2: DeepSeek-V3 with DeepSeek Sparse Attention in every layer: a lightning indexer of 64 heads of 128
+   * picks the 2,048 keys each query attends to. Source: deepseek-ai/DeepSeek-V3.2 config.json (`index_topk`,
+   * `index_n_heads`, `index_head_dim`); the indexer's modules: deepseek-ai/DeepSeek-V3.2-Exp inference/model.py `Indexer`.
+   */
+  public static readonly DEEPSEEK_V3_2 = ModelSpec.register({
+    id: 'deepseek-v3.2', name: 'DeepSeek-V3.2', layers: 61, hiddenSize: 7168, attentionHeads: 128, kvHeads: 128,
+    headDim: 192, ffnHiddenSize: 18432, ffnKind: FfnKind.SWIGLU, vocabSize: 129280, tiedEmbeddings: false,
+    attentionKind: AttentionKind.MLA, maxPositionEmbeddings: 163840,
+    experts: 256, activeExperts: 8, sharedExperts: 1, moeFfnHiddenSize: 2048, denseLayers: 3, mtpLayers: 1, expertGroups: 8, expertGroupsPerToken: 4,
+    kvLoraRank: 512, qLoraRank: 1536, qkRopeHeadDim: 64, qkNopeHeadDim: 128, vHeadDim: 128,
+    sparseAttentionTopK: 2048, indexerHeads: 64, indexerHeadDim: 128,
+    source: `${HF}/deepseek-ai/DeepSeek-V3.2/blob/main/config.json`,
+  });
+
+  /**
    * DeepSeek-V2: MLA, 160 routed experts (6 active, device-limited to 3 of 8 groups) + 2 shared, first layer dense.
    * Source: deepseek-ai/DeepSeek-V2 config.json; DeepSeek-V2 report (arXiv:2405.04434): 236B total, 21B activated.
    */
@@ -257,7 +272,7 @@ export class ModelSpec {
 
   /**
    * Builds a model from the contents of a Hugging Face `config.json` (model_type llama, mistral, mixtral, qwen2,
-   * qwen2_moe, qwen3, qwen3_moe, gemma2, gemma3_text, gpt_oss, glm4_moe, deepseek_v2, deepseek_v3, kimi_k2, gpt2, opt). Throws a PlanningError naming the missing or invalid key.
+   * qwen2_moe, qwen3, qwen3_moe, gemma2, gemma3_text, gpt_oss, glm4_moe, deepseek_v2, deepseek_v3, deepseek_v32, kimi_k2, gpt2, opt). Throws a PlanningError naming the missing or invalid key.
    * @param json the parsed config.json object
    * @param id catalog id to give the model (default: `_name_or_path`, else `custom-<model_type>`)
    */
@@ -327,6 +342,12 @@ export class ModelSpec {
   public readonly qkNopeHeadDim: number;
   /** MLA value head dim. */
   public readonly vHeadDim: number;
+  /** DeepSeek Sparse Attention: keys each query attends to (0 = dense attention). */
+  public readonly sparseAttentionTopK: number;
+  /** DSA lightning-indexer heads (0 without DSA). */
+  public readonly indexerHeads: number;
+  /** DSA lightning-indexer head dim (0 without DSA). */
+  public readonly indexerHeadDim: number;
   /** Q/K/V projections carry a bias (Qwen2). */
   public readonly qkvBias: boolean;
   /** All linear layers carry biases and norms are LayerNorms with bias (GPT-2/3, OPT). */
@@ -362,6 +383,7 @@ export class ModelSpec {
       denseLayers: p.denseLayers, kvLoraRank: p.kvLoraRank, qLoraRank: p.qLoraRank, qkRopeHeadDim: p.qkRopeHeadDim,
       qkNopeHeadDim: p.qkNopeHeadDim, vHeadDim: p.vHeadDim, learnedPositionEmbeddings: p.learnedPositionEmbeddings,
       expertGroups: p.expertGroups, expertGroupsPerToken: p.expertGroupsPerToken, mtpLayers: p.mtpLayers,
+      sparseAttentionTopK: p.sparseAttentionTopK, indexerHeads: p.indexerHeads, indexerHeadDim: p.indexerHeadDim,
     };
     for (const [field, v] of Object.entries(nonNegative)) {
       if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < 0)) {
@@ -395,6 +417,7 @@ export class ModelSpec {
         if (!v) throw new PlanningError(`model.${field}`, String(v), 'MLA needs kvLoraRank, qkRopeHeadDim, qkNopeHeadDim and vHeadDim > 0');
       }
     }
+    validateSparseAttention(p);
     const experts = p.experts ?? 0;
     if (experts > 0) {
       const active = p.activeExperts ?? 0;
@@ -444,6 +467,9 @@ export class ModelSpec {
     this.qkRopeHeadDim = p.qkRopeHeadDim ?? 0;
     this.qkNopeHeadDim = p.qkNopeHeadDim ?? 0;
     this.vHeadDim = p.vHeadDim ?? 0;
+    this.sparseAttentionTopK = p.sparseAttentionTopK ?? 0;
+    this.indexerHeads = p.indexerHeads ?? 0;
+    this.indexerHeadDim = p.indexerHeadDim ?? 0;
     this.qkvBias = p.qkvBias ?? false;
     this.linearBias = p.linearBias ?? false;
     this.learnedPositionEmbeddings = p.learnedPositionEmbeddings ?? 0;
@@ -510,7 +536,8 @@ export class ModelSpec {
    * KV-cache bytes for one token over all layers.
    * GQA/MHA/MQA: 2 (K and V) × layers × kvHeads × headDim × bytesPerElement.
    * MLA: layers × (kvLoraRank + qkRopeHeadDim) × bytesPerElement — only the compressed latent and the decoupled
-   * rotary key are cached (DeepSeek-V2, arXiv:2405.04434 §2.1.2–2.1.3 and Table 1).
+   * rotary key are cached (DeepSeek-V2, arXiv:2405.04434 §2.1.2–2.1.3 and Table 1). DeepSeek Sparse Attention adds the
+   * indexer's FP8 key and its fp32 scale per 128 values, whatever the cache precision (see kv-cache.ts).
    * A sliding window does not change the per-token size; it caps tokens per sequence (see `kvCacheTokensPerSequence`).
    * @param bytesPerElement bytes per cached value (2 for bf16/fp16, 1 for fp8)
    */
@@ -518,7 +545,7 @@ export class ModelSpec {
     if (typeof bytesPerElement !== 'number' || !Number.isFinite(bytesPerElement) || bytesPerElement <= 0) {
       throw new PlanningError('kvCacheBytesPerElement', String(bytesPerElement), 'must be a positive number of bytes per element, e.g. 2 for bf16, 1 for fp8');
     }
-    return this.layers * kvCacheValuesPerTokenPerLayer(this, this.kvHeads) * bytesPerElement;
+    return this.layers * (kvCacheValuesPerTokenPerLayer(this, this.kvHeads) * bytesPerElement + indexerCacheBytesPerTokenPerLayer(this));
   }
 
   /**
@@ -544,7 +571,8 @@ export class ModelSpec {
       activeExperts: this.activeExperts, sharedExperts: this.sharedExperts, moeFfnHiddenSize: this.moeFfnHiddenSize,
       denseLayers: this.denseLayers, mtpLayers: this.mtpLayers, expertGroups: this.expertGroups, expertGroupsPerToken: this.expertGroupsPerToken,
       kvLoraRank: this.kvLoraRank, qLoraRank: this.qLoraRank, qkRopeHeadDim: this.qkRopeHeadDim,
-      qkNopeHeadDim: this.qkNopeHeadDim, vHeadDim: this.vHeadDim, qkvBias: this.qkvBias, linearBias: this.linearBias,
+      qkNopeHeadDim: this.qkNopeHeadDim, vHeadDim: this.vHeadDim, sparseAttentionTopK: this.sparseAttentionTopK,
+      indexerHeads: this.indexerHeads, indexerHeadDim: this.indexerHeadDim, qkvBias: this.qkvBias, linearBias: this.linearBias,
       learnedPositionEmbeddings: this.learnedPositionEmbeddings, wordEmbeddingSize: this.wordEmbeddingSize,
       parameterCount: this.parameterCount(), activeParameterCount: this.activeParameterCount(), mtpParameterCount: this.mtpParameterCount(),
       embeddingParameterCount: this.embeddingParameterCount(), kvCacheBytesPerTokenBf16: this.kvCacheBytesPerToken(2),

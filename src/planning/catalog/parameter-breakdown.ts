@@ -36,6 +36,8 @@ export interface TransformerArchitecture {
   readonly qkRopeHeadDim: number;
   readonly qkNopeHeadDim: number;
   readonly vHeadDim: number;
+  readonly indexerHeads: number;
+  readonly indexerHeadDim: number;
   readonly qkvBias: boolean;
   readonly linearBias: boolean;
   readonly learnedPositionEmbeddings: number;
@@ -46,9 +48,12 @@ export interface TransformerArchitecture {
 export interface AttentionParameters {
   /** Projection weights tensor parallelism shards by head: Q (MLA: `q_b_proj`, or `q_proj` without query compression), K and V (MLA: `kv_b_proj`), O. */
   readonly sharded: number;
-  /** Projection weights every TP rank holds whole: the MLA down-projections `q_a_proj` and `kv_a_proj_with_mqa` (0 otherwise). */
+  /**
+   * Projection weights every TP rank holds whole: the MLA down-projections `q_a_proj` and `kv_a_proj_with_mqa`, and the
+   * DeepSeek Sparse Attention indexer's `wq_b`, `wk` and `weights_proj` (0 otherwise).
+   */
   readonly replicated: number;
-  /** MLA latent RMSNorms `q_a_layernorm` (qLoraRank) and `kv_a_layernorm` (kvLoraRank); 0 otherwise. */
+  /** MLA latent RMSNorms `q_a_layernorm` (qLoraRank) and `kv_a_layernorm` (kvLoraRank), and the DSA indexer's `k_norm` LayerNorm; 0 otherwise. */
   readonly latentNorms: number;
   /** Q/K/V biases (`qkvBias` or `linearBias`) and the O bias (`linearBias`); 0 for MLA (`attention_bias: false`). */
   readonly biases: number;
@@ -122,6 +127,9 @@ export interface TransformerParameters {
  * shared rotary key W^KR, h × (kvLoraRank + rope)) + `kv_a_layernorm` + `kv_b_proj` (W^UK and W^UV,
  * kvLoraRank × heads·(nope+v)); `o_proj` (heads·v × h). The down-projections produce a latent every head reads,
  * so TP replicates them (`ReplicatedLinear` in vLLM's and SGLang's models/deepseek_v2.py).
+ * DeepSeek Sparse Attention adds the lightning indexer (`Indexer` in deepseek-ai/DeepSeek-V3.2-Exp inference/model.py,
+ * plain `Linear`s every rank holds): `wq_b` (qLoraRank × indexerHeads·indexerHeadDim), `wk` (h × indexerHeadDim),
+ * `weights_proj` (h × indexerHeads) and `k_norm`, a LayerNorm of indexerHeadDim with weight and bias.
  */
 export function attentionParameters(a: TransformerArchitecture): AttentionParameters {
   const h = a.hiddenSize;
@@ -132,7 +140,9 @@ export function attentionParameters(a: TransformerArchitecture): AttentionParame
     const kvDown = h * (a.kvLoraRank + a.qkRopeHeadDim);
     const kvUp = a.kvLoraRank * a.attentionHeads * (a.qkNopeHeadDim + a.vHeadDim);
     const out = a.attentionHeads * a.vHeadDim * h;
-    return { sharded: qUp + kvUp + out, replicated: qDown + kvDown, latentNorms: a.qLoraRank + a.kvLoraRank, biases: 0 };
+    const indexer = a.indexerHeadDim > 0 ? a.qLoraRank * a.indexerHeads * a.indexerHeadDim + h * a.indexerHeadDim + h * a.indexerHeads : 0;
+    const indexerNorm = 2 * a.indexerHeadDim;
+    return { sharded: qUp + kvUp + out, replicated: qDown + kvDown + indexer, latentNorms: a.qLoraRank + a.kvLoraRank + indexerNorm, biases: 0 };
   }
   const qWidth = a.attentionHeads * a.headDim;
   const kvWidth = a.kvHeads * a.headDim;

@@ -9,6 +9,7 @@ import { capacityAtSlo, loadPoint, prefillIterations, ReplicaModel } from './que
 import { RequestMix } from './request-mix';
 import { ALLREDUCE_BUS_EFFICIENCY, allReduceLatencySeconds, decodeStep, DEFAULT_INTER_NODE_BYTES_PER_SECOND_PER_GPU, Layout, PCIE_RING_STEP_LATENCY_SECONDS, prefill } from './speed';
 import { PlanningError } from '../../errors';
+import { indexerCacheBytesPerTokenPerLayer } from '../catalog/kv-cache';
 import { requireInRange, requireOneOf, requirePositive, requirePositiveInteger } from '../private/checks';
 import { defaultNodeFor } from '../private/default-node';
 import { Explanation } from '../private/explanation';
@@ -260,8 +261,10 @@ function planInference(props: InferencePlanProps): InferencePlan {
   x.add('activationBytesPerGpu', m.activationBytesPerGpu, 'bytes', `max_num_batched_tokens ${maxNumBatchedTokens} × (hidden + 3·ffn/tp) × 2 B + max_num_seqs × vocab/tp × 4 B`, 'vllm gpu_worker.determine_available_memory profile_run');
   x.add('budgetBytesPerGpu', m.kv.budgetBytesPerGpu, 'bytes', `gpuMemoryUtilization ${c.util} × ${gpu.memoryBytes} B`, 'vllm/engine/arg_utils.py gpu_memory_utilization');
   const kvCacheBytesPerToken = model.kvCacheBytesPerToken(inputs.kvBytesPerElement);
-  x.add('kvCacheBytesPerToken', kvCacheBytesPerToken, 'bytes', model.attentionKind === 'MLA' ? 'layers × (kvLoraRank + qkRopeHeadDim) × bytes' : '2 × layers × kvHeads × headDim × bytes', 'Kwon et al. 2023; DeepSeek-V2 Table 1');
-  x.add('kvCacheBytesPerTokenPerGpu', m.kv.kvBytesPerTokenPerGpu, 'bytes', 'layers/pp × max(1, kvHeads/tp) heads (MLA: whole latent on every rank)', 'vllm ModelConfig.get_num_kv_heads');
+  x.add('kvCacheBytesPerToken', kvCacheBytesPerToken, 'bytes', model.attentionKind === 'MLA' ? `layers × (kvLoraRank + qkRopeHeadDim) × bytes${model.sparseAttentionTopK > 0 ? ` + layers × ${indexerCacheBytesPerTokenPerLayer(model)} indexer bytes` : ''}`
+    : '2 × layers × kvHeads × headDim × bytes', `Kwon et al. 2023; DeepSeek-V2 Table 1${model.sparseAttentionTopK > 0 ? '; DeepSeek-V3.2-Exp inference/model.py Indexer' : ''}`);
+  x.add('kvCacheBytesPerTokenPerGpu', m.kv.kvBytesPerTokenPerGpu, 'bytes', `layers/pp × max(1, kvHeads/tp) heads (MLA: whole latent on every rank)${model.sparseAttentionTopK > 0
+    ? ` + the sparse-attention indexer's FP8 key and scale; decode reads every token's indexer key but only the top ${model.sparseAttentionTopK} latents` : ''}`, 'vllm ModelConfig.get_num_kv_heads');
   const kvCacheTokens = m.kv.kvTokens;
   x.add('kvCacheTokens', kvCacheTokens, 'tokens', `floor((budget − weights − activations) / (kvBytesPerTokenPerGpu × ${KV_BLOCK_TOKENS})) × ${KV_BLOCK_TOKENS}`, 'vLLM block_size 16');
   const kvCacheBytesPerGpu = kvCacheTokens * m.kv.kvBytesPerTokenPerGpu;

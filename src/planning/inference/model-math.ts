@@ -1,4 +1,4 @@
-import { kvCacheTokens, kvCacheValuesPerTokenPerLayer } from '../catalog/kv-cache';
+import { indexerCacheBytesPerTokenPerLayer, kvCacheTokens, kvCacheValuesPerTokenPerLayer } from '../catalog/kv-cache';
 import { ModelSpec } from '../catalog/model-spec';
 import { auxiliaryParameters, transformerParameters } from '../catalog/parameter-breakdown';
 
@@ -53,12 +53,39 @@ export function parameterBreakdown(model: ModelSpec): ParameterBreakdown {
 /**
  * KV heads each TP rank stores: kvHeads / tp, or 1 when tp > kvHeads (the heads are replicated, as vLLM's
  * `ModelConfig.get_num_kv_heads` does: `max(1, total_num_kv_heads // tensor_parallel_size)`).
- * MLA caches one latent per token that every rank holds whole (vLLM MLA backends), so the answer is the whole cache.
+ * MLA caches one latent per token that every rank holds whole (vLLM MLA backends), so the answer is the whole cache;
+ * so does DeepSeek Sparse Attention's indexer key (one head, in FP8 whatever the cache precision: catalog/kv-cache.ts).
  */
 export function kvBytesPerTokenPerGpu(model: ModelSpec, bytesPerElement: number, tp: number, pp: number): number {
   const layersPerStage = Math.ceil(model.layers / pp);
   const headsPerGpu = Math.max(1, Math.floor(model.kvHeads / tp));
-  return layersPerStage * kvCacheValuesPerTokenPerLayer(model, headsPerGpu) * bytesPerElement;
+  return layersPerStage * (kvCacheValuesPerTokenPerLayer(model, headsPerGpu) * bytesPerElement + indexerCacheBytesPerTokenPerLayer(model));
+}
+
+/**
+ * KV-cache bytes one decode step reads per GPU for one sequence at a context length. Dense attention reads every cached
+ * token (`kvTokensPerSequence` of them). DeepSeek Sparse Attention reads every token's indexer key to score it, then
+ * only the latents of the top `sparseAttentionTopK` (`Indexer.forward` then the masked MLA, deepseek-ai/DeepSeek-V3.2-Exp
+ * inference/model.py): what makes its decode cost flat in the context beyond k.
+ */
+export function kvBytesReadPerSequencePerGpu(model: ModelSpec, bytesPerElement: number, tp: number, pp: number, contextTokens: number): number {
+  if (model.sparseAttentionTopK <= 0) return kvTokensPerSequence(model, contextTokens) * kvBytesPerTokenPerGpu(model, bytesPerElement, tp, pp);
+  const layersPerStage = Math.ceil(model.layers / pp);
+  const latent = kvCacheValuesPerTokenPerLayer(model, model.kvHeads) * bytesPerElement;
+  return layersPerStage * (Math.min(contextTokens, model.sparseAttentionTopK) * latent + contextTokens * indexerCacheBytesPerTokenPerLayer(model));
+}
+
+/**
+ * Keys one new token attends to per layer at a context length: the context, or at most the sparse top-k (DSA).
+ * The DSA indexer still scores the whole context: see {@link indexerFlops}.
+ */
+export function attendedKeys(model: ModelSpec, contextTokens: number): number {
+  return model.sparseAttentionTopK > 0 ? Math.min(contextTokens, model.sparseAttentionTopK) : contextTokens;
+}
+
+/** Lightning-indexer FLOPs for `pairs` (query, key) pairs per layer, all layers: 2 · indexerHeads · indexerHeadDim each (0 without DSA). */
+export function indexerFlops(model: ModelSpec, pairs: number): number {
+  return 2 * model.layers * model.indexerHeads * model.indexerHeadDim * pairs;
 }
 
 /**

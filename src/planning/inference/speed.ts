@@ -1,4 +1,4 @@
-import { attentionDims, kvBytesPerTokenPerGpu, kvTokensPerSequence, parameterBreakdown } from './model-math';
+import { attendedKeys, attentionDims, indexerFlops, kvBytesReadPerSequencePerGpu, kvTokensPerSequence, parameterBreakdown } from './model-math';
 import { InferencePrecision, quantizedBytesPerParameter } from './quantization';
 import { GpuType } from '../catalog/gpu-type';
 import { ModelSpec } from '../catalog/model-spec';
@@ -135,11 +135,14 @@ function attentionFlops(model: ModelSpec, pairs: number): number {
 
 /**
  * Causal (query, key) pairs of a prompt of P tokens per layer, averaged over the layers: P²/2 for a full layer, capped by
- * a sliding window W at P·W − W²/2 when P > W for a sliding one.
+ * a sliding window W at P·W − W²/2 when P > W for a sliding one, and likewise by DeepSeek Sparse Attention's top k on
+ * every layer (each query attends to at most k keys; the indexer's own P²/2 pairs are in {@link indexerFlops}).
  */
 export function causalPairs(model: ModelSpec, promptTokens: number): number {
-  const w = model.slidingWindow;
   const full = (promptTokens * promptTokens) / 2;
+  const k = model.sparseAttentionTopK;
+  if (k > 0) return promptTokens > k ? promptTokens * k - (k * k) / 2 : full;
+  const w = model.slidingWindow;
   if (!(w > 0 && promptTokens > w)) return full;
   const sliding = model.slidingWindowLayers;
   return ((model.layers - sliding) * full + sliding * (promptTokens * w - (w * w) / 2)) / model.layers;
@@ -163,7 +166,7 @@ export interface PrefillEstimate {
 export function prefill(l: Layout, promptTokens: number, prompts = 1): PrefillEstimate {
   const p = parameterBreakdown(l.model);
   const tokens = promptTokens * prompts;
-  const flops = 2 * p.activeCompute * tokens + attentionFlops(l.model, causalPairs(l.model, promptTokens)) * prompts;
+  const flops = 2 * p.activeCompute * tokens + (attentionFlops(l.model, causalPairs(l.model, promptTokens)) + indexerFlops(l.model, promptTokens * promptTokens / 2)) * prompts;
   const computeSeconds = flops / (l.tp * peakFlopsPerSecond(l.gpu, l.precision) * PREFILL_COMPUTE_EFFICIENCY);
   const chunks = Math.ceil(tokens / l.maxNumBatchedTokens);
   const memorySeconds = chunks * l.pp * l.weightsBytesPerGpu / (l.gpu.hbmBandwidthBytesPerSecond * DECODE_BANDWIDTH_EFFICIENCY);
@@ -199,10 +202,10 @@ export function decodeStep(l: Layout, batch: number, contextTokens: number): Dec
     weightsRead -= expertBytesPerGpu * (1 - touched);
   }
   const kvTokens = kvTokensPerSequence(m, contextTokens);
-  const kvRead = batch * kvTokens * kvBytesPerTokenPerGpu(m, l.kvBytesPerElement, l.tp, l.pp);
+  const kvRead = batch * kvBytesReadPerSequencePerGpu(m, l.kvBytesPerElement, l.tp, l.pp, contextTokens);
   const bytesReadPerGpu = weightsRead + kvRead;
   const memorySeconds = l.pp * bytesReadPerGpu / (l.gpu.hbmBandwidthBytesPerSecond * DECODE_BANDWIDTH_EFFICIENCY);
-  const flops = 2 * p.activeCompute * batch + attentionFlops(m, batch * kvTokens);
+  const flops = 2 * p.activeCompute * batch + attentionFlops(m, batch * attendedKeys(m, kvTokens)) + indexerFlops(m, batch * kvTokens);
   const computeSeconds = flops / (l.tp * peakFlopsPerSecond(l.gpu, l.precision) * PREFILL_COMPUTE_EFFICIENCY);
   const comm = communicationSeconds(l, batch);
   const seconds = Math.max(memorySeconds, computeSeconds) + comm + STEP_OVERHEAD_SECONDS;

@@ -27,6 +27,10 @@ import { Explanation } from '../private/explanation';
  * - MoE: FFN activations × (topK + shared experts) plus 2·topK for the permuted token copy.
  * - FP8 (Transformer Engine): the inputs saved only for a GEMM's weight gradient are kept as FP8
  *   casts (1 byte): the QKV input, the fc1 input and the fc2 input, i.e. 1 + 1 + f/h fewer units.
+ * - DeepSeek Sparse Attention: the indexer's queries, key and head weights in BF16 (2 · (64·128 + 128 + 64)/h for
+ *   DeepSeek-V3.2) and the top-k key indices the sparse kernel's backward reads, int32 (4k/h): 3.5 units for
+ *   DeepSeek-V3.2. Its inputs are the query latent and the norm output the MLA keeps anyway. The keys context
+ *   parallelism gathers for the selection are not counted.
  * Plans use `withScores: false` for recompute `none` and `selective` alike: the `megatron` profile is Megatron-Core with
  * Transformer Engine, whose fused attention (cuDNN or FlashAttention, the default on Hopper) keeps only the softmax
  * statistics and never materialises the s² scores (Dao et al. 2022 §3.1). The score term is the paper's unfused attention,
@@ -42,7 +46,8 @@ export function megatronLayerUnits(s: ModelShape, seqLen: number, withScores: bo
   const norms = 4;
   const scores = withScores ? (drop ? 5 : 2) * s.heads * seqLen / h : 0;
   const fp8Saving = fp8 ? 2 + fr : 0;
-  return attn + mlp + moe + norms + scores - fp8Saving;
+  const indexer = s.sparseAttentionTopK > 0 ? (2 * s.indexerSavedValues + 4 * s.sparseAttentionTopK) / h : 0;
+  return attn + mlp + moe + norms + scores + indexer - fp8Saving;
 }
 
 /**

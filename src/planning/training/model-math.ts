@@ -73,6 +73,14 @@ export interface ModelShape {
   readonly slidingWindow: number;
   /** Layers that use the sliding window (0 without one). */
   readonly slidingWindowLayers: number;
+  /** DeepSeek Sparse Attention: keys each query attends to in every layer (0 = dense attention). */
+  readonly sparseAttentionTopK: number;
+  /** DSA lightning-indexer score width, indexerHeads × indexerHeadDim (0 without DSA). */
+  readonly indexerWidth: number;
+  /** Values per token the DSA kernels read from other tokens: the MLA latent, its rotary key and the indexer key (0 without DSA). */
+  readonly sparseKvWidth: number;
+  /** Values per token the DSA indexer saves for backward: its queries, its key and its head weights (0 without DSA). */
+  readonly indexerSavedValues: number;
 }
 
 /** Builds the breakdown for a catalog or custom model. */
@@ -119,6 +127,9 @@ export function modelShape(m: ModelSpec): ModelShape {
     isMoe, mtpLayers: m.mtpLayers, mtpDenseParams: mtp.dense, mtpRoutedParams: mtp.routed, mtpMatmulParamsPerToken: mtp.activeMatmul + vocabMatrix,
     experts: m.experts, topK: m.activeExperts, expertGroups: m.expertGroups, expertGroupsPerToken: m.expertGroupsPerToken, ffnPerLayerForActivations: ffnForAct,
     swiglu, slidingWindow: m.slidingWindow, slidingWindowLayers: m.slidingWindowLayers, moeFraction: moeLayers / m.layers, heads: m.attentionHeads,
+    sparseAttentionTopK: m.sparseAttentionTopK, indexerWidth: m.indexerHeads * m.indexerHeadDim,
+    sparseKvWidth: m.sparseAttentionTopK > 0 ? m.kvLoraRank + m.qkRopeHeadDim + m.indexerHeadDim : 0,
+    indexerSavedValues: m.indexerHeads * m.indexerHeadDim + m.indexerHeadDim + m.indexerHeads,
   };
 }
 
@@ -141,8 +152,20 @@ export function attentionKeysPerQuery(seqLen: number, slidingWindow: number): nu
   return seqLen / 2;
 }
 
-/** Forward FLOPs of the attention score/value products per token, all layers (sliding ones over their window). */
+/**
+ * Forward FLOPs of the attention score/value products per token, all layers (sliding ones over their window).
+ * DeepSeek Sparse Attention (DeepSeek-V3.2): each query attends to the top `sparseAttentionTopK` keys, counted like a
+ * window of that many keys, and the lightning indexer scores every earlier key with indexerHeads dot products of
+ * indexerHeadDim: 2 · indexerWidth FLOPs per (query, key) pair (`Indexer.forward`, `fp8_index`, deepseek-ai/DeepSeek-V3.2-Exp
+ * inference/model.py), O(s²) like dense attention but about a tenth of its width for DeepSeek-V3.2 (8,192 against
+ * qDim + oDim = 40,960).
+ */
 export function attentionForwardFlopsPerToken(shape: ModelShape, seqLen: number): number {
+  if (shape.sparseAttentionTopK > 0) {
+    const attended = shape.layers * attentionKeysPerQuery(seqLen, shape.sparseAttentionTopK);
+    const scored = shape.layers * attentionKeysPerQuery(seqLen, 0);
+    return 2 * attended * (shape.qDim + shape.oDim) + 2 * scored * shape.indexerWidth;
+  }
   const keys = (shape.layers - shape.slidingWindowLayers) * attentionKeysPerQuery(seqLen, 0)
     + shape.slidingWindowLayers * attentionKeysPerQuery(seqLen, shape.slidingWindow);
   return 2 * keys * (shape.qDim + shape.oDim);

@@ -133,8 +133,10 @@ export function stepTime(ctx: PlanContext, l: Layout, ex?: Explanation): StepTim
   // Time is priced per forward-equivalent: the fused backward takes attentionBackwardRatio forwards, not 2.
   // Both Transformer Engine and PyTorch SDPA run cuDNN's fused attention on Hopper, priced from its measured speed
   // (attention-kernel.ts); the framework factor, which stands for eager GEMM speed, does not apply to it.
-  const attnLength = attentionLengthFactor(seq / l.cp);
-  const bwdRatio = attentionBackwardRatio(seq / l.cp);
+  // A sparse-attention call gathers at most top-k keys per query: priced at the fused kernel's speed for calls of that length.
+  const callLength = s.sparseAttentionTopK > 0 ? Math.min(seq / l.cp, s.sparseAttentionTopK) : seq / l.cp;
+  const attnLength = attentionLengthFactor(callLength);
+  const bwdRatio = attentionBackwardRatio(callLength);
   const attnTimePerToken = attnFwd * (1 + bwdRatio) + recompAttn;
 
   // Per micro-batch on the slowest pipeline rank: its decoder layers (the split Megatron-Core builds, see
@@ -197,11 +199,14 @@ export function stepTime(ctx: PlanContext, l: Layout, ex?: Explanation): StepTim
   const tpSeconds = Math.max(tpExposed * tpComm, ctx.tpCommOverlap ? tpComm - gemmSeconds : 0);
 
   // Context parallel (ring attention): K and V chunks pass around the cp ring, forward once and twice in backward;
-  // overlapped with the attention compute, only the excess is exposed.
+  // overlapped with the attention compute, only the excess is exposed. Sparse attention needs every key for the top-k
+  // selection, so the cp ranks all-gather what the sparse kernel and the indexer read, the MLA latent and the indexer key
+  // of every token (MindSpeed `kvallgather_cp_algo` for sparse flash attention and the lightning indexer): the same
+  // (cp − 1) chunks of s/cp tokens per rank, at their compressed width, unsplit by tp.
   const inNode = (ranks: number): boolean => ranks <= ctx.nvlinkDomainGpus;
   const net = ctx.networkBytesPerSecondPerGpu * LINK_EFFICIENCY;
   const cpBw = inNode(l.tp * l.cp) ? nvl : net;
-  const kvBytes = (seq / l.cp) * l.microBatch * (s.kDim + s.vDim) * 2 / l.tp;
+  const kvBytes = (seq / l.cp) * l.microBatch * 2 * (s.sparseAttentionTopK > 0 ? s.sparseKvWidth : (s.kDim + s.vDim) / l.tp);
   const cpComm = l.cp > 1 ? layersStage * 3 * (l.cp - 1) * kvBytes / cpBw : 0;
   const cpSeconds = Math.max(0, cpComm - attnSeconds);
 
@@ -268,7 +273,7 @@ export function stepTime(ctx: PlanContext, l: Layout, ex?: Explanation): StepTim
   const hardwareTflopsPerGpu = hardwareFlopsPerStep / stepSeconds / gpus / 1e12;
   const mfu = tflopsPerGpu * 1e12 / peakGemm;
   if (ex) {
-    ex.add('model FLOPs per token', modelPerToken, 'FLOP', `6 × ${(s.matmulParamsPerToken + mtpMatmul).toExponential(3)} matmul params${s.mtpLayers ? ` (${s.mtpLayers} MTP module${s.mtpLayers > 1 ? 's' : ''} included)` : ''} + 3 × attention ${attnFwd.toExponential(3)} (causal, keys/query = s/2)`,
+    ex.add('model FLOPs per token', modelPerToken, 'FLOP', `6 × ${(s.matmulParamsPerToken + mtpMatmul).toExponential(3)} matmul params${s.mtpLayers ? ` (${s.mtpLayers} MTP module${s.mtpLayers > 1 ? 's' : ''} included)` : ''} + 3 × attention ${attnFwd.toExponential(3)} (causal, keys/query = s/2${s.sparseAttentionTopK > 0 ? `, at most the sparse top-${s.sparseAttentionTopK}, + the lightning indexer over all s/2` : ''})`,
       'Narayanan et al. 2021 eq. (3); Megatron-Bridge num_floating_point_operations');
     const recomputed = ctx.recompute === RecomputeMode.FULL ? '+1 forward = 8N'
       : modules ? `modules ${[...modules].join(', ')}: ${recompAttn ? '+ attention forward' : 'no attention'}${moduleGemmPerLayer ? ` + ${(moduleGemmPerLayer * (s.layers + s.mtpLayers)).toExponential(3)} for the checkpointed blocks` : ''}`
@@ -276,14 +281,17 @@ export function stepTime(ctx: PlanContext, l: Layout, ex?: Explanation): StepTim
     ex.add('hardware FLOPs per token', hwGemmPerToken + hwAttnPerToken, 'FLOP', `model FLOPs + recompute (${ctx.recompute}: ${recomputed})`,
       modules ? 'Korthikanti et al. 2022 §5; Megatron-Core recompute_modules' : 'Korthikanti et al. 2022 §5, Table 5');
     ex.add('compute efficiency', eff, '', `base ${ctx.computeEfficiency} × model width h/(h + 1024) × framework ${frameworkFactor(ctx.framework)}`, 'calibrated: see DEFAULT_BF16_EFFICIENCY / DEFAULT_FP8_EFFICIENCY');
-    ex.add('attention kernel efficiency', attnLength, '', `fused causal attention (cuDNN) forward TFLOP/s at calls of seq/cp = ${seq / l.cp} tokens relative to 16k`,
+    ex.add('attention kernel efficiency', attnLength, '', `fused causal attention (cuDNN) forward TFLOP/s at calls of ${s.sparseAttentionTopK > 0 ? `min(seq/cp, sparse top-k) = ${callLength}` : `seq/cp = ${callLength}`} tokens relative to 16k${s.sparseAttentionTopK > 0 ? '; the sparse kernel and the FP8 indexer priced as dense BF16 attention (not measured)' : ''}`,
       'measured on H200, head dim 128 (bench/gpu/measure_kernels.py)');
-    ex.add('attention backward / forward time', bwdRatio, '', `measured fused backward / forward time at ${seq / l.cp} tokens: attention time = forward × (1 + ${bwdRatio.toFixed(2)}${recompAttn ? ' + 1 recomputed' : ''}), where model FLOPs count 3 forwards`,
+    ex.add('attention backward / forward time', bwdRatio, '', `measured fused backward / forward time at ${callLength} tokens: attention time = forward × (1 + ${bwdRatio.toFixed(2)}${recompAttn ? ' + 1 recomputed' : ''}), where model FLOPs count 3 forwards`,
       'measured on H200, head dim 128 (bench/gpu/measure_kernels.py); Shah et al. 2024 Figs. 5 and 9 agree within 3%');
     ex.add('compute per micro-batch per stage', computeMb, 's', `slowest rank (${layersStage} layers${headOnSlowest ? ' + output head' : ''}): tokens ${tokensMb} × stage FLOPs/token / (tp·cp) / (peak ${fp8 ? 'FP8' : 'BF16'} × efficiency; attention × kernel efficiency)${eagerOverhead ? ` + eager overhead ${EAGER_LAYER_OVERHEAD_SECONDS * 1e3} ms × ${s.layers} layers${ctx.recompute === RecomputeMode.FULL ? ' × 1.5' : ''}` : ''}${fsdpCopySeconds ? ` + FSDP2 copies around its collectives ${(fsdpCopySeconds * 1e3).toPrecision(3)} ms` : ''}`,
       megatron ? undefined : 'fitted on H100 (bench/gpu/measure_training.py)');
     ex.add('exposed TP communication per micro-batch', tpSeconds, 's', `${ctx.tpCommOverlap ? `max(${tpExposed.toPrecision(3)} × TP (comm–GEMM overlap: one chunk in tp exposed), TP − GEMM time)` : 'TP (blocking collectives, no overlap)'}; TP = layers ${layersStage} × ${tpOps} × (t−1)/t × s·b·h·2 B / (NVLink ${(ctx.nvlinkBytesPerSecond / 1e9).toFixed(0)} GB/s × ${LINK_EFFICIENCY})`, 'Korthikanti et al. 2022 §4.2.2');
-    if (l.cp > 1) ex.add('exposed CP communication per micro-batch', cpSeconds, 's', 'max(0, ring K/V exchange − attention compute)');
+    if (l.cp > 1) {
+      ex.add('exposed CP communication per micro-batch', cpSeconds, 's', `max(0, ${s.sparseAttentionTopK > 0 ? 'all-gather of every token\'s latent and indexer key' : 'ring K/V exchange'} − attention compute)`,
+        s.sparseAttentionTopK > 0 ? 'MindSpeed kvallgather_cp_algo (sparse flash attention, lightning indexer)' : undefined);
+    }
     if (expertPenalty > 0) ex.add('FP8 gain on routed-expert GEMMs', FP8_ROUTED_EXPERT_GAIN, '×', `dense layers ${denseFp8Gain.toFixed(2)}× BF16 (in the compute above)`, 'NVIDIA: ~10–25% end to end for MoE in FP8, arXiv:2603.07685 §4.3.5; see FP8_ROUTED_EXPERT_GAIN');
     if (routingSeconds > 0) ex.add('MoE routing and permutation per micro-batch', routingSeconds, 's', `${MOE_ROUTING_OVERHEAD} × the slowest rank's MoE layer time (in the compute above)`, 'arXiv:2603.07685 §1.2');
     if (hostSeconds > 0) ex.add('MoE host launch time per micro-batch', hostSeconds, 's', `${MOE_HOST_SECONDS_PER_LOCAL_EXPERT * 1e3} ms × ${s.experts / l.ep} local experts × the slowest rank's MoE layers (in the compute above)`, 'fitted: see MOE_HOST_SECONDS_PER_LOCAL_EXPERT');

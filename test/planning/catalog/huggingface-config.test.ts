@@ -70,6 +70,11 @@ const DEEPSEEK_V3 = {
   topk_method: 'noaux_tc', torch_dtype: 'bfloat16', transformers_version: '4.33.1', use_cache: true, v_head_dim: 128, vocab_size: 129280,
 };
 
+/** DeepSeek-V3.2: DeepSeek-V3's keys under model_type deepseek_v32, plus the sparse-attention indexer's three. */
+const DEEPSEEK_V3_2 = {
+  ...DEEPSEEK_V3, architectures: ['DeepseekV32ForCausalLM'], model_type: 'deepseek_v32', index_head_dim: 128, index_n_heads: 64, index_topk: 2048,
+};
+
 /** openai-community/gpt2 (GPT-2 small). */
 const GPT2 = {
   activation_function: 'gelu_new', architectures: ['GPT2LMHeadModel'], attn_pdrop: 0.1, bos_token_id: 50256, embd_pdrop: 0.1,
@@ -206,7 +211,8 @@ const KIMI_K2_THINKING = {
 const ARCHITECTURE_FIELDS = [
   'layers', 'hiddenSize', 'attentionHeads', 'kvHeads', 'headDim', 'ffnHiddenSize', 'ffnKind', 'vocabSize', 'tiedEmbeddings',
   'attentionKind', 'maxPositionEmbeddings', 'slidingWindow', 'slidingWindowLayers', 'experts', 'activeExperts', 'sharedExperts', 'moeFfnHiddenSize',
-  'denseLayers', 'mtpLayers', 'kvLoraRank', 'qLoraRank', 'qkRopeHeadDim', 'qkNopeHeadDim', 'vHeadDim', 'qkvBias', 'linearBias',
+  'denseLayers', 'mtpLayers', 'kvLoraRank', 'qLoraRank', 'qkRopeHeadDim', 'qkNopeHeadDim', 'vHeadDim', 'sparseAttentionTopK', 'indexerHeads',
+  'indexerHeadDim', 'qkvBias', 'linearBias',
   'learnedPositionEmbeddings', 'wordEmbeddingSize',
 ] as const;
 
@@ -231,6 +237,7 @@ describe('ModelSpec.fromHuggingFaceConfig', () => {
     ['deepseek-ai/DeepSeek-V2', DEEPSEEK_V2, 'deepseek-v2'],
     ['moonshotai/Kimi-K2-Thinking', KIMI_K2_THINKING, 'kimi-k2'],
     ['zai-org/GLM-4.5-Air', GLM_4_5_AIR, 'glm-4.5-air'],
+    ['deepseek-ai/DeepSeek-V3.2', DEEPSEEK_V3_2, 'deepseek-v3.2'],
   ])('%s config.json gives the same architecture and parameter count as catalog %s', (_repo, json, id) => {
     const parsed = ModelSpec.fromHuggingFaceConfig(json, id);
     const catalog = ModelSpec.of(id);
@@ -450,6 +457,13 @@ describe('fromHuggingFaceConfig: DeepSeek-V2, Kimi K2 and GLM-4.5 MoE families',
     expect(ModelSpec.fromHuggingFaceConfig({ ...DEEPSEEK_V2, q_lora_rank: null }).qLoraRank).toBe(0);
   });
 
+  test('DeepSeek-V3.2 needs its indexer keys: a deepseek_v32 config without index_topk is a PlanningError naming it', () => {
+    const missing: Record<string, unknown> = { ...DEEPSEEK_V3_2 };
+    delete missing.index_topk;
+    expect(() => ModelSpec.fromHuggingFaceConfig(missing)).toThrow(/config\.index_topk=missing/);
+    expect(ModelSpec.fromHuggingFaceConfig(DEEPSEEK_V3).sparseAttentionTopK).toBe(0);
+  });
+
   test('Kimi K2 is the DeepSeek-V3 architecture under its own model_type; Kimi K2.5 is refused with its vision tower, its text_config read', () => {
     const k2 = ModelSpec.fromHuggingFaceConfig(KIMI_K2_THINKING, 'kimi-k2');
     expect(architecture(k2)).toEqual(architecture(ModelSpec.fromHuggingFaceConfig({ ...KIMI_K2_THINKING, model_type: 'deepseek_v3' }, 'kimi-k2')));
@@ -473,7 +487,7 @@ describe('fromHuggingFaceConfig: DeepSeek-V2, Kimi K2 and GLM-4.5 MoE families',
 describe('fromHuggingFaceConfig properties (fast-check)', () => {
   const FIXTURES: Array<Record<string, unknown>> = [
     LLAMA_3_1_8B, LLAMA_3_2_1B, MISTRAL_7B_V0_1, MIXTRAL_8X7B_V0_1, QWEN2_5_7B, DEEPSEEK_V3, GPT2, OPT_350M, QWEN1_5_MOE_A2_7B,
-    QWEN3_8B, QWEN3_235B_A22B, GEMMA_2_9B, GEMMA_3_1B, GPT_OSS_120B, DEEPSEEK_V2, GLM_4_5_AIR, GLM_4_7, KIMI_K2_THINKING,
+    QWEN3_8B, QWEN3_235B_A22B, GEMMA_2_9B, GEMMA_3_1B, GPT_OSS_120B, DEEPSEEK_V2, GLM_4_5_AIR, GLM_4_7, KIMI_K2_THINKING, DEEPSEEK_V3_2,
   ];
   const value = fc.oneof(
     fc.integer({ min: -4, max: 1 << 20 }), fc.double({ noNaN: false }), fc.constantFrom(0, 1, 2, 1e308, Number.MAX_SAFE_INTEGER, 2 ** 31),

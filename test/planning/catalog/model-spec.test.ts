@@ -144,7 +144,7 @@ describe('ModelSpec catalog', () => {
     expect(ModelSpec.all().map((m) => m.id).sort()).toEqual([
       'deepseek-v3', 'gpt3-175b', 'llama-2-13b', 'llama-2-70b', 'llama-2-7b', 'llama-3.1-405b', 'llama-3.1-70b',
       'llama-3.1-8b', 'llama-3.2-1b', 'llama-3.2-3b', 'mistral-7b', 'mixtral-8x7b', 'qwen2.5-72b', 'qwen2.5-7b',
-      'qwen3-8b', 'qwen3-30b-a3b', 'qwen3-235b-a22b', 'gemma-2-9b', 'gpt-oss-120b', 'deepseek-v2', 'kimi-k2', 'glm-4.5-air',
+      'qwen3-8b', 'qwen3-30b-a3b', 'qwen3-235b-a22b', 'gemma-2-9b', 'gpt-oss-120b', 'deepseek-v2', 'kimi-k2', 'glm-4.5-air', 'deepseek-v3.2',
     ].sort());
   });
 
