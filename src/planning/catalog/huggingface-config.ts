@@ -287,13 +287,7 @@ function deepseekV3(json: any, modelType: string, id: string, name: string, sour
     attentionKind: AttentionKind.MLA,
     maxPositionEmbeddings: int(json, 'max_position_embeddings'),
     experts: int(json, 'n_routed_experts'),
-    activeExperts: int(json, 'num_experts_per_tok'),
-    sharedExperts: optionalNonNegativeInt(json, 'n_shared_experts') ?? 0,
-    moeFfnHiddenSize: int(json, 'moe_intermediate_size'),
-    denseLayers: optionalNonNegativeInt(json, 'first_k_dense_replace') ?? 0,
-    mtpLayers: optionalNonNegativeInt(json, 'num_nextn_predict_layers') ?? 0,
-    expertGroups: optionalNonNegativeInt(json, 'n_group'),
-    expertGroupsPerToken: optionalNonNegativeInt(json, 'topk_group'),
+    ...deepseekMoe(json, 0, 0),
     kvLoraRank: int(json, 'kv_lora_rank'),
     qLoraRank: optionalNonNegativeInt(json, 'q_lora_rank') ?? 0,
     qkRopeHeadDim,
@@ -335,10 +329,21 @@ function glm4Moe(json: any, id: string, name: string, source: string): ModelSpec
     qkvBias: bool(json, 'attention_bias', false),
     // The first transformers release named the routed experts `num_experts`.
     experts: json.n_routed_experts === undefined && json.num_experts !== undefined ? int(json, 'num_experts') : int(json, 'n_routed_experts'),
+    ...deepseekMoe(json, 1, 1),
+  };
+}
+
+/**
+ * The DeepSeek-style MoE keys DeepSeek-V2/V3 and GLM-4.5 share: top `num_experts_per_tok` routed experts of
+ * `moe_intermediate_size`, `n_shared_experts` shared ones after `first_k_dense_replace` dense layers (defaults differ by
+ * family), `num_nextn_predict_layers` MTP modules, and group-limited routing (`n_group`, `topk_group`).
+ */
+function deepseekMoe(json: any, sharedDefault: number, denseDefault: number): Partial<ModelSpecProps> {
+  return {
     activeExperts: int(json, 'num_experts_per_tok'),
-    sharedExperts: optionalNonNegativeInt(json, 'n_shared_experts') ?? 1,
+    sharedExperts: optionalNonNegativeInt(json, 'n_shared_experts') ?? sharedDefault,
     moeFfnHiddenSize: int(json, 'moe_intermediate_size'),
-    denseLayers: optionalNonNegativeInt(json, 'first_k_dense_replace') ?? 1,
+    denseLayers: optionalNonNegativeInt(json, 'first_k_dense_replace') ?? denseDefault,
     mtpLayers: optionalNonNegativeInt(json, 'num_nextn_predict_layers') ?? 0,
     expertGroups: optionalNonNegativeInt(json, 'n_group'),
     expertGroupsPerToken: optionalNonNegativeInt(json, 'topk_group'),

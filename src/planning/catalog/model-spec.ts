@@ -12,6 +12,15 @@ export * from './model-architecture';
 
 const HF = 'https://huggingface.co';
 
+/** DeepSeek-V3's shapes (deepseek-ai/DeepSeek-V3 config.json), which DeepSeek-V3.2 keeps. */
+const DEEPSEEK_V3_SHAPE = {
+  layers: 61, hiddenSize: 7168, attentionHeads: 128, kvHeads: 128,
+  headDim: 192, ffnHiddenSize: 18432, ffnKind: FfnKind.SWIGLU, vocabSize: 129280, tiedEmbeddings: false,
+  attentionKind: AttentionKind.MLA, maxPositionEmbeddings: 163840,
+  experts: 256, activeExperts: 8, sharedExperts: 1, moeFfnHiddenSize: 2048, denseLayers: 3, mtpLayers: 1, expertGroups: 8, expertGroupsPerToken: 4,
+  kvLoraRank: 512, qLoraRank: 1536, qkRopeHeadDim: 64, qkNopeHeadDim: 128, vHeadDim: 128,
+} as const;
+
 /**
  * A model architecture. Value class: `ModelSpec.LLAMA_3_1_70B`, `ModelSpec.of('llama-3.1-70b')`,
  * `ModelSpec.custom({...})`, or `ModelSpec.fromHuggingFaceConfig(json)`.
@@ -176,11 +185,7 @@ export class ModelSpec {
    * Source: deepseek-ai/DeepSeek-V3 config.json; DeepSeek-V3 technical report (arXiv:2412.19437) §4.2.
    */
   public static readonly DEEPSEEK_V3 = ModelSpec.register({
-    id: 'deepseek-v3', name: 'DeepSeek-V3', layers: 61, hiddenSize: 7168, attentionHeads: 128, kvHeads: 128,
-    headDim: 192, ffnHiddenSize: 18432, ffnKind: FfnKind.SWIGLU, vocabSize: 129280, tiedEmbeddings: false,
-    attentionKind: AttentionKind.MLA, maxPositionEmbeddings: 163840,
-    experts: 256, activeExperts: 8, sharedExperts: 1, moeFfnHiddenSize: 2048, denseLayers: 3, mtpLayers: 1, expertGroups: 8, expertGroupsPerToken: 4,
-    kvLoraRank: 512, qLoraRank: 1536, qkRopeHeadDim: 64, qkNopeHeadDim: 128, vHeadDim: 128,
+    id: 'deepseek-v3', name: 'DeepSeek-V3', ...DEEPSEEK_V3_SHAPE,
     source: `${HF}/deepseek-ai/DeepSeek-V3/blob/main/config.json`,
   });
 
@@ -190,11 +195,7 @@ export class ModelSpec {
    * `index_n_heads`, `index_head_dim`); the indexer's modules: deepseek-ai/DeepSeek-V3.2-Exp inference/model.py `Indexer`.
    */
   public static readonly DEEPSEEK_V3_2 = ModelSpec.register({
-    id: 'deepseek-v3.2', name: 'DeepSeek-V3.2', layers: 61, hiddenSize: 7168, attentionHeads: 128, kvHeads: 128,
-    headDim: 192, ffnHiddenSize: 18432, ffnKind: FfnKind.SWIGLU, vocabSize: 129280, tiedEmbeddings: false,
-    attentionKind: AttentionKind.MLA, maxPositionEmbeddings: 163840,
-    experts: 256, activeExperts: 8, sharedExperts: 1, moeFfnHiddenSize: 2048, denseLayers: 3, mtpLayers: 1, expertGroups: 8, expertGroupsPerToken: 4,
-    kvLoraRank: 512, qLoraRank: 1536, qkRopeHeadDim: 64, qkNopeHeadDim: 128, vHeadDim: 128,
+    id: 'deepseek-v3.2', name: 'DeepSeek-V3.2', ...DEEPSEEK_V3_SHAPE,
     sparseAttentionTopK: 2048, indexerHeads: 64, indexerHeadDim: 128,
     source: `${HF}/deepseek-ai/DeepSeek-V3.2/blob/main/config.json`,
   });
