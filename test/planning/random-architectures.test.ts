@@ -7,7 +7,8 @@ import {
 } from '../../src/planning/training';
 
 /**
- * Architectures the catalog does not have: odd layer counts, one head, MQA, GELU, tied heads, sliding windows on some or all layers, a few
+ * Architectures the catalog does not have: odd layer counts, one head, MQA, MLA with and without sparse attention, GELU, tied heads,
+ * sliding windows on some or all layers, a few
  * experts with shared ones and leading dense layers, small and wide. Both planners must give finite positive numbers for
  * each, or a PlanningError: never NaN, Infinity, undefined or another exception.
  */
@@ -26,6 +27,9 @@ const architecture: fc.Arbitrary<ModelSpecProps> = fc.record({
   activeExperts: fc.integer({ min: 1, max: 4 }),
   sharedExperts: fc.integer({ min: 0, max: 2 }),
   denseLayers: fc.integer({ min: 0, max: 3 }),
+  // 0 plain attention, 1 MLA, 2 MLA with DeepSeek Sparse Attention (top-k, indexer heads, indexer head dim).
+  mla: fc.constantFrom(0, 0, 0, 1, 2),
+  sparse: fc.tuple(fc.constantFrom(16, 512, 2048), fc.constantFrom(1, 4, 64), fc.constantFrom(32, 128, 200)),
 }).map((a): ModelSpecProps => {
   const kvHeads = a.kvDivisor === 0 ? 1 : Math.max(1, a.attentionHeads / a.kvDivisor);
   const kind = kvHeads === a.attentionHeads ? AttentionKind.MHA : kvHeads === 1 ? AttentionKind.MQA : AttentionKind.GQA;
@@ -37,6 +41,11 @@ const architecture: fc.Arbitrary<ModelSpecProps> = fc.record({
     attentionKind: Number.isInteger(kvHeads) ? kind : AttentionKind.MHA, ffnHiddenSize: Math.round(hiddenSize * a.ffnMultiple),
     ffnKind: a.ffnKind, vocabSize: a.vocabSize, tiedEmbeddings: a.tiedEmbeddings, maxPositionEmbeddings: 32768,
     slidingWindow: a.slidingWindow, slidingWindowLayers: a.slidingWindow > 0 ? Math.max(1, Math.round(a.slidingShare * a.layers)) : undefined,
+    ...(a.mla > 0 ? {
+      attentionKind: AttentionKind.MLA, kvHeads: a.attentionHeads, slidingWindow: 0, slidingWindowLayers: undefined,
+      kvLoraRank: 4 * a.headDim, qLoraRank: 3 * a.headDim, qkRopeHeadDim: a.headDim / 2, qkNopeHeadDim: a.headDim, vHeadDim: a.headDim,
+      ...(a.mla === 2 ? { sparseAttentionTopK: a.sparse[0], indexerHeads: a.sparse[1], indexerHeadDim: a.sparse[2] } : {}),
+    } : {}),
     ...(moe ? {
       experts: a.experts, activeExperts: Math.min(a.activeExperts, a.experts), sharedExperts: a.sharedExperts,
       moeFfnHiddenSize: Math.max(1, Math.round(hiddenSize * a.ffnMultiple / 4)), denseLayers: Math.min(a.denseLayers, a.layers - 1),
