@@ -26,6 +26,10 @@ const cases: Array<[string, TrainingPlanProps]> = [
     model: ModelSpec.of('llama-3.1-405b'), gpu: GpuType.of('gb200-186gb'), nodeShape: NodeShape.of('a4x-highgpu-4g'),
     gpus: 16384, sequenceLength: 8192, globalBatchTokens: 2048 * 8192, tokens: 15.6e12,
   }],
+  ['deepseek-v3.2 on 2,048 × H100 at 131,072 tokens (sparse attention; expert layout and CP searched)', {
+    model: ModelSpec.of('deepseek-v3.2'), gpu: GpuType.of('h100-sxm-80gb'), nodeShape: NodeShape.of('p5.48xlarge'),
+    gpus: 2048, sequenceLength: 131072, globalBatchTokens: 128 * 131072, tokens: 1e12,
+  }],
   ['llama-3.1-70b deadline mode (1T tokens in 30 days)', {
     model: ModelSpec.of('llama-3.1-70b'), gpu: GpuType.of('h100-sxm-80gb'), nodeShape: NodeShape.of('p5.48xlarge'),
     deadlineSeconds: 30 * 86400, sequenceLength: 8192, globalBatchTokens: 1024 * 8192, tokens: 1e12,
