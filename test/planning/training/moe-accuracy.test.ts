@@ -84,6 +84,11 @@ const WITHIN_TARGET: Array<[string, number, TrainingPlanProps]> = [
     DSV3_TABLE_17],
   ['[n] DeepSeek-V3 FP8, 256 B200s, TP1 PP16 EP8, all-to-all (B200, out of sample)', 589,
     row(DSV3, 256, 2048, FP8, 1, 16, 1, 8, ExpertDispatcher.ALL_TO_ALL, false, { gpu: GpuType.of('b200-192gb'), fp32GradientBuffer: false, recomputeModules: [RecomputeModule.MLA_UP_PROJ] })],
+  // The same B200 layout in the 26.02.01 container (performance-summary.md, DGX-B200): MXFP8, dropless, GBS 4,096, 725 TFLOP/s,
+  // with its V2 preset (scripts/performance/configs/deepseek/deepseek_workload_base_configs.py DEEPSEEK_V3_PRETRAIN_CONFIG_B200_V2:
+  // PP16 EP8, HybridEP (the planner's deepep), no EP overlap, recompute mla_up_proj): planned −7%, the software now faster.
+  ['[n] DeepSeek-V3 MXFP8, 256 B200s, TP1 PP16 EP8, HybridEP, dropless, GBS 4,096 (26.02.01, out of sample; −7%)', 725,
+    row(DSV3, 256, 4096, FP8, 1, 16, 1, 8, DEEPEP, false, { gpu: GpuType.of('b200-192gb'), fp32GradientBuffer: false, recomputeModules: [RecomputeModule.MLA_UP_PROJ] })],
   ['[n] DeepSeek-V3 FP8, 1024 GPUs, TP2 PP8 VP4 EP64, DeepEP + EP overlap, bf16 gradient buffer, DP reduce not overlapped, recompute mla_up_proj and mlp (25.09; +14%)', 338,
     row(DSV3, 1024, 8192, FP8, 2, 8, 4, 64, DEEPEP, true, { fp32GradientBuffer: false, dpOverlapFraction: 0, recomputeModules: [RecomputeModule.MLA_UP_PROJ, RecomputeModule.MLP] })],
 ];
