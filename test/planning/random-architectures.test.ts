@@ -8,7 +8,7 @@ import {
 
 /**
  * Architectures the catalog does not have: odd layer counts, one head, MQA, MLA with and without sparse attention, GELU, tied heads,
- * sliding windows on some or all layers, a few
+ * sliding windows or chunked attention on some or all layers, MoE on every n-th layer, a few
  * experts with shared ones and leading dense layers, small and wide. Both planners must give finite positive numbers for
  * each, or a PlanningError: never NaN, Infinity, undefined or another exception.
  */
@@ -30,6 +30,9 @@ const architecture: fc.Arbitrary<ModelSpecProps> = fc.record({
   // 0 plain attention, 1 MLA, 2 MLA with DeepSeek Sparse Attention (top-k, indexer heads, indexer head dim).
   mla: fc.constantFrom(0, 0, 0, 1, 2),
   sparse: fc.tuple(fc.constantFrom(16, 512, 2048), fc.constantFrom(1, 4, 64), fc.constantFrom(32, 128, 200)),
+  // Chunked local attention (chunk, share of layers) and MoE on every n-th layer, as Llama 4 has them.
+  chunk: fc.tuple(fc.constantFrom(0, 0, 0, 512, 8192), fc.double({ min: 0, max: 1, noNaN: true })),
+  moeInterval: fc.constantFrom(1, 1, 2, 4),
 }).map((a): ModelSpecProps => {
   const kvHeads = a.kvDivisor === 0 ? 1 : Math.max(1, a.attentionHeads / a.kvDivisor);
   const kind = kvHeads === a.attentionHeads ? AttentionKind.MHA : kvHeads === 1 ? AttentionKind.MQA : AttentionKind.GQA;
@@ -46,9 +49,11 @@ const architecture: fc.Arbitrary<ModelSpecProps> = fc.record({
       kvLoraRank: 4 * a.headDim, qLoraRank: 3 * a.headDim, qkRopeHeadDim: a.headDim / 2, qkNopeHeadDim: a.headDim, vHeadDim: a.headDim,
       ...(a.mla === 2 ? { sparseAttentionTopK: a.sparse[0], indexerHeads: a.sparse[1], indexerHeadDim: a.sparse[2] } : {}),
     } : {}),
+    ...(a.chunk[0] > 0 && a.mla === 0 && a.slidingWindow === 0 ? { attentionChunkSize: a.chunk[0], chunkedAttentionLayers: Math.max(1, Math.round(a.chunk[1] * a.layers)) } : {}),
     ...(moe ? {
       experts: a.experts, activeExperts: Math.min(a.activeExperts, a.experts), sharedExperts: a.sharedExperts,
       moeFfnHiddenSize: Math.max(1, Math.round(hiddenSize * a.ffnMultiple / 4)), denseLayers: Math.min(a.denseLayers, a.layers - 1),
+      ...(a.moeInterval <= a.layers - Math.min(a.denseLayers, a.layers - 1) ? { moeLayerInterval: a.moeInterval } : {}),
     } : {}),
   };
 });

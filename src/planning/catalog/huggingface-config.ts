@@ -6,7 +6,7 @@ import { PlanningError } from '../../errors';
  *
  * Key names follow the `transformers` configuration classes:
  * `models/llama/configuration_llama.py` (also mistral, mixtral, qwen2, qwen2_moe, qwen3, qwen3_moe, gemma2, gemma3_text, gpt_oss, glm4_moe,
- * deepseek_v2, deepseek_v3, deepseek_v32, kimi_k2: hidden_size,
+ * llama4_text, deepseek_v2, deepseek_v3, deepseek_v32, kimi_k2: hidden_size,
  * num_hidden_layers, num_attention_heads, num_key_value_heads, intermediate_size, vocab_size, head_dim,
  * sliding_window, num_local_experts / num_experts / n_routed_experts, num_experts_per_tok, ...),
  * `models/gpt2/configuration_gpt2.py` (n_embd, n_layer, n_head, n_positions, n_inner) and
@@ -53,6 +53,10 @@ export function parseHuggingFaceConfig(json: any, id?: string): ModelSpecProps {
       throw new PlanningError('config.model_type', modelType, 'is Kimi K2.5 with its vision tower; pass the text_config object (model_type kimi_k2) to plan the language model, whose parameters these are not all of');
     case 'glm4_moe':
       return glm4Moe(json, modelId, name, source);
+    case 'llama4_text':
+      return llama4(json, modelId, name, source);
+    case 'llama4':
+      throw new PlanningError('config.model_type', modelType, 'is Llama 4 with its vision tower; pass the text_config object (model_type llama4_text) to plan the language model, whose parameters these are not all of');
     case 'gpt2':
       return gpt2(json, modelId, name, source);
     case 'opt':
@@ -63,8 +67,8 @@ export function parseHuggingFaceConfig(json: any, id?: string): ModelSpecProps {
 }
 
 const SUPPORTED = [
-  'llama', 'mistral', 'mixtral', 'qwen2', 'qwen2_moe', 'qwen3', 'qwen3_moe', 'gemma2', 'gemma3_text', 'gpt_oss', 'glm4_moe', 'deepseek_v2', 'deepseek_v3',
-  'deepseek_v32', 'kimi_k2', 'gpt2', 'opt',
+  'llama', 'mistral', 'mixtral', 'qwen2', 'qwen2_moe', 'qwen3', 'qwen3_moe', 'gemma2', 'gemma3_text', 'gpt_oss', 'glm4_moe', 'llama4_text', 'deepseek_v2',
+  'deepseek_v3', 'deepseek_v32', 'kimi_k2', 'gpt2', 'opt',
 ];
 
 function int(json: any, key: string): number {
@@ -347,6 +351,62 @@ function deepseekMoe(json: any, sharedDefault: number, denseDefault: number): Pa
     mtpLayers: optionalNonNegativeInt(json, 'num_nextn_predict_layers') ?? 0,
     expertGroups: optionalNonNegativeInt(json, 'n_group'),
     expertGroupsPerToken: optionalNonNegativeInt(json, 'topk_group'),
+  };
+}
+
+/**
+ * llama4_text (Llama 4 Scout and Maverick; transformers `models/llama4`, `Llama4TextConfig` defaults where a key is
+ * absent): GQA with head_dim (128), routed experts of `intermediate_size` with one shared expert of the same width
+ * (`Llama4TextMoe.shared_expert`), top `num_experts_per_tok`, on the layers `moe_layers` lists, which must be every
+ * `interleave_moe_layer_step`-th (1: all; Maverick 2: the odd ones), the others a dense SwiGLU of `intermediate_size_mlp`.
+ * The RoPE layers (`no_rope_layers` 1; by default all but every `no_rope_layer_interval`-th, 4) attend within chunks of
+ * `attention_chunk_size` (8192); the NoPE layers attend to the whole context. The q/k L2 norms have no parameters.
+ */
+function llama4(json: any, id: string, name: string, source: string): ModelSpecProps {
+  requireAct(json, 'hidden_act', ['silu'], 'silu');
+  if (bool(json, 'attention_bias', false)) {
+    throw new PlanningError('config.attention_bias', 'true', 'Llama 4 configs with attention biases are not supported; use ModelSpec.custom() with qkvBias');
+  }
+  const layers = int(json, 'num_hidden_layers');
+  const attentionHeads = int(json, 'num_attention_heads');
+  const kvHeads = optionalInt(json, 'num_key_value_heads') ?? attentionHeads;
+  const step = optionalInt(json, 'interleave_moe_layer_step') ?? 1;
+  const listed = json.moe_layers;
+  if (listed !== undefined && listed !== null) {
+    const expected = Array.from({ length: Math.floor(layers / step) }, (_, i) => (i + 1) * step - 1);
+    if (!Array.isArray(listed) || JSON.stringify(listed) !== JSON.stringify(expected)) {
+      throw new PlanningError('config.moe_layers', JSON.stringify(listed).slice(0, 80), `must be every ${step}-th layer (${expected.slice(0, 4).join(', ')}, …) as interleave_moe_layer_step gives; other patterns are not modelled`);
+    }
+  }
+  const noRope = json.no_rope_layers;
+  let chunked: number;
+  if (Array.isArray(noRope) && noRope.length > 0) {
+    if (noRope.length !== layers || noRope.some((v: unknown) => v !== 0 && v !== 1)) {
+      throw new PlanningError('config.no_rope_layers', JSON.stringify(noRope).slice(0, 80), `must list ${layers} entries, each 1 (RoPE, chunked attention) or 0 (NoPE, full attention)`);
+    }
+    chunked = noRope.filter((v: number) => v === 1).length;
+  } else {
+    chunked = layers - Math.floor(layers / (optionalInt(json, 'no_rope_layer_interval') ?? 4));
+  }
+  const chunk = optionalInt(json, 'attention_chunk_size') ?? 8192;
+  return {
+    id, name, source, layers,
+    hiddenSize: int(json, 'hidden_size'),
+    attentionHeads,
+    kvHeads,
+    headDim: optionalInt(json, 'head_dim') ?? 128,
+    ffnHiddenSize: optionalInt(json, 'intermediate_size_mlp') ?? 16384,
+    ffnKind: FfnKind.SWIGLU,
+    vocabSize: int(json, 'vocab_size'),
+    tiedEmbeddings: bool(json, 'tie_word_embeddings', false),
+    attentionKind: attentionKindFor(attentionHeads, kvHeads),
+    maxPositionEmbeddings: int(json, 'max_position_embeddings'),
+    ...(chunked > 0 ? { attentionChunkSize: chunk, chunkedAttentionLayers: chunked } : {}),
+    experts: int(json, 'num_local_experts'),
+    activeExperts: int(json, 'num_experts_per_tok'),
+    sharedExperts: 1,
+    moeFfnHiddenSize: int(json, 'intermediate_size'),
+    moeLayerInterval: step,
   };
 }
 

@@ -14,6 +14,8 @@ export interface KvCacheArchitecture {
   readonly slidingWindow: number;
   readonly layers: number;
   readonly slidingWindowLayers: number;
+  readonly attentionChunkSize: number;
+  readonly chunkedAttentionLayers: number;
   readonly indexerHeadDim: number;
 }
 
@@ -43,11 +45,12 @@ export function indexerCacheBytesPerTokenPerLayer(a: KvCacheArchitecture): numbe
  * the context, so bytes per sequence = this × `kvCacheBytesPerToken` exactly. vLLM allocates so with its hybrid KV-cache
  * manager ("Sliding window layers: reserve slots only for the most recent sliding_window_size tokens",
  * docs.vllm.ai/en/latest/design/hybrid_kv_cache_manager); with it disabled, sliding layers hold every token
- * (vllm/v1/kv_cache_interface.py `FullAttentionSpec.sliding_window`). Unchecked: callers validate (the inference planner
- * passes fractional average contexts).
+ * (vllm/v1/kv_cache_interface.py `FullAttentionSpec.sliding_window`). A chunked-attention layer (Llama 4) needs at most
+ * the current chunk, min(context, attentionChunkSize), as vLLM allocates it (`ChunkedLocalAttentionSpec`, same file).
+ * Unchecked: callers validate (the inference planner passes fractional average contexts).
  */
 export function kvCacheTokens(a: KvCacheArchitecture, contextTokens: number): number {
-  if (a.slidingWindow <= 0 || a.slidingWindowLayers <= 0) return contextTokens;
-  const sliding = a.slidingWindowLayers;
-  return ((a.layers - sliding) * contextTokens + sliding * Math.min(contextTokens, a.slidingWindow)) / a.layers;
+  const [window, limited] = a.attentionChunkSize > 0 ? [a.attentionChunkSize, a.chunkedAttentionLayers] : [a.slidingWindow, a.slidingWindowLayers];
+  if (window <= 0 || limited <= 0) return contextTokens;
+  return ((a.layers - limited) * contextTokens + limited * Math.min(contextTokens, window)) / a.layers;
 }

@@ -68,6 +68,17 @@ export interface ModelSpecProps {
    */
   readonly slidingWindowLayers?: number;
   /**
+   * Chunked local attention (Llama 4 `attention_chunk_size`: 8192): a query attends only to the earlier tokens of its own
+   * chunk of this many positions, and the cache keeps at most one chunk. Not with `slidingWindow`.
+   * @default - no chunked attention
+   */
+  readonly attentionChunkSize?: number;
+  /**
+   * Layers that use `attentionChunkSize` (Llama 4: the RoPE layers, 3 in 4); the others attend to the whole context.
+   * @default - every layer when `attentionChunkSize` is set
+   */
+  readonly chunkedAttentionLayers?: number;
+  /**
    * Routed experts per MoE layer.
    * @default - dense model (0)
    */
@@ -92,6 +103,13 @@ export interface ModelSpecProps {
    * @default 0
    */
   readonly denseLayers?: number;
+  /**
+   * Every how many layers (after `denseLayers`) one is MoE: layer i (from 0) is MoE when (i + 1) is a multiple of this
+   * (Llama 4 Maverick `interleave_moe_layer_step`: 2, so the odd layers; transformers `Llama4TextConfig.moe_layers`); the
+   * others have the dense MLP of `ffnHiddenSize`.
+   * @default 1 (every layer after `denseLayers`)
+   */
+  readonly moeLayerInterval?: number;
   /**
    * Groups the routed experts are split into for group-limited routing (DeepSeek-V3 `n_group`: 8, one per node of its
    * EP64 deployment): each token first picks `expertGroupsPerToken` groups, then its experts inside them.
@@ -171,5 +189,33 @@ export function validateSparseAttention(p: ModelSpecProps): void {
   if (p.attentionKind !== AttentionKind.MLA || !p.qLoraRank) {
     throw new PlanningError('model.sparseAttentionTopK', String(dsa.sparseAttentionTopK), 'DeepSeek Sparse Attention is modelled on MLA with a query latent (qLoraRank > 0), as DeepSeek-V3.2 has it');
   }
+}
+
+/** Checks MLA's latent dimensions and the layer patterns: chunked attention, sliding windows and MoE interleaving. */
+export function validateAttentionAndLayers(p: ModelSpecProps): void {
+  if (p.attentionKind === AttentionKind.MLA) {
+    const mla = { kvLoraRank: p.kvLoraRank, qkRopeHeadDim: p.qkRopeHeadDim, qkNopeHeadDim: p.qkNopeHeadDim, vHeadDim: p.vHeadDim };
+    for (const [field, v] of Object.entries(mla)) {
+      if (!v) throw new PlanningError(`model.${field}`, String(v), 'MLA needs kvLoraRank, qkRopeHeadDim, qkNopeHeadDim and vHeadDim > 0');
+    }
+  }
+  validateSparseAttention(p);
+  const chunked = p.chunkedAttentionLayers;
+  if (p.attentionChunkSize && p.slidingWindow) {
+    throw new PlanningError('model.attentionChunkSize', String(p.attentionChunkSize), 'chunked attention and a sliding window on one model are not modelled; give one of them');
+  }
+  if (chunked !== undefined && (p.attentionChunkSize ? chunked < 1 || chunked > p.layers : chunked > 0)) {
+    throw new PlanningError('model.chunkedAttentionLayers', String(chunked), p.attentionChunkSize ? `must be between 1 and layers (${p.layers})` : 'needs attentionChunkSize; omit it (or 0) for full attention');
+  }
+  const interval = p.moeLayerInterval ?? 1;
+  if (interval > 1 && moeLayerCount(p.layers, p.denseLayers ?? 0, interval) < 1) {
+    throw new PlanningError('model.moeLayerInterval', String(interval), `leaves no MoE layer among ${p.layers} layers; use at most ${p.layers - (p.denseLayers ?? 0)}`);
+  }
+  if (interval > 1 && !p.experts) throw new PlanningError('model.moeLayerInterval', String(interval), 'needs experts > 0');
+}
+
+/** MoE layers among the first `layers` when the first `denseLayers` are dense and, after them, every `moeLayerInterval`-th is MoE. */
+export function moeLayerCount(layers: number, denseLayers: number, moeLayerInterval: number): number {
+  return layers <= denseLayers ? 0 : Math.floor(layers / moeLayerInterval) - Math.floor(denseLayers / moeLayerInterval);
 }
 

@@ -1,6 +1,6 @@
 import { parseHuggingFaceConfig } from './huggingface-config';
 import { indexerCacheBytesPerTokenPerLayer, kvCacheTokens, kvCacheValuesPerTokenPerLayer } from './kv-cache';
-import { AttentionKind, FfnKind, ModelSpecProps, validateSparseAttention } from './model-architecture';
+import { AttentionKind, FfnKind, ModelSpecProps, validateAttentionAndLayers } from './model-architecture';
 import { blockParameters, embeddingParameters, mtpModuleParameters, transformerParameters } from './parameter-breakdown';
 import { PlanningError } from '../../errors';
 import { closestIds } from '../private/did-you-mean';
@@ -273,7 +273,7 @@ export class ModelSpec {
 
   /**
    * Builds a model from the contents of a Hugging Face `config.json` (model_type llama, mistral, mixtral, qwen2,
-   * qwen2_moe, qwen3, qwen3_moe, gemma2, gemma3_text, gpt_oss, glm4_moe, deepseek_v2, deepseek_v3, deepseek_v32, kimi_k2, gpt2, opt). Throws a PlanningError naming the missing or invalid key.
+   * qwen2_moe, qwen3, qwen3_moe, gemma2, gemma3_text, gpt_oss, glm4_moe, llama4_text, deepseek_v2, deepseek_v3, deepseek_v32, kimi_k2, gpt2, opt). Throws a PlanningError naming the missing or invalid key.
    * @param json the parsed config.json object
    * @param id catalog id to give the model (default: `_name_or_path`, else `custom-<model_type>`)
    */
@@ -317,6 +317,12 @@ export class ModelSpec {
   public readonly slidingWindow: number;
   /** Layers that use the sliding window (0 without one; all layers unless a mix was given). */
   public readonly slidingWindowLayers: number;
+  /** Chunked local attention: positions per chunk (0 = none). */
+  public readonly attentionChunkSize: number;
+  /** Layers that use chunked attention (0 without it). */
+  public readonly chunkedAttentionLayers: number;
+  /** Every how many layers one is MoE, after the leading dense ones (1 = all of them). */
+  public readonly moeLayerInterval: number;
   /** Routed experts (0 = dense). */
   public readonly experts: number;
   /** Routed experts active per token. */
@@ -385,6 +391,7 @@ export class ModelSpec {
       qkNopeHeadDim: p.qkNopeHeadDim, vHeadDim: p.vHeadDim, learnedPositionEmbeddings: p.learnedPositionEmbeddings,
       expertGroups: p.expertGroups, expertGroupsPerToken: p.expertGroupsPerToken, mtpLayers: p.mtpLayers,
       sparseAttentionTopK: p.sparseAttentionTopK, indexerHeads: p.indexerHeads, indexerHeadDim: p.indexerHeadDim,
+      attentionChunkSize: p.attentionChunkSize, chunkedAttentionLayers: p.chunkedAttentionLayers, moeLayerInterval: p.moeLayerInterval,
     };
     for (const [field, v] of Object.entries(nonNegative)) {
       if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < 0)) {
@@ -412,13 +419,7 @@ export class ModelSpec {
     if (p.attentionKind === AttentionKind.MQA && p.kvHeads !== 1) {
       throw new PlanningError('model.kvHeads', String(p.kvHeads), 'MQA needs kvHeads = 1; use GQA for more KV heads');
     }
-    if (p.attentionKind === AttentionKind.MLA) {
-      const mla = { kvLoraRank: p.kvLoraRank, qkRopeHeadDim: p.qkRopeHeadDim, qkNopeHeadDim: p.qkNopeHeadDim, vHeadDim: p.vHeadDim };
-      for (const [field, v] of Object.entries(mla)) {
-        if (!v) throw new PlanningError(`model.${field}`, String(v), 'MLA needs kvLoraRank, qkRopeHeadDim, qkNopeHeadDim and vHeadDim > 0');
-      }
-    }
-    validateSparseAttention(p);
+    validateAttentionAndLayers(p);
     const experts = p.experts ?? 0;
     if (experts > 0) {
       const active = p.activeExperts ?? 0;
@@ -455,6 +456,9 @@ export class ModelSpec {
     this.maxPositionEmbeddings = p.maxPositionEmbeddings;
     this.slidingWindow = p.slidingWindow ?? 0;
     this.slidingWindowLayers = this.slidingWindow > 0 ? p.slidingWindowLayers ?? p.layers : 0;
+    this.attentionChunkSize = p.attentionChunkSize ?? 0;
+    this.chunkedAttentionLayers = this.attentionChunkSize > 0 ? p.chunkedAttentionLayers ?? p.layers : 0;
+    this.moeLayerInterval = p.moeLayerInterval || 1;
     this.experts = experts;
     this.activeExperts = p.activeExperts ?? 0;
     this.sharedExperts = p.sharedExperts ?? 0;
@@ -568,7 +572,8 @@ export class ModelSpec {
       id: this.id, name: this.name, layers: this.layers, hiddenSize: this.hiddenSize, attentionHeads: this.attentionHeads,
       kvHeads: this.kvHeads, headDim: this.headDim, ffnHiddenSize: this.ffnHiddenSize, ffnKind: this.ffnKind,
       vocabSize: this.vocabSize, tiedEmbeddings: this.tiedEmbeddings, attentionKind: this.attentionKind,
-      maxPositionEmbeddings: this.maxPositionEmbeddings, slidingWindow: this.slidingWindow, slidingWindowLayers: this.slidingWindowLayers, experts: this.experts,
+      maxPositionEmbeddings: this.maxPositionEmbeddings, slidingWindow: this.slidingWindow, slidingWindowLayers: this.slidingWindowLayers,
+      attentionChunkSize: this.attentionChunkSize, chunkedAttentionLayers: this.chunkedAttentionLayers, moeLayerInterval: this.moeLayerInterval, experts: this.experts,
       activeExperts: this.activeExperts, sharedExperts: this.sharedExperts, moeFfnHiddenSize: this.moeFfnHiddenSize,
       denseLayers: this.denseLayers, mtpLayers: this.mtpLayers, expertGroups: this.expertGroups, expertGroupsPerToken: this.expertGroupsPerToken,
       kvLoraRank: this.kvLoraRank, qLoraRank: this.qLoraRank, qkRopeHeadDim: this.qkRopeHeadDim,

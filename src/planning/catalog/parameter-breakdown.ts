@@ -1,4 +1,4 @@
-import { AttentionKind, FfnKind } from './model-architecture';
+import { AttentionKind, FfnKind, moeLayerCount } from './model-architecture';
 
 /**
  * The one place where the parameter counts of a decoder-only transformer are derived from its architecture.
@@ -30,6 +30,7 @@ export interface TransformerArchitecture {
   readonly sharedExperts: number;
   readonly moeFfnHiddenSize: number;
   readonly denseLayers: number;
+  readonly moeLayerInterval: number;
   readonly mtpLayers: number;
   readonly kvLoraRank: number;
   readonly qLoraRank: number;
@@ -167,7 +168,7 @@ export function mlpParameters(a: TransformerArchitecture, f: number): MlpParamet
 export function transformerParameters(a: TransformerArchitecture): TransformerParameters {
   const h = a.hiddenSize;
   const mla = a.attentionKind === AttentionKind.MLA;
-  const moeLayers = a.experts > 0 ? a.layers - a.denseLayers : 0;
+  const moeLayers = a.experts > 0 ? moeLayerCount(a.layers, a.denseLayers, a.moeLayerInterval) : 0;
   const normBias = a.linearBias ? h : 0; // LayerNorm weight + bias, or RMSNorm weight only
   return {
     layers: a.layers,

@@ -1,5 +1,6 @@
 import { attendedKeys, attentionDims, indexerFlops, kvBytesReadPerSequencePerGpu, kvTokensPerSequence, parameterBreakdown } from './model-math';
 import { InferencePrecision, quantizedBytesPerParameter } from './quantization';
+import { chunkedKeysPerQuery } from '../catalog/attention-span';
 import { GpuType } from '../catalog/gpu-type';
 import { ModelSpec } from '../catalog/model-spec';
 
@@ -136,12 +137,18 @@ function attentionFlops(model: ModelSpec, pairs: number): number {
 /**
  * Causal (query, key) pairs of a prompt of P tokens per layer, averaged over the layers: P²/2 for a full layer, capped by
  * a sliding window W at P·W − W²/2 when P > W for a sliding one, and likewise by DeepSeek Sparse Attention's top k on
- * every layer (each query attends to at most k keys; the indexer's own P²/2 pairs are in {@link indexerFlops}).
+ * every layer (each query attends to at most k keys; the indexer's own P²/2 pairs are in {@link indexerFlops}), and by
+ * chunked attention on its layers (the pairs inside each chunk, catalog/attention-span.ts).
  */
 export function causalPairs(model: ModelSpec, promptTokens: number): number {
   const full = (promptTokens * promptTokens) / 2;
   const k = model.sparseAttentionTopK;
   if (k > 0) return promptTokens > k ? promptTokens * k - (k * k) / 2 : full;
+  const c = model.attentionChunkSize;
+  if (c > 0) {
+    const chunked = model.chunkedAttentionLayers;
+    return ((model.layers - chunked) * full + chunked * promptTokens * chunkedKeysPerQuery(promptTokens, c)) / model.layers;
+  }
   const w = model.slidingWindow;
   if (!(w > 0 && promptTokens > w)) return full;
   const sliding = model.slidingWindowLayers;

@@ -85,7 +85,7 @@ export function splitOf(ctx: PlanContext, l: Layout): PipelineSplit {
 function stageParams(ctx: PlanContext, l: Layout, split: PipelineSplit, rank: number): StageParams {
   const s = ctx.shape;
   const layers = rankLayers(split, rank);
-  const moeLayers = s.isMoe ? rankMoeLayers(split, rank, s.denseLayers) : 0;
+  const moeLayers = s.isMoe ? rankMoeLayers(split, rank, s.leadingDenseLayers, s.moeLayerInterval) : 0;
   const common = s.attnParamsPerLayer / l.tp + s.normParamsPerLayer;
   const moeDense = s.sharedMoeParams / l.tp;
   const moeExpert = s.routedExpertParams / (l.etp * l.ep);
@@ -163,7 +163,7 @@ export function stageMemory(ctx: PlanContext, l: Layout, rank: number, ex?: Expl
     const z = `dp×cp = ${l.dp * l.cp}`;
     const mtp = rankMtp(split, rank);
     const ends = [rank === 0 || (mtp > 0 && l.pp > 1 && ctx.shape.outputParams > 0) ? 'embedding' : '', rank === l.pp - 1 ? 'output layer' : ''].filter(Boolean).join(' + ');
-    const moe = ctx.shape.isMoe ? ` (${rankMoeLayers(split, rank, ctx.shape.denseLayers)} MoE; experts / etp·ep=${l.etp * l.ep})` : '';
+    const moe = ctx.shape.isMoe ? ` (${rankMoeLayers(split, rank, ctx.shape.leadingDenseLayers, ctx.shape.moeLayerInterval)} MoE; experts / etp·ep=${l.etp * l.ep})` : '';
     ex.add(`parameters on one GPU (pipeline rank ${rank} of ${l.pp})`, st.params, 'parameters',
       `${rankLayers(split, rank)} of ${ctx.shape.layers} layers${moe} (${split.method} split)${mtp ? ` + ${mtp} MTP module${mtp > 1 ? 's' : ''}` : ''} of matrices / tp=${l.tp}${ends ? ` + ${ends} / tp` : ''}`,
       'Shoeybi et al. 2019 §3; Narayanan et al. 2021 §2.2; Megatron-Core pipeline split');

@@ -1,4 +1,5 @@
 import { AttentionKind, FfnKind, ModelSpec } from '../catalog';
+import { chunkedKeysPerQuery } from '../catalog/attention-span';
 import { mtpModuleParameters, transformerParameters } from '../catalog/parameter-breakdown';
 
 /**
@@ -73,6 +74,12 @@ export interface ModelShape {
   readonly slidingWindow: number;
   /** Layers that use the sliding window (0 without one). */
   readonly slidingWindowLayers: number;
+  /** Chunked local attention: positions per chunk (0 = none), and the layers that use it. */
+  readonly attentionChunkSize: number;
+  readonly chunkedAttentionLayers: number;
+  /** Every how many layers (after the leading dense ones) one is MoE, and how many dense layers lead (DeepSeek-V3: 3). */
+  readonly moeLayerInterval: number;
+  readonly leadingDenseLayers: number;
   /** DeepSeek Sparse Attention: keys each query attends to in every layer (0 = dense attention). */
   readonly sparseAttentionTopK: number;
   /** DSA lightning-indexer score width, indexerHeads × indexerHeadDim (0 without DSA). */
@@ -127,7 +134,8 @@ export function modelShape(m: ModelSpec): ModelShape {
     isMoe, mtpLayers: m.mtpLayers, mtpDenseParams: mtp.dense, mtpRoutedParams: mtp.routed, mtpMatmulParamsPerToken: mtp.activeMatmul + vocabMatrix,
     experts: m.experts, topK: m.activeExperts, expertGroups: m.expertGroups, expertGroupsPerToken: m.expertGroupsPerToken, ffnPerLayerForActivations: ffnForAct,
     swiglu, slidingWindow: m.slidingWindow, slidingWindowLayers: m.slidingWindowLayers, moeFraction: moeLayers / m.layers, heads: m.attentionHeads,
-    sparseAttentionTopK: m.sparseAttentionTopK, indexerWidth: m.indexerHeads * m.indexerHeadDim,
+    attentionChunkSize: m.attentionChunkSize, chunkedAttentionLayers: m.chunkedAttentionLayers, moeLayerInterval: m.moeLayerInterval,
+    leadingDenseLayers: m.denseLayers, sparseAttentionTopK: m.sparseAttentionTopK, indexerWidth: m.indexerHeads * m.indexerHeadDim,
     sparseKvWidth: m.sparseAttentionTopK > 0 ? m.kvLoraRank + m.qkRopeHeadDim + m.indexerHeadDim : 0,
     indexerSavedValues: m.indexerHeads * m.indexerHeadDim + m.indexerHeadDim + m.indexerHeads,
   };
@@ -166,10 +174,12 @@ export function attentionForwardFlopsPerToken(shape: ModelShape, seqLen: number)
     const scored = shape.layers * attentionKeysPerQuery(seqLen, 0);
     return 2 * attended * (shape.qDim + shape.oDim) + 2 * scored * shape.indexerWidth;
   }
-  const keys = (shape.layers - shape.slidingWindowLayers) * attentionKeysPerQuery(seqLen, 0)
-    + shape.slidingWindowLayers * attentionKeysPerQuery(seqLen, shape.slidingWindow);
+  const keys = (shape.layers - shape.slidingWindowLayers - shape.chunkedAttentionLayers) * attentionKeysPerQuery(seqLen, 0)
+    + shape.slidingWindowLayers * attentionKeysPerQuery(seqLen, shape.slidingWindow)
+    + shape.chunkedAttentionLayers * chunkedKeysPerQuery(seqLen, shape.attentionChunkSize);
   return 2 * keys * (shape.qDim + shape.oDim);
 }
+
 
 /**
  * Model FLOPs per token: 6 × matmul parameters + 3 × attention forward FLOPs, multi-token-prediction modules included

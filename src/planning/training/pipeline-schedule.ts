@@ -1,3 +1,5 @@
+import { moeLayerCount } from '../catalog/model-architecture';
+
 /**
  * How a layout's decoder layers are split over pipeline ranks and virtual chunks, and how many of them each rank
  * holds activations for at its peak under Megatron-Core's 1F1B schedules.
@@ -92,18 +94,18 @@ export function rankMtp(split: PipelineSplit, rank: number): number {
 }
 
 /**
- * MoE layers on one rank when the first `denseLayers` layers are dense (DeepSeek-V3 `first_k_dense_replace`): model
- * chunk c of rank r is global chunk c·pp + r (Megatron-Core interleaved schedule), and chunks hold layers in order.
+ * MoE layers on one rank when the first `denseLayers` layers are dense (DeepSeek-V3 `first_k_dense_replace`) and, after
+ * them, every `moeLayerInterval`-th layer is MoE (Llama 4 Maverick: every second): model chunk c of rank r is global chunk
+ * c·pp + r (Megatron-Core interleaved schedule), and chunks hold layers in order.
  */
-export function rankMoeLayers(split: PipelineSplit, rank: number, denseLayers: number): number {
-  // Only the first chunks in model order can hold dense layers: walk them until the dense layers are placed.
-  let start = 0; let denseHere = 0;
-  for (let g = 0; g < split.pp * split.vp && start < denseLayers; g++) {
+export function rankMoeLayers(split: PipelineSplit, rank: number, denseLayers: number, moeLayerInterval = 1): number {
+  let start = 0; let moeHere = 0;
+  for (let g = 0; g < split.pp * split.vp; g++) {
     const n = split.chunkLayers(g % split.pp, Math.floor(g / split.pp));
-    if (g % split.pp === rank) denseHere += Math.min(n, denseLayers - start);
+    if (g % split.pp === rank) moeHere += moeLayerCount(start + n, denseLayers, moeLayerInterval) - moeLayerCount(start, denseLayers, moeLayerInterval);
     start += n;
   }
-  return rankLayers(split, rank) - denseHere;
+  return moeHere;
 }
 
 /** Activations one rank holds at its peak, counted in layers × micro-batches (internal). */

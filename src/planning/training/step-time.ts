@@ -171,7 +171,7 @@ export function stepTime(ctx: PlanContext, l: Layout, ex?: Explanation): StepTim
     const layers = rankLayers(split, rank);
     const mtp = rankMtp(split, rank);
     const head = rank === l.pp - 1;
-    const moeLayers = s.isMoe ? rankMoeLayers(split, rank, s.denseLayers) + (s.mtpRoutedParams > 0 ? mtp : 0) : 0;
+    const moeLayers = s.isMoe ? rankMoeLayers(split, rank, s.leadingDenseLayers, s.moeLayerInterval) + (s.mtpRoutedParams > 0 ? mtp : 0) : 0;
     const routing = MOE_ROUTING_OVERHEAD * moeLayers * layerSeconds;
     const host = moeLayers * expertHost;
     const gemm = tokensMb * (layers * layerGemm + mtp * (mtpGemm + moduleGemmPerLayer) + (head ? headGemm : 0)) / (l.tp * l.cp) / (peakGemm * eff) + (layers + mtp) * expertExtra + routing + host;

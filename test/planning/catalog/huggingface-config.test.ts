@@ -210,7 +210,7 @@ const KIMI_K2_THINKING = {
 
 const ARCHITECTURE_FIELDS = [
   'layers', 'hiddenSize', 'attentionHeads', 'kvHeads', 'headDim', 'ffnHiddenSize', 'ffnKind', 'vocabSize', 'tiedEmbeddings',
-  'attentionKind', 'maxPositionEmbeddings', 'slidingWindow', 'slidingWindowLayers', 'experts', 'activeExperts', 'sharedExperts', 'moeFfnHiddenSize',
+  'attentionKind', 'maxPositionEmbeddings', 'slidingWindow', 'slidingWindowLayers', 'attentionChunkSize', 'chunkedAttentionLayers', 'moeLayerInterval', 'experts', 'activeExperts', 'sharedExperts', 'moeFfnHiddenSize',
   'denseLayers', 'mtpLayers', 'kvLoraRank', 'qLoraRank', 'qkRopeHeadDim', 'qkNopeHeadDim', 'vHeadDim', 'sparseAttentionTopK', 'indexerHeads',
   'indexerHeadDim', 'qkvBias', 'linearBias',
   'learnedPositionEmbeddings', 'wordEmbeddingSize',
