@@ -28,6 +28,10 @@ export function parseHuggingFaceConfig(json: any, id?: string): ModelSpecProps {
   const name = typeof json._name_or_path === 'string' && json._name_or_path ? json._name_or_path : `custom-${modelType}`;
   const modelId = id ?? name.replace(/[^A-Za-z0-9._/-]/g, '-');
   const source = `Hugging Face config.json (model_type ${modelType}${json._name_or_path ? `, ${json._name_or_path}` : ''})`;
+  const multimodal = MULTIMODAL.get(modelType);
+  if (multimodal) {
+    throw new PlanningError('config.model_type', modelType, `is ${multimodal[0]} with its vision tower; pass the text_config object (model_type ${multimodal[1]}) to plan the language model, whose parameters these are not all of`);
+  }
   switch (modelType) {
     case 'llama':
     case 'mistral':
@@ -42,21 +46,15 @@ export function parseHuggingFaceConfig(json: any, id?: string): ModelSpecProps {
       return gemma(json, modelType, modelId, name, source);
     case 'gpt_oss':
       return gptOss(json, modelId, name, source);
-    case 'gemma3':
-      throw new PlanningError('config.model_type', modelType, 'is Gemma 3 with its vision tower; pass the text_config object (model_type gemma3_text) to plan the language model, whose parameters these are not all of');
     case 'deepseek_v2':
     case 'deepseek_v3':
     case 'deepseek_v32':
     case 'kimi_k2':
       return deepseekV3(json, modelType, modelId, name, source);
-    case 'kimi_k25':
-      throw new PlanningError('config.model_type', modelType, 'is Kimi K2.5 with its vision tower; pass the text_config object (model_type kimi_k2) to plan the language model, whose parameters these are not all of');
     case 'glm4_moe':
       return glm4Moe(json, modelId, name, source);
     case 'llama4_text':
       return llama4(json, modelId, name, source);
-    case 'llama4':
-      throw new PlanningError('config.model_type', modelType, 'is Llama 4 with its vision tower; pass the text_config object (model_type llama4_text) to plan the language model, whose parameters these are not all of');
     case 'gpt2':
       return gpt2(json, modelId, name, source);
     case 'opt':
@@ -65,6 +63,9 @@ export function parseHuggingFaceConfig(json: any, id?: string): ModelSpecProps {
       throw new PlanningError('config.model_type', modelType, `is not supported; supported: ${SUPPORTED.join(', ')} (or use ModelSpec.custom())`);
   }
 }
+
+/** Multimodal model_types whose language model is their `text_config`: the family's name and the text model_type. */
+const MULTIMODAL = new Map<string, [string, string]>([['gemma3', ['Gemma 3', 'gemma3_text']], ['kimi_k25', ['Kimi K2.5', 'kimi_k2']], ['llama4', ['Llama 4', 'llama4_text']]]);
 
 const SUPPORTED = [
   'llama', 'mistral', 'mixtral', 'qwen2', 'qwen2_moe', 'qwen3', 'qwen3_moe', 'gemma2', 'gemma3_text', 'gpt_oss', 'glm4_moe', 'llama4_text', 'deepseek_v2',
