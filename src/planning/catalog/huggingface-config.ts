@@ -170,10 +170,16 @@ function llamaStyle(json: any, modelType: string, id: string, name: string, sour
     if (shared % moeFfn !== 0) {
       throw new PlanningError('config.shared_expert_intermediate_size', String(shared), `must be a multiple of moe_intermediate_size (${moeFfn})`);
     }
-    if ((optionalInt(json, 'decoder_sparse_step') ?? 1) !== 1 || (Array.isArray(json.mlp_only_layers) && json.mlp_only_layers.length > 0)) {
-      throw new PlanningError('config.decoder_sparse_step', String(json.decoder_sparse_step), 'only configs with every layer sparse (decoder_sparse_step 1, no mlp_only_layers) are supported');
+    // Qwen2MoeDecoderLayer / Qwen3MoeDecoderLayer: layer i is sparse unless listed in mlp_only_layers, and only when
+    // (i + 1) % decoder_sparse_step == 0; the others have the dense MLP of intermediate_size.
+    const dense = json.mlp_only_layers ?? [];
+    if (!Array.isArray(dense) || dense.some((v: unknown, i: number) => v !== i)) {
+      throw new PlanningError('config.mlp_only_layers', JSON.stringify(dense).slice(0, 80), 'must list the first layers in order (0, 1, …); dense layers elsewhere are not modelled');
     }
-    return { ...props, experts: int(json, 'num_experts'), activeExperts: int(json, 'num_experts_per_tok'), sharedExperts: shared / moeFfn, moeFfnHiddenSize: moeFfn };
+    return {
+      ...props, experts: int(json, 'num_experts'), activeExperts: int(json, 'num_experts_per_tok'), sharedExperts: shared / moeFfn, moeFfnHiddenSize: moeFfn,
+      denseLayers: dense.length, moeLayerInterval: optionalInt(json, 'decoder_sparse_step') ?? 1,
+    };
   }
   return props;
 }

@@ -267,6 +267,17 @@ describe('ModelSpec.fromHuggingFaceConfig', () => {
     expect(Math.abs(m.parameterCount() - expected) / expected).toBeLessThanOrEqual(tolerance);
   });
 
+  test('Qwen MoE configs with dense layers: mlp_only_layers lead, decoder_sparse_step interleaves, as Qwen2MoeDecoderLayer builds them', () => {
+    const every = ModelSpec.fromHuggingFaceConfig(QWEN1_5_MOE_A2_7B);
+    const stepped = ModelSpec.fromHuggingFaceConfig({ ...QWEN1_5_MOE_A2_7B, decoder_sparse_step: 2, mlp_only_layers: [0, 1] });
+    expect([stepped.denseLayers, stepped.moeLayerInterval]).toEqual([2, 2]);
+    // 24 layers: 0 and 1 dense, then MoE where (i + 1) is even: 3, 5, …, 23 → 11 MoE layers, 13 dense of intermediate_size 5,632.
+    const h = 2048;
+    const moeLayer = (60 + 4) * 3 * h * 1408 + h * 60;
+    expect(every.parameterCount() - stepped.parameterCount()).toBe(13 * (moeLayer - 3 * h * 5632));
+    expect(() => ModelSpec.fromHuggingFaceConfig({ ...QWEN1_5_MOE_A2_7B, mlp_only_layers: [3, 7] })).toThrow(/config\.mlp_only_layers=\[3,7\]: must list the first layers in order/);
+  });
+
   test('Qwen1.5-MoE-A2.7B activates 2.7B parameters per token (Qwen blog; 1% tolerance)', () => {
     const m = ModelSpec.fromHuggingFaceConfig(QWEN1_5_MOE_A2_7B);
     expect(m.sharedExperts).toBe(4);
