@@ -31,6 +31,7 @@ describe('aidc catalog', () => {
     expect(mixtral).toMatch(/46\.70B\s+12\.88B/);
     expect(mixtral).toContain('8 (2 active)');
     expect(out.split('\n').find((l) => l.startsWith('mistral-7b '))).toContain('GQA (window 4096)');
+    expect(out.split('\n').find((l) => l.startsWith('deepseek-v3.2 '))).toContain('MLA (sparse top-2048)');
   });
 
   test('node shapes are listed with numeric ordering of sizes', () => {

@@ -44,7 +44,8 @@ function params(n: number): string {
 
 function experts(m: ModelSpec): string {
   if (!m.isMoe) return '-';
-  return `${m.experts} (${m.activeExperts} active${m.sharedExperts ? ` + ${m.sharedExperts} shared` : ''})`;
+  const every = m.moeLayerInterval > 1 ? `, every ${m.moeLayerInterval} layers` : '';
+  return `${m.experts} (${m.activeExperts} active${m.sharedExperts ? ` + ${m.sharedExperts} shared` : ''}${every})`;
 }
 
 const GPU_COLUMNS: Column<GpuType>[] = [
@@ -59,6 +60,15 @@ const GPU_COLUMNS: Column<GpuType>[] = [
   { header: 'MIG', cell: (g) => (g.migProfiles.length > 0 ? g.migProfiles.join(',') : '-') },
 ];
 
+/** The attention kind and what limits the keys a query sees: a sliding window, chunks, or a sparse top-k. */
+function attention(m: ModelSpec): string {
+  const on = (layers: number): string => (layers < m.layers ? ` on ${layers} of ${m.layers} layers` : '');
+  if (m.slidingWindow > 0) return `${m.attentionKind} (window ${m.slidingWindow}${on(m.slidingWindowLayers)})`;
+  if (m.attentionChunkSize > 0) return `${m.attentionKind} (chunks of ${m.attentionChunkSize}${on(m.chunkedAttentionLayers)})`;
+  if (m.sparseAttentionTopK > 0) return `${m.attentionKind} (sparse top-${m.sparseAttentionTopK})`;
+  return m.attentionKind;
+}
+
 const MODEL_COLUMNS: Column<ModelSpec>[] = [
   { header: 'id', cell: (m) => m.id },
   { header: 'params', cell: (m) => params(m.parameterCount()) },
@@ -66,7 +76,7 @@ const MODEL_COLUMNS: Column<ModelSpec>[] = [
   { header: 'layers', cell: (m) => String(m.layers) },
   { header: 'hidden', cell: (m) => String(m.hiddenSize) },
   { header: 'heads/kv', cell: (m) => `${m.attentionHeads}/${m.kvHeads}` },
-  { header: 'attention', cell: (m) => m.attentionKind + (m.slidingWindow > 0 ? ` (window ${m.slidingWindow}${m.slidingWindowLayers < m.layers ? ` on ${m.slidingWindowLayers} of ${m.layers} layers` : ''})` : '') },
+  { header: 'attention', cell: attention },
   { header: 'ffn', cell: (m) => `${m.isMoe ? m.moeFfnHiddenSize : m.ffnHiddenSize} ${m.ffnKind}` },
   { header: 'experts', cell: experts },
   { header: 'vocab', cell: (m) => String(m.vocabSize) + (m.tiedEmbeddings ? ' (tied)' : '') },
