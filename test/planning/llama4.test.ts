@@ -78,6 +78,7 @@ describe('Llama 4 from its text_config', () => {
     const model = ModelSpec.fromHuggingFaceConfig(MAVERICK, 'llama-4-maverick');
     const train = TrainingPlanner.plan({ model, gpu: GpuType.of('h100-sxm-80gb'), gpus: 256, sequenceLength: 8192, globalBatchTokens: 512 * 8192 });
     expect(train.parallelism.ep).toBeGreaterThan(1);
+    expect(train.explain()).toMatch(/keys\/query = s\/2, within chunks of 8192 on 36 of 48 layers/);
     expect(train.fits).toBe(true);
     const serve = InferencePlanner.plan({ model, gpu: GpuType.of('h200-141gb'), precision: InferencePrecision.FP8, maxModelLen: 131072 });
     expect(serve.gpusPerReplica).toBe(4);

@@ -273,7 +273,7 @@ export function stepTime(ctx: PlanContext, l: Layout, ex?: Explanation): StepTim
   const hardwareTflopsPerGpu = hardwareFlopsPerStep / stepSeconds / gpus / 1e12;
   const mfu = tflopsPerGpu * 1e12 / peakGemm;
   if (ex) {
-    ex.add('model FLOPs per token', modelPerToken, 'FLOP', `6 × ${(s.matmulParamsPerToken + mtpMatmul).toExponential(3)} matmul params${s.mtpLayers ? ` (${s.mtpLayers} MTP module${s.mtpLayers > 1 ? 's' : ''} included)` : ''} + 3 × attention ${attnFwd.toExponential(3)} (causal, keys/query = s/2${s.sparseAttentionTopK > 0 ? `, at most the sparse top-${s.sparseAttentionTopK}, + the lightning indexer over all s/2` : ''})`,
+    ex.add('model FLOPs per token', modelPerToken, 'FLOP', `6 × ${(s.matmulParamsPerToken + mtpMatmul).toExponential(3)} matmul params${s.mtpLayers ? ` (${s.mtpLayers} MTP module${s.mtpLayers > 1 ? 's' : ''} included)` : ''} + 3 × attention ${attnFwd.toExponential(3)} (causal, keys/query = s/2${attentionLimits(s)})`,
       'Narayanan et al. 2021 eq. (3); Megatron-Bridge num_floating_point_operations');
     const recomputed = ctx.recompute === RecomputeMode.FULL ? '+1 forward = 8N'
       : modules ? `modules ${[...modules].join(', ')}: ${recompAttn ? '+ attention forward' : 'no attention'}${moduleGemmPerLayer ? ` + ${(moduleGemmPerLayer * (s.layers + s.mtpLayers)).toExponential(3)} for the checkpointed blocks` : ''}`
@@ -311,6 +311,14 @@ export function stepTime(ctx: PlanContext, l: Layout, ex?: Explanation): StepTim
     tflopsPerGpu, hardwareTflopsPerGpu, mfu, computeSecondsPerMicroBatch: computeMb,
     tpSecondsPerMicroBatch: tpSeconds, bubbleFraction, dpExposedSeconds: dpExposed,
   };
+}
+
+/** What caps the keys a query sees, for the explanation: a sliding window, chunks, or a sparse top-k with its indexer. */
+function attentionLimits(s: ModelShape): string {
+  if (s.sparseAttentionTopK > 0) return `, at most the sparse top-${s.sparseAttentionTopK}, + the lightning indexer over all s/2`;
+  if (s.attentionChunkSize > 0) return `, within chunks of ${s.attentionChunkSize} on ${s.chunkedAttentionLayers} of ${s.layers} layers`;
+  if (s.slidingWindow > 0) return `, within a window of ${s.slidingWindow} on ${s.slidingWindowLayers} of ${s.layers} layers`;
+  return '';
 }
 
 /** C(pool − marked, draws) / C(pool, draws): the chance that `draws` picks without replacement miss all `marked` items. */
