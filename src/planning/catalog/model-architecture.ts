@@ -179,7 +179,7 @@ export interface ModelSpecProps {
  * Checks the DeepSeek Sparse Attention fields of a model: all three or none, and only on MLA with a query latent, whose
  * latent the lightning indexer projects its queries from (`Indexer.wq_b`, deepseek-ai/DeepSeek-V3.2-Exp inference/model.py).
  */
-export function validateSparseAttention(p: ModelSpecProps): void {
+function validateSparseAttention(p: ModelSpecProps): void {
   const dsa = { sparseAttentionTopK: p.sparseAttentionTopK ?? 0, indexerHeads: p.indexerHeads ?? 0, indexerHeadDim: p.indexerHeadDim ?? 0 };
   const given = Object.values(dsa).filter((v) => v > 0).length;
   if (given === 0) return;

@@ -66,7 +66,7 @@ export function kvBytesPerTokenPerGpu(model: ModelSpec, bytesPerElement: number,
  * KV-cache bytes one decode step reads per GPU for one sequence at a context length. Dense attention reads every cached
  * token (`kvTokensPerSequence` of them). DeepSeek Sparse Attention reads every token's indexer key to score it, then
  * only the latents of the top `sparseAttentionTopK` (`Indexer.forward` then the masked MLA, deepseek-ai/DeepSeek-V3.2-Exp
- * inference/model.py): what makes its decode cost flat in the context beyond k.
+ * inference/model.py): beyond k tokens of context a step reads only the indexer's 132 bytes per token per layer more.
  */
 export function kvBytesReadPerSequencePerGpu(model: ModelSpec, bytesPerElement: number, tp: number, pp: number, contextTokens: number): number {
   if (model.sparseAttentionTopK <= 0) return kvTokensPerSequence(model, contextTokens) * kvBytesPerTokenPerGpu(model, bytesPerElement, tp, pp);
