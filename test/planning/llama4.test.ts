@@ -18,7 +18,7 @@ import { pipelineSplit, rankMoeLayers } from '../../src/planning/training/pipeli
  */
 const SCOUT = {
   attention_bias: false, attention_chunk_size: 8192, head_dim: 128, hidden_act: 'silu', hidden_size: 5120, interleave_moe_layer_step: 1,
-  intermediate_size: 8192, intermediate_size_mlp: 16384, max_position_embeddings: 10485760, model_type: 'llama4_text',
+  intermediate_size: 8192, intermediate_size_mlp: 16384, max_position_embeddings: 262144, model_type: 'llama4_text',
   moe_layers: Array.from({ length: 48 }, (_, i) => i), no_rope_layers: Array.from({ length: 48 }, (_, i) => ((i + 1) % 4 === 0 ? 0 : 1)),
   num_attention_heads: 40, num_experts_per_tok: 1, num_hidden_layers: 48, num_key_value_heads: 8, num_local_experts: 16,
   tie_word_embeddings: false, use_qk_norm: true, vocab_size: 202048,
@@ -39,6 +39,13 @@ describe('Llama 4 from its text_config', () => {
     expect(Math.abs(m.parameterCount() / total - 1)).toBeLessThanOrEqual(0.02);
     expect(Math.abs(m.activeParameterCount() / 17e9 - 1)).toBeLessThanOrEqual(0.02);
   });
+
+  test.each([['Scout', SCOUT, 'llama-4-scout'], ['Maverick', MAVERICK, 'llama-4-maverick']] as Array<[string, Record<string, unknown>, string]>)(
+    '%s\'s text_config gives the catalog\'s %s, count for count', (_name, json, id) => {
+      const parsed = ModelSpec.fromHuggingFaceConfig(json, id);
+      const catalog = ModelSpec.of(id);
+      expect({ ...parsed.toJson(), name: '', source: '' }).toEqual({ ...catalog.toJson(), name: '', source: '' });
+    });
 
   test('Maverick\'s 24 dense layers carry the 16,384-wide MLP and its 24 MoE layers 128 experts of 8,192 plus a shared one, exactly', () => {
     const m = ModelSpec.fromHuggingFaceConfig(MAVERICK);

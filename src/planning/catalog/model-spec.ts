@@ -1,6 +1,7 @@
 import { parseHuggingFaceConfig } from './huggingface-config';
 import { indexerCacheBytesPerTokenPerLayer, kvCacheTokens, kvCacheValuesPerTokenPerLayer } from './kv-cache';
 import { AttentionKind, FfnKind, ModelSpecProps, validateAttentionAndLayers } from './model-architecture';
+import * as ENTRIES from './model-entries';
 import { blockParameters, embeddingParameters, mtpModuleParameters, transformerParameters } from './parameter-breakdown';
 import { PlanningError } from '../../errors';
 import { closestIds } from '../private/did-you-mean';
@@ -9,17 +10,6 @@ import { closestIds } from '../private/did-you-mean';
 const MAX_DIMENSION = 2 ** 31 - 1;
 
 export * from './model-architecture';
-
-const HF = 'https://huggingface.co';
-
-/** DeepSeek-V3's shapes (deepseek-ai/DeepSeek-V3 config.json), which DeepSeek-V3.2 keeps. */
-const DEEPSEEK_V3_SHAPE = {
-  layers: 61, hiddenSize: 7168, attentionHeads: 128, kvHeads: 128,
-  headDim: 192, ffnHiddenSize: 18432, ffnKind: FfnKind.SWIGLU, vocabSize: 129280, tiedEmbeddings: false,
-  attentionKind: AttentionKind.MLA, maxPositionEmbeddings: 163840,
-  experts: 256, activeExperts: 8, sharedExperts: 1, moeFfnHiddenSize: 2048, denseLayers: 3, mtpLayers: 1, expertGroups: 8, expertGroupsPerToken: 4,
-  kvLoraRank: 512, qLoraRank: 1536, qkRopeHeadDim: 64, qkNopeHeadDim: 128, vHeadDim: 128,
-} as const;
 
 /**
  * A model architecture. Value class: `ModelSpec.LLAMA_3_1_70B`, `ModelSpec.of('llama-3.1-70b')`,
@@ -35,147 +25,61 @@ export class ModelSpec {
   private static readonly registry = new Map<string, ModelSpec>();
 
   /** Llama 3.1 8B. Source: meta-llama/Llama-3.1-8B config.json (huggingface.co). */
-  public static readonly LLAMA_3_1_8B = ModelSpec.register({
-    id: 'llama-3.1-8b', name: 'Llama 3.1 8B', layers: 32, hiddenSize: 4096, attentionHeads: 32, kvHeads: 8,
-    ffnHiddenSize: 14336, ffnKind: FfnKind.SWIGLU, vocabSize: 128256, tiedEmbeddings: false,
-    attentionKind: AttentionKind.GQA, maxPositionEmbeddings: 131072,
-    source: `${HF}/meta-llama/Llama-3.1-8B/blob/main/config.json`,
-  });
+  public static readonly LLAMA_3_1_8B = ModelSpec.register(ENTRIES.LLAMA_3_1_8B);
 
   /** Llama 3.1 70B. Source: meta-llama/Llama-3.1-70B config.json. */
-  public static readonly LLAMA_3_1_70B = ModelSpec.register({
-    id: 'llama-3.1-70b', name: 'Llama 3.1 70B', layers: 80, hiddenSize: 8192, attentionHeads: 64, kvHeads: 8,
-    ffnHiddenSize: 28672, ffnKind: FfnKind.SWIGLU, vocabSize: 128256, tiedEmbeddings: false,
-    attentionKind: AttentionKind.GQA, maxPositionEmbeddings: 131072,
-    source: `${HF}/meta-llama/Llama-3.1-70B/blob/main/config.json`,
-  });
+  public static readonly LLAMA_3_1_70B = ModelSpec.register(ENTRIES.LLAMA_3_1_70B);
 
   /** Llama 3.1 405B. Source: meta-llama/Llama-3.1-405B config.json; Llama 3 paper (arXiv:2407.21783) Table 3. */
-  public static readonly LLAMA_3_1_405B = ModelSpec.register({
-    id: 'llama-3.1-405b', name: 'Llama 3.1 405B', layers: 126, hiddenSize: 16384, attentionHeads: 128, kvHeads: 8,
-    ffnHiddenSize: 53248, ffnKind: FfnKind.SWIGLU, vocabSize: 128256, tiedEmbeddings: false,
-    attentionKind: AttentionKind.GQA, maxPositionEmbeddings: 131072,
-    source: `${HF}/meta-llama/Llama-3.1-405B/blob/main/config.json`,
-  });
+  public static readonly LLAMA_3_1_405B = ModelSpec.register(ENTRIES.LLAMA_3_1_405B);
 
   /** Llama 3.2 1B (tied embeddings, head dim 64). Source: meta-llama/Llama-3.2-1B config.json. */
-  public static readonly LLAMA_3_2_1B = ModelSpec.register({
-    id: 'llama-3.2-1b', name: 'Llama 3.2 1B', layers: 16, hiddenSize: 2048, attentionHeads: 32, kvHeads: 8, headDim: 64,
-    ffnHiddenSize: 8192, ffnKind: FfnKind.SWIGLU, vocabSize: 128256, tiedEmbeddings: true,
-    attentionKind: AttentionKind.GQA, maxPositionEmbeddings: 131072,
-    source: `${HF}/meta-llama/Llama-3.2-1B/blob/main/config.json`,
-  });
+  public static readonly LLAMA_3_2_1B = ModelSpec.register(ENTRIES.LLAMA_3_2_1B);
 
   /** Llama 3.2 3B (tied embeddings). Source: meta-llama/Llama-3.2-3B config.json. */
-  public static readonly LLAMA_3_2_3B = ModelSpec.register({
-    id: 'llama-3.2-3b', name: 'Llama 3.2 3B', layers: 28, hiddenSize: 3072, attentionHeads: 24, kvHeads: 8, headDim: 128,
-    ffnHiddenSize: 8192, ffnKind: FfnKind.SWIGLU, vocabSize: 128256, tiedEmbeddings: true,
-    attentionKind: AttentionKind.GQA, maxPositionEmbeddings: 131072,
-    source: `${HF}/meta-llama/Llama-3.2-3B/blob/main/config.json`,
-  });
+  public static readonly LLAMA_3_2_3B = ModelSpec.register(ENTRIES.LLAMA_3_2_3B);
 
   /** Llama 2 7B. Source: meta-llama/Llama-2-7b-hf config.json; Touvron et al. 2023 (arXiv:2307.09288) Table 1. */
-  public static readonly LLAMA_2_7B = ModelSpec.register({
-    id: 'llama-2-7b', name: 'Llama 2 7B', layers: 32, hiddenSize: 4096, attentionHeads: 32, kvHeads: 32,
-    ffnHiddenSize: 11008, ffnKind: FfnKind.SWIGLU, vocabSize: 32000, tiedEmbeddings: false,
-    attentionKind: AttentionKind.MHA, maxPositionEmbeddings: 4096,
-    source: `${HF}/meta-llama/Llama-2-7b-hf/blob/main/config.json`,
-  });
+  public static readonly LLAMA_2_7B = ModelSpec.register(ENTRIES.LLAMA_2_7B);
 
   /** Llama 2 13B. Source: meta-llama/Llama-2-13b-hf config.json. */
-  public static readonly LLAMA_2_13B = ModelSpec.register({
-    id: 'llama-2-13b', name: 'Llama 2 13B', layers: 40, hiddenSize: 5120, attentionHeads: 40, kvHeads: 40,
-    ffnHiddenSize: 13824, ffnKind: FfnKind.SWIGLU, vocabSize: 32000, tiedEmbeddings: false,
-    attentionKind: AttentionKind.MHA, maxPositionEmbeddings: 4096,
-    source: `${HF}/meta-llama/Llama-2-13b-hf/blob/main/config.json`,
-  });
+  public static readonly LLAMA_2_13B = ModelSpec.register(ENTRIES.LLAMA_2_13B);
 
   /** Llama 2 70B (GQA with 8 KV heads). Source: meta-llama/Llama-2-70b-hf config.json. */
-  public static readonly LLAMA_2_70B = ModelSpec.register({
-    id: 'llama-2-70b', name: 'Llama 2 70B', layers: 80, hiddenSize: 8192, attentionHeads: 64, kvHeads: 8,
-    ffnHiddenSize: 28672, ffnKind: FfnKind.SWIGLU, vocabSize: 32000, tiedEmbeddings: false,
-    attentionKind: AttentionKind.GQA, maxPositionEmbeddings: 4096,
-    source: `${HF}/meta-llama/Llama-2-70b-hf/blob/main/config.json`,
-  });
+  public static readonly LLAMA_2_70B = ModelSpec.register(ENTRIES.LLAMA_2_70B);
 
   /** Mistral 7B v0.1 (sliding window 4096). Source: mistralai/Mistral-7B-v0.1 config.json; Jiang et al. 2023 (arXiv:2310.06825) Table 1. */
-  public static readonly MISTRAL_7B = ModelSpec.register({
-    id: 'mistral-7b', name: 'Mistral 7B v0.1', layers: 32, hiddenSize: 4096, attentionHeads: 32, kvHeads: 8,
-    ffnHiddenSize: 14336, ffnKind: FfnKind.SWIGLU, vocabSize: 32000, tiedEmbeddings: false,
-    attentionKind: AttentionKind.GQA, maxPositionEmbeddings: 32768, slidingWindow: 4096,
-    source: `${HF}/mistralai/Mistral-7B-v0.1/blob/main/config.json`,
-  });
+  public static readonly MISTRAL_7B = ModelSpec.register(ENTRIES.MISTRAL_7B);
 
   /** Mixtral 8x7B v0.1: 8 experts, 2 active, full attention (`sliding_window: null`). Source: mistralai/Mixtral-8x7B-v0.1 config.json. */
-  public static readonly MIXTRAL_8X7B = ModelSpec.register({
-    id: 'mixtral-8x7b', name: 'Mixtral 8x7B v0.1', layers: 32, hiddenSize: 4096, attentionHeads: 32, kvHeads: 8,
-    ffnHiddenSize: 14336, ffnKind: FfnKind.SWIGLU, vocabSize: 32000, tiedEmbeddings: false,
-    attentionKind: AttentionKind.GQA, maxPositionEmbeddings: 32768, experts: 8, activeExperts: 2, moeFfnHiddenSize: 14336,
-    source: `${HF}/mistralai/Mixtral-8x7B-v0.1/blob/main/config.json`,
-  });
+  public static readonly MIXTRAL_8X7B = ModelSpec.register(ENTRIES.MIXTRAL_8X7B);
 
   /** Qwen2.5 7B (QKV bias; `use_sliding_window: false`). Source: Qwen/Qwen2.5-7B config.json. */
-  public static readonly QWEN2_5_7B = ModelSpec.register({
-    id: 'qwen2.5-7b', name: 'Qwen2.5 7B', layers: 28, hiddenSize: 3584, attentionHeads: 28, kvHeads: 4,
-    ffnHiddenSize: 18944, ffnKind: FfnKind.SWIGLU, vocabSize: 152064, tiedEmbeddings: false,
-    attentionKind: AttentionKind.GQA, maxPositionEmbeddings: 131072, qkvBias: true,
-    source: `${HF}/Qwen/Qwen2.5-7B/blob/main/config.json`,
-  });
+  public static readonly QWEN2_5_7B = ModelSpec.register(ENTRIES.QWEN2_5_7B);
 
   /** Qwen2.5 72B (QKV bias). Source: Qwen/Qwen2.5-72B config.json. */
-  public static readonly QWEN2_5_72B = ModelSpec.register({
-    id: 'qwen2.5-72b', name: 'Qwen2.5 72B', layers: 80, hiddenSize: 8192, attentionHeads: 64, kvHeads: 8,
-    ffnHiddenSize: 29568, ffnKind: FfnKind.SWIGLU, vocabSize: 152064, tiedEmbeddings: false,
-    attentionKind: AttentionKind.GQA, maxPositionEmbeddings: 131072, qkvBias: true,
-    source: `${HF}/Qwen/Qwen2.5-72B/blob/main/config.json`,
-  });
+  public static readonly QWEN2_5_72B = ModelSpec.register(ENTRIES.QWEN2_5_72B);
 
   /** Qwen3 8B (head_dim 128, per-head q/k norms not counted). Source: Qwen/Qwen3-8B config.json; model card "8.2B". */
-  public static readonly QWEN3_8B = ModelSpec.register({
-    id: 'qwen3-8b', name: 'Qwen3 8B', layers: 36, hiddenSize: 4096, attentionHeads: 32, kvHeads: 8, headDim: 128,
-    ffnHiddenSize: 12288, ffnKind: FfnKind.SWIGLU, vocabSize: 151936, tiedEmbeddings: false,
-    attentionKind: AttentionKind.GQA, maxPositionEmbeddings: 40960,
-    source: `${HF}/Qwen/Qwen3-8B/blob/main/config.json`,
-  });
+  public static readonly QWEN3_8B = ModelSpec.register(ENTRIES.QWEN3_8B);
 
   /** Qwen3 30B-A3B: 128 experts of 768, 8 active, no shared expert. Source: Qwen/Qwen3-30B-A3B config.json; card "30.5B, 3.3B activated". */
-  public static readonly QWEN3_30B_A3B = ModelSpec.register({
-    id: 'qwen3-30b-a3b', name: 'Qwen3 30B-A3B', layers: 48, hiddenSize: 2048, attentionHeads: 32, kvHeads: 4, headDim: 128,
-    ffnHiddenSize: 6144, ffnKind: FfnKind.SWIGLU, vocabSize: 151936, tiedEmbeddings: false,
-    attentionKind: AttentionKind.GQA, maxPositionEmbeddings: 40960, experts: 128, activeExperts: 8, moeFfnHiddenSize: 768,
-    source: `${HF}/Qwen/Qwen3-30B-A3B/blob/main/config.json`,
-  });
+  public static readonly QWEN3_30B_A3B = ModelSpec.register(ENTRIES.QWEN3_30B_A3B);
 
   /** Qwen3 235B-A22B: 128 experts of 1536, 8 active. Source: Qwen/Qwen3-235B-A22B config.json; card "235B, 22B activated". */
-  public static readonly QWEN3_235B_A22B = ModelSpec.register({
-    id: 'qwen3-235b-a22b', name: 'Qwen3 235B-A22B', layers: 94, hiddenSize: 4096, attentionHeads: 64, kvHeads: 4, headDim: 128,
-    ffnHiddenSize: 12288, ffnKind: FfnKind.SWIGLU, vocabSize: 151936, tiedEmbeddings: false,
-    attentionKind: AttentionKind.GQA, maxPositionEmbeddings: 40960, experts: 128, activeExperts: 8, moeFfnHiddenSize: 1536,
-    source: `${HF}/Qwen/Qwen3-235B-A22B/blob/main/config.json`,
-  });
+  public static readonly QWEN3_235B_A22B = ModelSpec.register(ENTRIES.QWEN3_235B_A22B);
 
   /**
    * Gemma 2 9B: GeGLU (gated FFN shapes), head_dim 256, tied embeddings, 4,096-token window on 21 of 42 layers; its extra
    * post-norms (2·h per layer) are not counted. Source: google/gemma-2-9b config.json (9,241,705,984 parameters).
    */
-  public static readonly GEMMA_2_9B = ModelSpec.register({
-    id: 'gemma-2-9b', name: 'Gemma 2 9B', layers: 42, hiddenSize: 3584, attentionHeads: 16, kvHeads: 8, headDim: 256,
-    ffnHiddenSize: 14336, ffnKind: FfnKind.SWIGLU, vocabSize: 256000, tiedEmbeddings: true,
-    attentionKind: AttentionKind.GQA, maxPositionEmbeddings: 8192, slidingWindow: 4096, slidingWindowLayers: 21,
-    source: `${HF}/google/gemma-2-9b/blob/main/config.json`,
-  });
+  public static readonly GEMMA_2_9B = ModelSpec.register(ENTRIES.GEMMA_2_9B);
 
   /**
    * gpt-oss-120b: 128 experts of 2880, 4 active, biased q/k/v, 128-token window on 18 of 36 layers (o/router/expert biases
    * and attention sinks not counted). Source: openai/gpt-oss-120b config.json; model card Table 1 (116.83B, 5.13B active).
    */
-  public static readonly GPT_OSS_120B = ModelSpec.register({
-    id: 'gpt-oss-120b', name: 'gpt-oss-120b', layers: 36, hiddenSize: 2880, attentionHeads: 64, kvHeads: 8, headDim: 64,
-    ffnHiddenSize: 2880, ffnKind: FfnKind.SWIGLU, vocabSize: 201088, tiedEmbeddings: false,
-    attentionKind: AttentionKind.GQA, maxPositionEmbeddings: 131072, slidingWindow: 128, slidingWindowLayers: 18,
-    experts: 128, activeExperts: 4, moeFfnHiddenSize: 2880, qkvBias: true,
-    source: `${HF}/openai/gpt-oss-120b/blob/main/config.json`,
-  });
+  public static readonly GPT_OSS_120B = ModelSpec.register(ENTRIES.GPT_OSS_120B);
 
   /**
    * DeepSeek-V3: MLA, 256 routed experts (8 active) + 1 shared, first 3 layers dense, one multi-token-prediction
@@ -184,73 +88,54 @@ export class ModelSpec {
    * checkpoint is the main model plus the module and its own copies of the embedding and output head (model card).
    * Source: deepseek-ai/DeepSeek-V3 config.json; DeepSeek-V3 technical report (arXiv:2412.19437) §4.2.
    */
-  public static readonly DEEPSEEK_V3 = ModelSpec.register({
-    id: 'deepseek-v3', name: 'DeepSeek-V3', ...DEEPSEEK_V3_SHAPE,
-    source: `${HF}/deepseek-ai/DeepSeek-V3/blob/main/config.json`,
-  });
+  public static readonly DEEPSEEK_V3 = ModelSpec.register(ENTRIES.DEEPSEEK_V3);
 
   /**
    * DeepSeek-V3.2: DeepSeek-V3 with DeepSeek Sparse Attention in every layer: a lightning indexer of 64 heads of 128
    * picks the 2,048 keys each query attends to. Source: deepseek-ai/DeepSeek-V3.2 config.json (`index_topk`,
    * `index_n_heads`, `index_head_dim`); the indexer's modules: deepseek-ai/DeepSeek-V3.2-Exp inference/model.py `Indexer`.
    */
-  public static readonly DEEPSEEK_V3_2 = ModelSpec.register({
-    id: 'deepseek-v3.2', name: 'DeepSeek-V3.2', ...DEEPSEEK_V3_SHAPE,
-    sparseAttentionTopK: 2048, indexerHeads: 64, indexerHeadDim: 128,
-    source: `${HF}/deepseek-ai/DeepSeek-V3.2/blob/main/config.json`,
-  });
+  public static readonly DEEPSEEK_V3_2 = ModelSpec.register(ENTRIES.DEEPSEEK_V3_2);
 
   /**
    * DeepSeek-V2: MLA, 160 routed experts (6 active, device-limited to 3 of 8 groups) + 2 shared, first layer dense.
    * Source: deepseek-ai/DeepSeek-V2 config.json; DeepSeek-V2 report (arXiv:2405.04434): 236B total, 21B activated.
    */
-  public static readonly DEEPSEEK_V2 = ModelSpec.register({
-    id: 'deepseek-v2', name: 'DeepSeek-V2', layers: 60, hiddenSize: 5120, attentionHeads: 128, kvHeads: 128,
-    headDim: 192, ffnHiddenSize: 12288, ffnKind: FfnKind.SWIGLU, vocabSize: 102400, tiedEmbeddings: false,
-    attentionKind: AttentionKind.MLA, maxPositionEmbeddings: 163840,
-    experts: 160, activeExperts: 6, sharedExperts: 2, moeFfnHiddenSize: 1536, denseLayers: 1, expertGroups: 8, expertGroupsPerToken: 3,
-    kvLoraRank: 512, qLoraRank: 1536, qkRopeHeadDim: 64, qkNopeHeadDim: 128, vHeadDim: 128,
-    source: `${HF}/deepseek-ai/DeepSeek-V2/blob/main/config.json`,
-  });
+  public static readonly DEEPSEEK_V2 = ModelSpec.register(ENTRIES.DEEPSEEK_V2);
 
   /**
    * Kimi K2 (Instruct-0905 and Thinking): the DeepSeek-V3 architecture with 384 routed experts (8 active, no routing
    * groups) + 1 shared, 64 heads, one dense layer, no MTP module, 256k context.
    * Source: moonshotai/Kimi-K2-Thinking config.json; Kimi K2 report (arXiv:2507.20534): 1T total, 32B activated.
    */
-  public static readonly KIMI_K2 = ModelSpec.register({
-    id: 'kimi-k2', name: 'Kimi K2', layers: 61, hiddenSize: 7168, attentionHeads: 64, kvHeads: 64,
-    headDim: 192, ffnHiddenSize: 18432, ffnKind: FfnKind.SWIGLU, vocabSize: 163840, tiedEmbeddings: false,
-    attentionKind: AttentionKind.MLA, maxPositionEmbeddings: 262144,
-    experts: 384, activeExperts: 8, sharedExperts: 1, moeFfnHiddenSize: 2048, denseLayers: 1,
-    kvLoraRank: 512, qLoraRank: 1536, qkRopeHeadDim: 64, qkNopeHeadDim: 128, vHeadDim: 128,
-    source: `${HF}/moonshotai/Kimi-K2-Thinking/blob/main/config.json`,
-  });
+  public static readonly KIMI_K2 = ModelSpec.register(ENTRIES.KIMI_K2);
 
   /**
    * GLM-4.5-Air: GQA (96 query, 8 KV heads of 128) with q/k/v biases, 128 routed experts (8 active) + 1 shared, first
    * layer dense. Its multi-token-prediction layer, which transformers does not load, is not modelled.
    * Source: zai-org/GLM-4.5-Air config.json; GLM-4.5 report (arXiv:2508.06471) Table 1: 106B total, 12B activated.
    */
-  public static readonly GLM_4_5_AIR = ModelSpec.register({
-    id: 'glm-4.5-air', name: 'GLM-4.5-Air', layers: 46, hiddenSize: 4096, attentionHeads: 96, kvHeads: 8, headDim: 128,
-    ffnHiddenSize: 10944, ffnKind: FfnKind.SWIGLU, vocabSize: 151552, tiedEmbeddings: false,
-    attentionKind: AttentionKind.GQA, maxPositionEmbeddings: 131072, qkvBias: true,
-    experts: 128, activeExperts: 8, sharedExperts: 1, moeFfnHiddenSize: 1408, denseLayers: 1, expertGroups: 1, expertGroupsPerToken: 1,
-    source: `${HF}/zai-org/GLM-4.5-Air/blob/main/config.json`,
-  });
+  public static readonly GLM_4_5_AIR = ModelSpec.register(ENTRIES.GLM_4_5_AIR);
+
+  /**
+   * Llama 4 Scout: 16 experts of 8,192 (1 active) and a shared one on every layer, chunked attention (8,192) on the 36
+   * RoPE layers, full attention on the other 12. Source: meta-llama/Llama-4-Scout-17B-16E config.json (text_config);
+   * Meta: 17B active, 109B total with the vision encoder.
+   */
+  public static readonly LLAMA_4_SCOUT = ModelSpec.register(ENTRIES.LLAMA_4_SCOUT);
+
+  /**
+   * Llama 4 Maverick: as Scout, with 128 experts on every second layer and dense MLPs of 16,384 on the others.
+   * Source: meta-llama/Llama-4-Maverick-17B-128E config.json (text_config); Meta: 17B active, 400B total.
+   */
+  public static readonly LLAMA_4_MAVERICK = ModelSpec.register(ENTRIES.LLAMA_4_MAVERICK);
 
   /**
    * GPT-3 175B: 96 layers, d_model 12288, 96 heads of 128, GELU MLP of 4·d_model, 2048 context, learned positions,
    * biases and LayerNorm as in GPT-2, tied input/output embedding, vocabulary 50257 (GPT-2 BPE).
    * Source: Brown et al. 2020, "Language Models are Few-Shot Learners" (arXiv:2005.14165) Table 2.1 and §2.1.
    */
-  public static readonly GPT3_175B = ModelSpec.register({
-    id: 'gpt3-175b', name: 'GPT-3 175B', layers: 96, hiddenSize: 12288, attentionHeads: 96, kvHeads: 96,
-    ffnHiddenSize: 49152, ffnKind: FfnKind.GELU, vocabSize: 50257, tiedEmbeddings: true,
-    attentionKind: AttentionKind.MHA, maxPositionEmbeddings: 2048, learnedPositionEmbeddings: 2048, linearBias: true,
-    source: 'Brown et al. 2020, arXiv:2005.14165, Table 2.1 (GPT-3 175B row) and §2.1',
-  });
+  public static readonly GPT3_175B = ModelSpec.register(ENTRIES.GPT3_175B);
 
   /** Looks a model up by catalog id; throws a PlanningError with the closest ids when unknown. */
   public static of(id: string): ModelSpec {

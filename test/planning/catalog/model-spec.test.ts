@@ -34,6 +34,8 @@ const published: Array<[string, number, number, string]> = [
   ['deepseek-v2', 236e9, 0.005, 'DeepSeek-V2 report arXiv:2405.04434: 236B total'],
   ['glm-4.5-air', 106e9, 0.01, 'GLM-4.5 report arXiv:2508.06471 Table 1: 106B total (its MTP layer, not modelled, is not in it)'],
   ['kimi-k2', 1e12, 0.05, 'Kimi K2 report arXiv:2507.20534: "1 trillion total parameters" (rounded)'],
+  ['llama-4-scout', 109e9, 0.02, 'Meta, Llama 4 model card: 109B total (the vision encoder included; the text model is 107.8B)'],
+  ['llama-4-maverick', 400e9, 0.02, 'Meta, Llama 4 model card: 400B total'],
 ];
 
 const publishedActive: Array<[string, number, number, string]> = [
@@ -41,6 +43,8 @@ const publishedActive: Array<[string, number, number, string]> = [
   ['deepseek-v3', 37e9, 0.02, 'DeepSeek-V3 report arXiv:2412.19437: 37B activated per token'],
   ['deepseek-v2', 21e9, 0.02, 'DeepSeek-V2 report arXiv:2405.04434: 21B activated per token'],
   ['kimi-k2', 32e9, 0.05, 'Kimi K2 report arXiv:2507.20534: "32 billion activated parameters" (rounded)'],
+  ['llama-4-scout', 17e9, 0.02, 'Meta, Llama 4 model card: 17B active'],
+  ['llama-4-maverick', 17e9, 0.02, 'Meta, Llama 4 model card: 17B active'],
 ];
 
 function relativeError(actual: number, expected: number): number {
@@ -140,11 +144,11 @@ describe('ModelSpec catalog', () => {
     }
   });
 
-  test('the catalog holds the fourteen models of issue 3, and Qwen3, Gemma 2, gpt-oss, DeepSeek-V2, Kimi K2 and GLM-4.5-Air checked against their config.json', () => {
+  test('the catalog holds the fourteen models of issue 3 and the newer ones, each checked against its config.json', () => {
     expect(ModelSpec.all().map((m) => m.id).sort()).toEqual([
       'deepseek-v3', 'gpt3-175b', 'llama-2-13b', 'llama-2-70b', 'llama-2-7b', 'llama-3.1-405b', 'llama-3.1-70b',
       'llama-3.1-8b', 'llama-3.2-1b', 'llama-3.2-3b', 'mistral-7b', 'mixtral-8x7b', 'qwen2.5-72b', 'qwen2.5-7b',
-      'qwen3-8b', 'qwen3-30b-a3b', 'qwen3-235b-a22b', 'gemma-2-9b', 'gpt-oss-120b', 'deepseek-v2', 'kimi-k2', 'glm-4.5-air', 'deepseek-v3.2',
+      'qwen3-8b', 'qwen3-30b-a3b', 'qwen3-235b-a22b', 'gemma-2-9b', 'gpt-oss-120b', 'deepseek-v2', 'kimi-k2', 'glm-4.5-air', 'deepseek-v3.2', 'llama-4-scout', 'llama-4-maverick',
     ].sort());
   });
 
