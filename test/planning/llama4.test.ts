@@ -3,6 +3,7 @@ import { GpuType, ModelSpec, ModelSpecProps } from '../../src/planning/catalog';
 import { chunkedKeysPerQuery } from '../../src/planning/catalog/attention-span';
 import { transformerParameters } from '../../src/planning/catalog/parameter-breakdown';
 import { InferencePlanner, InferencePrecision } from '../../src/planning/inference';
+import { activationPeakBytes } from '../../src/planning/inference/memory';
 import { causalPairs } from '../../src/planning/inference/speed';
 import { TrainingPlanner } from '../../src/planning/training';
 import { attentionForwardFlopsPerToken, modelShape } from '../../src/planning/training/model-math';
@@ -72,6 +73,15 @@ describe('Llama 4 from its text_config', () => {
     const width = 40 * 128 + 40 * 128;
     expect(attentionForwardFlopsPerToken(modelShape(m), 16384)).toBe(2 * width * (12 * 8192 + 36 * 4096));
     expect(causalPairs(m, 16384)).toBe((12 * 16384 ** 2 / 2 + 36 * 16384 * 4096) / 48);
+  });
+
+  test('serving activations: Maverick\'s dense layers (16,384-wide MLP) set the peak; Scout, all MoE, has none', () => {
+    const scout = ModelSpec.of('llama-4-scout'); const maverick = ModelSpec.of('llama-4-maverick');
+    const dense = 8192 * (5120 + 3 * 16384 / 8) * 2;
+    const moe = 8192 * 1 * (3 * 8192 / 8 + 5120) * 2;
+    const logits = 256 * (202048 / 8) * 4;
+    expect(activationPeakBytes(maverick, 8, 8192, 256)).toBe(Math.max(dense, moe) + logits);
+    expect(activationPeakBytes(scout, 8, 8192, 256)).toBe(moe + logits);
   });
 
   test('each pipeline rank of Maverick holds every second layer\'s experts: PP 4 puts 6 MoE layers on each rank, and so does PP 4 × VP 2', () => {

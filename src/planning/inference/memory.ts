@@ -66,7 +66,9 @@ export function weightBytes(model: ModelSpec, precision: InferencePrecision, tp:
 export function activationPeakBytes(model: ModelSpec, tp: number, maxNumBatchedTokens: number, maxNumSeqs: number): number {
   const denseTerm = model.hiddenSize + (3 * model.ffnHiddenSize) / tp;
   const moeTerm = model.isMoe ? model.activeExperts * ((3 * model.moeFfnHiddenSize) / tp + model.hiddenSize) : 0;
-  const perToken = Math.max(model.isMoe && model.denseLayers === 0 ? 0 : denseTerm, moeTerm);
+  // Dense MLP layers exist unless every layer is MoE (leading dense layers, or MoE only every n-th layer as in Llama 4 Maverick).
+  const hasDenseLayers = !model.isMoe || model.denseLayers > 0 || model.moeLayerInterval > 1;
+  const perToken = Math.max(hasDenseLayers ? denseTerm : 0, moeTerm);
   const logits = maxNumSeqs * (model.vocabSize / tp) * LOGIT_BYTES;
   return maxNumBatchedTokens * perToken * ACTIVATION_BYTES + logits;
 }
