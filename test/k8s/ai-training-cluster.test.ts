@@ -170,4 +170,10 @@ describeWithShared('AiTrainingCluster output', () => {
     });
     expectValidObjects(build({ plan }, (c) => testPool(c, { nodeShape: NodeShape.of('a4x-highgpu-4g'), maxNodes: 72 })));
   });
+
+  test('Llama 4 Maverick (interleaved MoE, expert parallelism searched) on 128 H100s passes the strict validation harness', () => {
+    const plan = TrainingPlanner.plan({ model: ModelSpec.of('llama-4-maverick'), gpu: GpuType.of('h100-sxm-80gb'), gpus: 128, sequenceLength: 8192, globalBatchTokens: 128 * 8192 });
+    expect(plan.parallelism.ep).toBeGreaterThan(1);
+    expectValidObjects(build({ plan }, (c) => testPool(c, { maxNodes: 18 })));
+  });
 });

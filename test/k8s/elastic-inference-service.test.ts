@@ -182,6 +182,20 @@ describeWithShared('ElasticInferenceService output', () => {
   test('on GB200 NVL72 the LeaderWorkerSet with its NVLink-domain affinity passes the strict validation harness', () => {
     expectValidObjects(gb200DeepSeekService().objects);
   });
+
+  test.each([
+    ['deepseek-v3.2', 'sparse attention', 'deepseek-ai/DeepSeek-V3.2'],
+    ['llama-4-maverick', 'interleaved MoE, chunked attention', 'meta-llama/Llama-4-Maverick-17B-128E-Instruct'],
+  ])('%s (%s) served in FP8 on H100s passes the strict validation harness', (id, _what, modelRef) => {
+    const chart = testChart();
+    const pool = testPool(chart, { maxNodes: 16 });
+    const plan = InferencePlanner.plan({
+      model: ModelSpec.of(id), gpu: GpuType.of('h100-sxm-80gb'), nodeShape: NodeShape.of('p5.48xlarge'), precision: InferencePrecision.FP8,
+      maxModelLen: 65536, traffic: { promptTokens: 4096, outputTokens: 512, peakRequestsPerSecond: 2 },
+    });
+    new ElasticInferenceService(chart, 'svc', { pool, tenant: 'serving', plan, modelRef });
+    expectValidObjects(Testing.synth(chart));
+  });
 });
 
 describe('ElasticInferenceService inputs that fail before the construct', () => {
