@@ -8,6 +8,7 @@ import { causalPairs } from '../../src/planning/inference/speed';
 import { TrainingPlanner } from '../../src/planning/training';
 import { attentionForwardFlopsPerToken, modelShape } from '../../src/planning/training/model-math';
 import { pipelineSplit, rankMoeLayers } from '../../src/planning/training/pipeline-schedule';
+import { contextParallelRingSteps } from '../../src/planning/training/step-time';
 
 /*
  * Llama 4: MoE layers interleaved with dense ones (Maverick) and chunked local attention on the RoPE layers.
@@ -73,6 +74,14 @@ describe('Llama 4 from its text_config', () => {
     const width = 40 * 128 + 40 * 128;
     expect(attentionForwardFlopsPerToken(modelShape(m), 16384)).toBe(2 * width * (12 * 8192 + 36 * 4096));
     expect(causalPairs(m, 16384)).toBe((12 * 16384 ** 2 / 2 + 36 * 16384 * 4096) / 48);
+  });
+
+  test('context parallelism: a chunked layer takes keys only from the ranks holding the rest of its chunk: Scout at 256k tokens over CP 16 receives (12 · 15 + 36 · 1) / 48 = 4.5 chunks per layer, not 15', () => {
+    const scout = modelShape(ModelSpec.of('llama-4-scout'));
+    expect(contextParallelRingSteps(scout, 262144, 16)).toBe(4.5);
+    // 32k tokens over CP 16 leave 2,048 per rank: a chunk of 8,192 spans the 4 ranks before it.
+    expect(contextParallelRingSteps(scout, 32768, 16)).toBe((12 * 15 + 36 * 4) / 48);
+    expect(contextParallelRingSteps(modelShape(ModelSpec.of('llama-3.1-70b')), 262144, 16)).toBe(15);
   });
 
   test('serving activations: Maverick\'s dense layers (16,384-wide MLP) set the peak; Scout, all MoE, has none', () => {

@@ -207,7 +207,7 @@ export function stepTime(ctx: PlanContext, l: Layout, ex?: Explanation): StepTim
   const net = ctx.networkBytesPerSecondPerGpu * LINK_EFFICIENCY;
   const cpBw = inNode(l.tp * l.cp) ? nvl : net;
   const kvBytes = (seq / l.cp) * l.microBatch * 2 * (s.sparseAttentionTopK > 0 ? s.sparseKvWidth : (s.kDim + s.vDim) / l.tp);
-  const cpComm = l.cp > 1 ? layersStage * 3 * (l.cp - 1) * kvBytes / cpBw : 0;
+  const cpComm = l.cp > 1 ? layersStage * 3 * contextParallelRingSteps(s, seq, l.cp) * kvBytes / cpBw : 0;
   const cpSeconds = Math.max(0, cpComm - attnSeconds);
 
   // Expert parallel: dispatch + combine all-to-all forward and backward per MoE layer.
@@ -319,6 +319,17 @@ function attentionLimits(s: ModelShape): string {
   if (s.attentionChunkSize > 0) return `, within chunks of ${s.attentionChunkSize} on ${s.chunkedAttentionLayers} of ${s.layers} layers`;
   if (s.slidingWindow > 0) return `, within a window of ${s.slidingWindow} on ${s.slidingWindowLayers} of ${s.layers} layers`;
   return '';
+}
+
+/**
+ * K/V chunks a rank receives per layer under context parallelism, averaged over the layers: the whole ring (cp − 1) for
+ * full attention; a chunked-attention layer (Llama 4) needs only the keys of its own chunk, held by the ceil(C / (s/cp))
+ * ranks before it at most (shards taken as contiguous).
+ */
+export function contextParallelRingSteps(s: ModelShape, seqLen: number, cp: number): number {
+  if (cp <= 1) return 0;
+  const chunkSteps = s.attentionChunkSize > 0 ? Math.min(cp - 1, Math.ceil(s.attentionChunkSize / (seqLen / cp))) : cp - 1;
+  return ((s.layers - s.chunkedAttentionLayers) * (cp - 1) + s.chunkedAttentionLayers * chunkSteps) / s.layers;
 }
 
 /** C(pool − marked, draws) / C(pool, draws): the chance that `draws` picks without replacement miss all `marked` items. */
